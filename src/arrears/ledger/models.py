@@ -1,0 +1,160 @@
+"""The loan book: borrowers, contact points, products, loans, schedules and payments.
+
+Amounts are fen in BigIntegerFields; timestamps are UTC; due and value dates are
+business dates in the lender's zone.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, RepaymentMethod
+
+
+class Borrower(models.Model):
+    external_id = models.CharField(_("external id"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    national_id_cipher = models.TextField(_("national id (encrypted)"))
+    national_id_digest = models.CharField(max_length=64, db_index=True, help_text="HMAC for exact search")
+    national_id_masked = models.CharField(_("national id"), max_length=32)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("borrower")
+        verbose_name_plural = _("borrowers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.external_id})"
+
+
+class ContactPoint(models.Model):
+    class Kind(models.TextChoices):
+        MOBILE = "mobile", _("mobile")
+        EMAIL = "email", _("email")
+        ADDRESS = "address", _("address")
+
+    class Owner(models.TextChoices):
+        BORROWER = "borrower", _("borrower")
+        THIRD_PARTY = "third_party", _("third party")
+
+    class Relation(models.TextChoices):
+        SELF = "self", _("self")
+        SPOUSE = "spouse", _("spouse")
+        PARENT = "parent", _("parent")
+        SIBLING = "sibling", _("sibling")
+        FRIEND = "friend", _("friend")
+        COLLEAGUE = "colleague", _("colleague")
+        EMERGENCY_CONTACT = "emergency_contact", _("emergency contact")
+
+    borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=300)
+    label = models.CharField(_("label"), max_length=32, blank=True, help_text="home, work, residence…")
+    owner = models.CharField(_("owner"), max_length=16, choices=Owner.choices, default=Owner.BORROWER)
+    relation = models.CharField(_("relation"), max_length=32, choices=Relation.choices, default=Relation.SELF)
+    owner_name = models.CharField(_("owner's name"), max_length=100, blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    consent = models.BooleanField(_("consent to contact"), default=True)
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    valid = models.BooleanField(_("valid"), default=True)
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        constraints = [
+            models.UniqueConstraint(fields=["borrower", "kind", "value"], name="contact_point_unique_per_borrower"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_relation_display()}"
+
+
+class Product(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name_zh = models.CharField(_("name (zh)"), max_length=100)
+    name_en = models.CharField(_("name (en)"), max_length=100)
+    repayment_method = models.CharField(
+        _("repayment method"), max_length=24, choices=[(m.value, m.value) for m in RepaymentMethod]
+    )
+    annual_rate_bp = models.PositiveIntegerField(_("annual rate (basis points)"))
+    penalty_rate_bp = models.PositiveIntegerField(_("annual penalty rate (basis points)"), default=0)
+    late_fee = models.BigIntegerField(_("late fee (fen)"), default=0)
+    grace_days = models.PositiveSmallIntegerField(_("grace days"), default=0)
+    allocation_order = models.CharField(
+        _("allocation order"), max_length=64, default=",".join(DEFAULT_ALLOCATION_ORDER)
+    )
+    cost_cap_bp = models.PositiveIntegerField(_("annualised cost cap (basis points)"), default=2400)
+    charge_off_dpd = models.PositiveSmallIntegerField(_("charge-off at DPD"), default=180)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Loan(models.Model):
+    external_id = models.CharField(_("external id"), max_length=64, unique=True)
+    borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="loans")
+    principal = models.BigIntegerField(_("principal (fen)"))
+    term_months = models.PositiveSmallIntegerField(_("term (months)"))
+    start_date = models.DateField(_("start date"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("loan")
+        verbose_name_plural = _("loans")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class Instalment(models.Model):
+    loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="instalments")
+    seq = models.PositiveSmallIntegerField(_("number"))
+    due_date = models.DateField(_("due date"))
+    principal = models.BigIntegerField(_("principal (fen)"))
+    interest = models.BigIntegerField(_("interest (fen)"))
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["loan", "seq"]
+        constraints = [models.UniqueConstraint(fields=["loan", "seq"], name="instalment_unique_seq")]
+
+
+class Payment(models.Model):
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="payments")
+    amount = models.BigIntegerField(_("amount (fen)"))
+    value_date = models.DateField(_("value date"), db_index=True)
+    channel = models.CharField(_("channel"), max_length=32)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal", verbose_name=_("reverses")
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [models.Index(fields=["loan", "value_date"])]
+
+
+class FeedImport(models.Model):
+    """One run of a feed file through the importer, with its counts."""
+
+    kind = models.CharField(max_length=16)
+    source = models.CharField(max_length=500)
+    digest = models.CharField(max_length=64)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_landed = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rejects_path = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True)
