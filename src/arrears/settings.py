@@ -84,7 +84,8 @@ def _database() -> dict:
             "timeout": 30,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
         }
-        config.setdefault("TEST", {})["NAME"] = os.environ.get("ARREARS_TEST_SQLITE", "")
+        # a file, not memory: the bulk (ADBC) connection must see the same test database
+        config["TEST"] = {"NAME": str(VAR_DIR / "test-arrears.sqlite3")}
     return config
 
 
