@@ -1,0 +1,29 @@
+"""`arrears import loans FILE` and `arrears import payments FILE`: feeds from the core system."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("import", help="导入贷款或付款文件 / import a loans or payments file")
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, help_text in (
+        ("loans", "导入贷款（借款人、联系方式、还款计划）/ import loans, borrowers, contact points, schedules"),
+        ("payments", "导入付款与冲正 / import payments and reversals"),
+    ):
+        command = kinds.add_parser(kind, help=help_text)
+        command.add_argument("file", type=Path, help="CSV、Parquet 或 JSON Lines 文件 / a .csv, .parquet or .jsonl file")
+        command.add_argument("--encoding", default="utf-8", help="文本文件的编码，如 gbk / text encoding, e.g. gbk")
+        command.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from arrears.feeds import import_loans, import_payments
+    from arrears.feeds.progress import RichProgress
+
+    importer = import_loans if args.kind == "loans" else import_payments
+    with RichProgress() as progress:
+        outcome = importer(args.file, encoding=args.encoding, progress=progress)
+    print(outcome.summary())
+    return 0

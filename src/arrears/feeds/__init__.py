@@ -1,0 +1,14 @@
+"""Feeds from the lender's core system: loans and payments files, checked row by row, landed in bulk.
+
+    from arrears.feeds import import_loans, import_payments
+    outcome = import_loans("loans.csv")
+    print(outcome.summary())
+
+The schemas, rules, rejects format and idempotency are described in docs/feeds.md.
+"""
+
+from arrears.feeds.loans import import_loans
+from arrears.feeds.payments import import_payments
+from arrears.feeds.runs import FeedOutcome, Progress, Silent
+
+__all__ = ["FeedOutcome", "Progress", "Silent", "import_loans", "import_payments"]

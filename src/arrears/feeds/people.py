@@ -1,0 +1,112 @@
+"""Borrowers and their contact points, as the loans feed describes them (no Django here).
+
+    borrowers = borrower_records(rows, vault)   # one per borrower_id; the ID digested and masked
+    points = contact_points(rows)               # the borrower's own, and the emergency contact's
+
+The national ID leaves this module only as a digest and a masked form; it is
+encrypted later, and only for borrowers that are new or changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from arrears.feeds import columns as col
+from arrears.feeds.parallel import map_in_chunks
+from arrears.ledger.identity import IdentityVault
+
+CONTACT_COLUMNS = ("borrower_id", "kind", "value", "owner", "relation", "owner_name")
+
+
+def borrower_records(rows: pa.Table, vault: IdentityVault) -> pa.Table:
+    """external_id, name, national_id_digest, national_id_masked, time_zone: one per borrower.
+
+    Validation has made every row of a borrower agree on these and marked the first
+    row of each (`borrower_first`), which speaks for all.
+    """
+    first_rows = rows.filter(rows.column("borrower_first"))
+    numbers = first_rows.column("national_id").combine_chunks()
+    masked = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(numbers, 0, 6), "********", pc.utf8_slice_codeunits(numbers, 14, 18), ""
+    )
+    digest = vault.digest
+    digests = pa.array([digest(number) for number in numbers.to_pylist()], pa.string())
+    return pa.table(
+        {
+            "external_id": first_rows.column("borrower_id"),
+            "name": first_rows.column("borrower_name"),
+            "national_id_digest": digests,
+            "national_id_masked": masked,
+            "time_zone": first_rows.column("time_zone"),
+        }
+    )
+
+
+def encrypt_national_ids(rows: pa.Table, borrower_ids: pa.Array, vault: IdentityVault, progress=None) -> pa.Array:
+    """Fernet tokens of the national IDs of `borrower_ids`, in that order; in worker processes when many."""
+    first_rows = rows.filter(rows.column("borrower_first"))
+    at = pc.index_in(borrower_ids, value_set=first_rows.column("borrower_id").combine_chunks())
+    numbers = first_rows.column("national_id").combine_chunks().take(at).to_pylist()
+    chunks = map_in_chunks(partial(encrypt_all, vault), numbers, progress=progress)
+    return pa.concat_arrays([pa.array(chunk, pa.string()) for chunk in chunks]) if chunks else pa.array([], pa.string())
+
+
+def encrypt_all(vault: IdentityVault, numbers: Sequence[str]) -> list[str]:
+    return [vault.encrypt(number) for number in numbers]
+
+
+def contact_points(rows: pa.Table) -> pa.Table:
+    """The distinct contact points to upsert: borrower_id, kind, value, owner, relation, owner_name.
+
+    One per (borrower, kind, value): when rows of one borrower name the same point, the
+    borrower's own wins over an emergency contact, then the earlier row.
+    """
+    given = {
+        name: col.present(rows.column(name).combine_chunks())
+        for name in ("email", "address", "emergency_contact_mobile")
+    }
+    every = pa.concat_tables(
+        [
+            _points(rows, np.ones(rows.num_rows, dtype=bool), "mobile", "mobile"),
+            _points(rows, given["email"], "email", "email"),
+            _points(rows, given["address"], "address", "address"),
+            _points(rows, given["emergency_contact_mobile"], "mobile", "emergency_contact_mobile", third_party=True),
+        ]
+    )
+    # Within one row the points cannot collide (validation refuses an emergency mobile equal to
+    # the borrower's own), so only borrowers with several rows need the costlier deduplication.
+    shared = every.column("borrower_shared").combine_chunks()
+    alone = every.filter(pc.invert(shared))
+    several = every.filter(shared).sort_by([("precedence", "ascending"), ("row", "ascending")])
+    keys = pc.binary_join_element_wise(several.column("borrower_id"), several.column("kind"), several.column("value"),
+                                       "\x1f")
+    firsts = col.first_positions(keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys)
+    several = several.filter(pa.array(firsts == np.arange(several.num_rows)))
+    return pa.concat_tables([alone, several]).select(list(CONTACT_COLUMNS))
+
+
+def _points(rows: pa.Table, mask: np.ndarray, kind: str, column: str, *, third_party: bool = False) -> pa.Table:
+    chosen = rows.filter(pa.array(mask))
+    count = chosen.num_rows
+
+    def constant(value: str) -> pa.Array:
+        return pa.array([value] * count, pa.string())
+
+    return pa.table(
+        {
+            "row": chosen.column("row"),
+            "borrower_shared": chosen.column("borrower_shared"),
+            "precedence": pa.array(np.full(count, 1 if third_party else 0, dtype=np.int8)),
+            "borrower_id": chosen.column("borrower_id"),
+            "kind": constant(kind),
+            "value": chosen.column(column),
+            "owner": constant("third_party" if third_party else "borrower"),
+            "relation": chosen.column("emergency_contact_relation") if third_party else constant("self"),
+            "owner_name": chosen.column("emergency_contact_name") if third_party else constant(""),
+        }
+    )

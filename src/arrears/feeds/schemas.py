@@ -1,0 +1,77 @@
+"""The columns of each feed: names, whether required, what they hold (no Django here).
+
+docs/feeds.md describes the same schemas for the people who send the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+EMERGENCY_RELATIONS = ("spouse", "parent", "sibling", "friend", "colleague")
+CHANNELS = ("bank_transfer", "app", "withhold", "counter")
+MONEY_COLUMNS = frozenset({"principal", "amount"})
+"""Columns holding yuan: a file that carries them as binary floating point is refused whole."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a feed. `required`: the column must be in the file and every row must fill it."""
+
+    name: str
+    required: bool
+    max_length: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSchema:
+    kind: str
+    columns: tuple[Column, ...]
+    key: str
+    """The column that names a row's record: a repeat of it is the same record."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns if column.required)
+
+
+LOANS = FeedSchema(
+    kind="loans",
+    key="loan_id",
+    columns=(
+        Column("loan_id", True, 64),
+        Column("borrower_id", True, 64),
+        Column("borrower_name", True, 100),
+        Column("national_id", True),
+        Column("time_zone", False, 64),
+        Column("mobile", True),
+        Column("email", False, 254),
+        Column("address", False, 300),
+        Column("emergency_contact_name", False, 100),
+        Column("emergency_contact_relation", False),
+        Column("emergency_contact_mobile", False),
+        Column("product", True, 32),
+        Column("principal", True),
+        Column("term_months", True),
+        Column("start_date", True),
+    ),
+)
+
+PAYMENTS = FeedSchema(
+    kind="payments",
+    key="reference",
+    columns=(
+        Column("reference", True, 64),
+        Column("loan_id", True, 64),
+        Column("amount", True),
+        Column("value_date", True),
+        Column("channel", True),
+        Column("reverses", False, 64),
+    ),
+)
+
+SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS)}

@@ -1,0 +1,94 @@
+"""Set-based writes through a staging table, the same SQL on SQLite and PostgreSQL.
+
+A feed's rows are ingested into a temporary table on the bulk connection; plain
+SQL then compares them with the ledger (`CREATE TEMPORARY TABLE … AS SELECT`) and
+writes them (`INSERT … SELECT … ON CONFLICT … DO UPDATE / DO NOTHING`). Both
+databases accept this dialect. On SQLite an `INSERT … SELECT … ON CONFLICT` needs a
+WHERE clause in the SELECT, or the parser reads ON CONFLICT as a join constraint:
+hence the `WHERE TRUE` in the statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from arrears.bulk import BulkConnection
+from arrears.errors import EngineError
+
+
+def stage(db: BulkConnection, name: str, table: pa.Table) -> None:
+    """Replace the temporary table `name` with `table` (created even when `table` is empty)."""
+    if db.vendor == "sqlite":
+        table = dates_as_text(table)
+    db.ingest(name, table, mode="replace", temporary=True)
+
+
+def dates_as_text(table: pa.Table) -> pa.Table:
+    """Date columns as 'YYYY-MM-DD', the way Django keeps them in SQLite.
+
+    A feed has few distinct dates among many rows, so each distinct date is formatted
+    once and the text looked up: an order of magnitude faster than formatting every row.
+    """
+    for index, field in enumerate(table.schema):
+        if pa.types.is_date32(field.type):
+            column = table.column(index).combine_chunks()
+            distinct = pc.unique(column)
+            text = pc.strftime(distinct, format="%Y-%m-%d").take(pc.index_in(column, value_set=distinct))
+            table = table.set_column(index, pa.field(field.name, pa.string()), text)
+    return table
+
+
+def derive(db: BulkConnection, name: str, select: str) -> None:
+    """Replace the temporary table `name` with the result of `select`."""
+    db.execute(f"DROP TABLE IF EXISTS {name}")
+    db.execute(f"CREATE TEMPORARY TABLE {name} AS {select}")
+
+
+def differs(fields: tuple[str, ...], old: str, new: str) -> str:
+    """SQL that is true when any of `fields` differs between two row aliases (columns are NOT NULL)."""
+    return " OR ".join(f"{old}.{field} <> {new}.{field}" for field in fields)
+
+
+def assignments(fields: tuple[str, ...]) -> str:
+    return ", ".join(f"{field} = excluded.{field}" for field in fields)
+
+
+def drop(db: BulkConnection, *names: str) -> None:
+    for name in names:
+        db.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def fetch_as(db: BulkConnection, sql: str, schema: pa.Schema) -> pa.Table:
+    """A query's result in `schema`; dates are read from SQLite's text. An empty result from
+    SQLite carries no types of its own, hence the casts."""
+    dates = [field.name for field in schema if pa.types.is_date32(field.type)]
+    table = db.fetch(sql, dates=dates)
+    return pa.table({field.name: table.column(field.name).cast(field.type) for field in schema}, schema=schema)
+
+
+@contextmanager
+def bulk_session(alias: str = "default") -> Iterator[BulkConnection]:
+    """The bulk connection for a feed, with Django's own connection closed while it is open.
+
+    On SQLite the bulk driver carries its own copy of the SQLite library. Two copies in one
+    process cannot see each other's file locks (POSIX locks belong to the process), so when
+    the bulk connection closes it believes itself the last user of the database, checkpoints
+    and removes the write-ahead log under Django's feet, and the file is corrupted
+    (sqlite.org/howtocorrupt.html, 2.2). Django reconnects by itself on its next query.
+    """
+    from django.db import connections
+
+    django_connection = connections[alias]
+    if django_connection.vendor == "sqlite":
+        if django_connection.in_atomic_block:
+            raise EngineError(
+                "批量导入不能在数据库事务中运行",
+                "a bulk import cannot run inside a database transaction (transaction.atomic)",
+            )
+        django_connection.close()
+    with BulkConnection.for_django(alias) as db:
+        yield db
