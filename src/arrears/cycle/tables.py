@@ -8,7 +8,6 @@ from collections.abc import Iterable
 import ibis
 import pyarrow as pa
 
-from arrears.cycle.engine import BookInputs
 from arrears.ledger.records import Component, LoanBook, PaymentEntry
 
 EPOCH = dt.date(1970, 1, 1)
@@ -92,13 +91,14 @@ def _int_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
-def load_into(backend, tables: dict[str, pa.Table], prefix: str = "arrears_input") -> BookInputs:
-    """Create the three input tables in an Ibis backend (temporary, replaced if present)."""
-    created = {
-        name: backend.create_table(f"{prefix}_{name}", table, temp=True, overwrite=True)
-        for name, table in tables.items()
-    }
-    return BookInputs(**created)
+def load_into(backend, tables: dict[str, pa.Table], prefix: str = "arrears_input") -> dict[str, str]:
+    """Create the three input tables in an Ibis backend (temporary, replaced if present); return their names."""
+    names = {}
+    for role, table in tables.items():
+        name = f"{prefix}_{role}"
+        backend.create_table(name, table, temp=True, overwrite=True)
+        names[role] = name
+    return names
 
 
 def duckdb_backend():

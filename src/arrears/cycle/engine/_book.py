@@ -1,11 +1,15 @@
 """Age a whole book: number the event days, walk the rounds, close the day, describe the accounts.
 
-Each round's state is materialised as a table in the backend, so the expression handed to
-the engine stays small however many rounds a loan has.
+The steps are Ibis expressions over named tables. They are compiled to the backend's SQL once
+per dialect and kept: compiling is costly and the steps do not change from night to night,
+only the as-of day (a marker literal in the compiled text) and the table names do. Each
+round's state is materialised as a table, so the statement a round sends stays small however
+many rounds a loan has.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -13,12 +17,21 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from arrears.cycle.engine._events import cumulative_schedule, effective_payments, numbered_events
-from arrears.cycle.engine._finish import aged_accounts, allocations, close_day
-from arrears.cycle.engine._inputs import BookInputs
-from arrears.cycle.engine._rounds import PAYMENT_CONTEXT_COLUMNS, advance, opening_state
+from arrears.cycle.engine._events import EVENT_COLUMNS, cumulative_schedule, effective_payments, numbered_events
+from arrears.cycle.engine._finish import AGED_COLUMNS, ALLOCATION_COLUMNS, aged_accounts, allocations, close_day
+from arrears.cycle.engine._inputs import INSTALMENT_COLUMNS, LOAN_COLUMNS, PAYMENT_COLUMNS, BookInputs
+from arrears.cycle.engine._rounds import PAYMENT_CONTEXT_COLUMNS, STATE_COLUMNS, advance, opening_state
 
+AS_OF_MARKER = 987_654_321
+SCHEDULE_COLUMNS = (*INSTALMENT_COLUMNS, "cumulative_principal", "cumulative_interest")
+COUNTED_PAYMENT_COLUMNS = ("payment_id", "loan_id", "amount", "value_day")
+AGED_FLAGS = ("ever_delinquent", "charged_off", "closed")  # replaced by the as-of day number in the compiled text
+_INT = "int64"
 _names = itertools.count()
+
+
+def _placeholder(name: str, columns) -> ir.Table:
+    return ibis.table({column: _INT for column in columns}, name=f"__{name}__")
 
 
 @dataclass
@@ -31,61 +44,171 @@ class AgedBook:
     seconds_by_stage: dict[str, float] = field(default_factory=dict)
 
 
-def _materialise(backend, expression: ir.Table, stem: str) -> ir.Table:
-    name = f"arrears_{stem}_{next(_names)}"
-    return backend.create_table(name, expression, temp=True, overwrite=True)
+class CompiledCycle:
+    """The cycle's steps as SQL text for one dialect, with `__name__` table placeholders."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        loans = _placeholder("loans", LOAN_COLUMNS)
+        as_of = ibis.literal(AS_OF_MARKER, _INT)
+        self._inputs = BookInputs(
+            loans=loans.filter(loans.start_day <= as_of),
+            instalments=_placeholder("instalments", INSTALMENT_COLUMNS),
+            payments=_placeholder("payments", PAYMENT_COLUMNS),
+        )
+        self._as_of = as_of
+        self._schedule = _placeholder("schedule", SCHEDULE_COLUMNS)
+        self._payments = _placeholder("counted_payments", COUNTED_PAYMENT_COLUMNS)
+        self._state = _placeholder("state", STATE_COLUMNS)
+
+    def _sql(self, expression: ir.Table) -> str:
+        return ibis.to_sql(expression, dialect=self.dialect)
+
+    @functools.cached_property
+    def schedule(self) -> str:
+        return self._sql(cumulative_schedule(self._inputs))
+
+    @functools.cached_property
+    def counted_payments(self) -> str:
+        return self._sql(effective_payments(self._inputs, self._as_of))
+
+    @functools.cached_property
+    def events(self) -> str:
+        numbered = numbered_events(self._inputs, self._schedule, self._payments, self._as_of)
+        return self._sql(numbered.order_by("round_no", "loan_id"))
+
+    @functools.cached_property
+    def opening(self) -> str:
+        return self._sql(opening_state(self._inputs.loans))
+
+    @functools.cached_property
+    def round_step(self) -> tuple[str, str]:
+        moved, context = advance(self._state, _placeholder("round_events", EVENT_COLUMNS))
+        return self._sql(moved), self._sql(context)
+
+    @functools.cached_property
+    def closing(self) -> str:
+        return self._sql(close_day(self._state, self._as_of).select(*STATE_COLUMNS))
+
+    @functools.cached_property
+    def aged(self) -> str:
+        return self._sql(
+            aged_accounts(self._state, self._schedule, self._payments, self._as_of).order_by("loan_id")
+        )
+
+    @functools.cached_property
+    def allocated(self) -> str:
+        contexts = _placeholder("contexts", PAYMENT_CONTEXT_COLUMNS)
+        return self._sql(allocations(self._payments, contexts).order_by("payment_id"))
 
 
-def _drop(backend, table: ir.Table) -> None:
-    backend.drop_table(table.get_name(), force=True)
+@functools.cache
+def compiled_for(dialect: str) -> CompiledCycle:
+    return CompiledCycle(dialect)
 
 
-def age_book(backend, inputs: BookInputs, as_of_day: int, *, with_allocations: bool = False, timer=None) -> AgedBook:
-    """Age every loan in `inputs` to the end of `as_of_day` (days since 1970-01-01).
+class _Run:
+    """One ageing run's temporary tables in a backend."""
 
-    `backend` is an Ibis backend (DuckDB or PostgreSQL) in which the inputs live.
+    def __init__(self, backend, as_of_day: int, names: dict[str, str]) -> None:
+        self.backend = backend
+        self.as_of_day = as_of_day
+        self.names = dict(names)
+        self.created: list[str] = []
+        self.run_id = next(_names)
+
+    def _bind(self, sql: str) -> str:
+        for placeholder, real in self.names.items():
+            sql = sql.replace(f'"__{placeholder}__"', f'"{real}"')
+        return sql.replace(str(AS_OF_MARKER), str(self.as_of_day))
+
+    def create(self, role: str, sql: str, columns=(), booleans=()) -> str:
+        """Materialise a step; `columns` lists its integer columns, which are stored as BIGINT
+        (engines widen sums on their own, and Ibis leaves out casts it believes redundant)."""
+        name = f"arrears_{role}_{self.run_id}_{len(self.created)}"
+        body = self._bind(sql)
+        if columns:
+            typed = ", ".join(
+                f'CAST(step."{column}" AS BIGINT) AS "{column}"' if column not in booleans else f'step."{column}"'
+                for column in columns
+            )
+            body = f"SELECT {typed} FROM ({body}) AS step"
+        self.backend.raw_sql(f'CREATE TEMPORARY TABLE "{name}" AS {body}')
+        self.created.append(name)
+        self.names[role] = name
+        return name
+
+    def drop(self, name: str) -> None:
+        self.backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+        self.created.remove(name)
+
+    def fetch(self, name: str) -> pa.Table:
+        return self.backend.table(name).to_pyarrow()
+
+    def scalar(self, sql: str):
+        # DuckDB's execute returns the connection itself, so the cursor is not closed here
+        return self.backend.raw_sql(self._bind(sql)).fetchone()[0]
+
+    def drop_all(self) -> None:
+        for name in list(self.created):
+            self.drop(name)
+
+
+def age_book(
+    backend, inputs: dict[str, str], as_of_day: int, *, with_allocations: bool = False, timer=None
+) -> AgedBook:
+    """Age every loan to the end of `as_of_day` (days since 1970-01-01).
+
+    `backend` is an Ibis backend (DuckDB or PostgreSQL); `inputs` names its tables (or views)
+    holding loans, instalments and payments in the columns of `BookInputs`.
     """
     timer = timer or _NoTimer()
-    loans = inputs.loans.filter(inputs.loans.start_day <= as_of_day)
-    inputs = BookInputs(loans=loans, instalments=inputs.instalments, payments=inputs.payments)
-    with timer.stage("events"):
-        schedule = _materialise(backend, cumulative_schedule(inputs), "schedule")
-        payments = _materialise(backend, effective_payments(inputs, as_of_day), "payments")
-        events = _materialise(
-            backend, numbered_events(inputs, schedule, payments, as_of_day).order_by("round_no", "loan_id"), "events"
-        )
-        if backend.name == "postgres":
-            backend.raw_sql(f'CREATE INDEX ON "{events.get_name()}" (round_no)')
-            backend.raw_sql(f'ANALYZE "{events.get_name()}"')
-        rounds = int(backend.execute(events.round_no.max()) or 0)
-    with timer.stage("rounds"):
-        state = _materialise(backend, opening_state(loans), "state")
-        contexts = []
-        for round_no in range(1, rounds + 1):
-            todays = events.filter(events.round_no == round_no).drop("round_no")
-            moved, context = advance(state, todays)
-            next_state = _materialise(backend, moved, "state")
+    compiled = compiled_for(backend.name)
+    run = _Run(backend, as_of_day, inputs)
+    try:
+        with timer.stage("compile"):
+            round_sql, context_sql = compiled.round_step
+            _ = (compiled.schedule, compiled.events, compiled.closing, compiled.aged)
+        with timer.stage("events"):
+            run.create("schedule", compiled.schedule, SCHEDULE_COLUMNS)
+            run.create("counted_payments", compiled.counted_payments, COUNTED_PAYMENT_COLUMNS)
+            events = run.create("events", compiled.events, (*EVENT_COLUMNS, "round_no"))
+            if backend.name == "postgres":
+                backend.raw_sql(f'CREATE INDEX ON "{events}" (round_no)')
+                backend.raw_sql(f'ANALYZE "{events}"')
+            rounds = int(run.scalar(f'SELECT COALESCE(MAX(round_no), 0) FROM "{events}"') or 0)
+        with timer.stage("rounds"):
+            run.create("state", compiled.opening, STATE_COLUMNS)
+            contexts = []
+            for round_no in range(1, rounds + 1):
+                previous_state = run.names["state"]
+                round_events = run.create(
+                    "round_events",
+                    f'SELECT {", ".join(EVENT_COLUMNS)} FROM "{events}" WHERE round_no = {round_no}',
+                )
+                if with_allocations:
+                    contexts.append(run.create("context", context_sql, PAYMENT_CONTEXT_COLUMNS))
+                run.create("state", round_sql, STATE_COLUMNS)
+                run.drop(previous_state)
+                run.drop(round_events)
+        with timer.stage("close"):
+            run.create("state", compiled.closing, STATE_COLUMNS)
+            accounts = run.fetch(run.create("aged", compiled.aged, AGED_COLUMNS, AGED_FLAGS))
+            allocated = None
             if with_allocations:
-                contexts.append(_materialise(backend, context, "context"))
-            _drop(backend, state)
-            state = next_state
-    with timer.stage("close"):
-        closed = _materialise(backend, close_day(state, as_of_day), "closed")
-        accounts = backend.to_pyarrow(aged_accounts(closed, schedule, payments, as_of_day).order_by("loan_id"))
-        allocated = None
-        if with_allocations:
-            if contexts:
-                every = contexts[0].union(*contexts[1:]) if len(contexts) > 1 else contexts[0]
-            else:
-                every = _empty_context()
-            allocated = backend.to_pyarrow(allocations(payments, every).order_by("payment_id"))
-        for table in (state, closed, schedule, payments, events, *contexts):
-            _drop(backend, table)
+                union = " UNION ALL ".join(f'SELECT * FROM "{name}"' for name in contexts)
+                if not union:
+                    union = compiled_context_empty(backend.name)
+                run.create("contexts", union)
+                allocated = run.fetch(run.create("allocated", compiled.allocated, ALLOCATION_COLUMNS))
+    finally:
+        run.drop_all()
     return AgedBook(accounts=accounts, allocations=allocated, rounds=rounds, seconds_by_stage=timer.seconds())
 
 
-def _empty_context() -> ir.Table:
-    return ibis.memtable({name: pa.array([], pa.int64()) for name in PAYMENT_CONTEXT_COLUMNS})
+def compiled_context_empty(dialect: str) -> str:
+    columns = ", ".join(f"CAST(NULL AS BIGINT) AS {name}" for name in PAYMENT_CONTEXT_COLUMNS)
+    return f"SELECT {columns} WHERE 1 = 0"
 
 
 class _NoTimer:

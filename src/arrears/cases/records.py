@@ -1,0 +1,38 @@
+"""Writing the night's case events and opening and closing cases, set-based."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from arrears.bulk import BulkConnection
+
+STAGING = "arrears_case_events_staging"
+
+
+def record_case_events(db: BulkConnection, events: pa.Table) -> None:
+    if events.num_rows == 0:
+        return
+    db.execute(f"DROP TABLE IF EXISTS {STAGING}")
+    db.ingest(STAGING, events, mode="create", temporary=True)
+    db.execute(
+        f"""INSERT INTO cases_caseevent (loan_id, on_date, kind, days_past_due, bucket)
+        SELECT loan_id, on_date, kind, days_past_due, bucket FROM {STAGING} e
+        WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent c
+                          WHERE c.loan_id = e.loan_id AND c.on_date = e.on_date AND c.kind = e.kind)"""
+    )
+    db.execute(
+        f"""UPDATE cases_collectioncase
+        SET closed_on = (SELECT e.on_date FROM {STAGING} e
+                         WHERE e.loan_id = cases_collectioncase.loan_id AND e.kind IN ('cured', 'closed')),
+            close_reason = (SELECT e.kind FROM {STAGING} e
+                            WHERE e.loan_id = cases_collectioncase.loan_id AND e.kind IN ('cured', 'closed'))
+        WHERE closed_on IS NULL
+          AND loan_id IN (SELECT loan_id FROM {STAGING} WHERE kind IN ('cured', 'closed'))"""
+    )
+    db.execute(
+        f"""INSERT INTO cases_collectioncase (loan_id, opened_on, closed_on, close_reason)
+        SELECT e.loan_id, e.on_date, NULL, '' FROM {STAGING} e
+        WHERE e.kind = 'opened'
+          AND NOT EXISTS (SELECT 1 FROM cases_collectioncase c WHERE c.loan_id = e.loan_id AND c.closed_on IS NULL)"""
+    )
+    db.execute(f"DROP TABLE IF EXISTS {STAGING}")
