@@ -9,7 +9,7 @@ connection to whatever database Django is configured for (SQLite or PostgreSQL).
         db.ingest("cycle_accountstate", states, mode="append")
 
 Writes from this connection are committed by `commit()`; they are not part of a
-Django transaction.
+Django transaction. On SQLite, make no ORM call while it is open (see `for_django`).
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ class BulkConnection:
         connection = connections[alias]
         settings = connection.settings_dict
         if connection.vendor == "sqlite":
+            # The ADBC driver carries its own copy of SQLite. Two copies must never hold the same
+            # file open in one process at once: their locks do not see each other, and one does
+            # not see what the other wrote to the WAL. So Django's connection is closed first, and
+            # no ORM call may happen while this connection is open; Django reopens on next use.
+            connection.close()
             return cls(vendor="sqlite", target=str(settings["NAME"]))
         user = settings.get("USER") or "postgres"
         password = settings.get("PASSWORD") or ""

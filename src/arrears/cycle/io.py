@@ -119,7 +119,11 @@ def state_rows(accounts: pa.Table, as_of: dt.date, buckets: pa.Array, statuses: 
 
 
 def previous_states(db: BulkConnection) -> pa.Table:
-    return db.fetch("SELECT loan_id, days_past_due, status FROM cycle_accountstate")
+    schema = pa.schema([("loan_id", pa.int64()), ("days_past_due", pa.int64()), ("status", pa.string())])
+    table = db.fetch("SELECT loan_id, days_past_due, status FROM cycle_accountstate")
+    if table.num_rows == 0:
+        return schema.empty_table()
+    return table.cast(schema)
 
 
 def write_states(db: BulkConnection, rows: pa.Table, as_of: dt.date) -> None:

@@ -116,6 +116,7 @@ class _Run:
         self.names = dict(names)
         self.created: list[str] = []
         self.run_id = next(_names)
+        self._serial = itertools.count()
 
     def _bind(self, sql: str) -> str:
         for placeholder, real in self.names.items():
@@ -125,7 +126,7 @@ class _Run:
     def create(self, role: str, sql: str, columns=(), booleans=()) -> str:
         """Materialise a step; `columns` lists its integer columns, which are stored as BIGINT
         (engines widen sums on their own, and Ibis leaves out casts it believes redundant)."""
-        name = f"arrears_{role}_{self.run_id}_{len(self.created)}"
+        name = f"arrears_{role}_{self.run_id}_{next(self._serial)}"
         body = self._bind(sql)
         if columns:
             typed = ", ".join(
