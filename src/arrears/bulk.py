@@ -15,7 +15,7 @@ Django transaction. On SQLite, make no ORM call while it is open (see `for_djang
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -108,13 +108,17 @@ class BulkConnection:
             return 0
         if self.vendor == "sqlite":
             data = _dates_as_text(data)
+        elif mode == "append":
+            data = data.cast(self._target_schema(table_name, data.column_names))
         with self._conn.cursor() as cursor:
             return cursor.adbc_ingest(table_name, data, mode=mode, temporary=temporary)
 
-    def columns(self, table_name: str) -> Mapping[str, str]:
+    def _target_schema(self, table_name: str, names: list[str]) -> pa.Schema:
+        """PostgreSQL's binary COPY needs each column in the table's exact type (int4 vs int8…)."""
         with self._conn.cursor() as cursor:
-            cursor.execute(f"SELECT * FROM {table_name} WHERE 1 = 0")
-            return {field.name: str(field.type) for field in cursor.fetch_arrow_table().schema}
+            cursor.execute(f"SELECT {', '.join(names)} FROM {table_name} WHERE 1 = 0")
+            return cursor.fetch_arrow_table().schema
+
 
 
 def _to_date32(column: pa.ChunkedArray) -> pa.ChunkedArray:

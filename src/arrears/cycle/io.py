@@ -13,7 +13,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.bulk import BulkConnection
-from arrears.cycle.engine import BookInputs
 from arrears.cycle.tables import INSTALMENT_SCHEMA, LOAN_SCHEMA, PAYMENT_SCHEMA, allocation_ranks
 from arrears.ledger.records import Component
 
@@ -53,8 +52,9 @@ def read_book(db: BulkConnection) -> dict[str, pa.Table]:
     }
 
 
-def postgres_inputs(backend) -> BookInputs:
-    """The ledger tables as engine inputs, inside PostgreSQL: nothing leaves the database."""
+def postgres_inputs(backend) -> dict[str, str]:
+    """The ledger tables as engine inputs, inside PostgreSQL (temporary views): nothing leaves
+    the database."""
     loan = backend.table("ledger_loan")
     product = backend.table("ledger_product")
     joined = loan.inner_join(product, loan.product_id == product.id)
@@ -84,12 +84,13 @@ def postgres_inputs(backend) -> BookInputs:
     payments = p.select(
         payment_id=p.id, loan_id=p.loan_id, amount=p.amount, value_day=p.value_date.epoch_days(), reverses=p.reverses_id
     )
-    int64 = "int64"
-    return BookInputs(
-        loans=loans.cast({name: int64 for name in loans.columns}),
-        instalments=instalments.cast({name: int64 for name in instalments.columns}),
-        payments=payments.cast({name: int64 for name in payments.columns}),
-    )
+    names = {}
+    for role, expression in (("loans", loans), ("instalments", instalments), ("payments", payments)):
+        typed = expression.cast({name: "int64" for name in expression.columns})
+        name = f"arrears_ledger_{role}"
+        backend.raw_sql(f'CREATE OR REPLACE TEMPORARY VIEW "{name}" AS {ibis.to_sql(typed, dialect="postgres")}')
+        names[role] = name
+    return names
 
 
 STATE_WRITE_COLUMNS = (
