@@ -16,9 +16,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from arrears.cli import main
+from arrears.errors import EngineError
 from arrears.feeds import import_loans, import_payments
 from arrears.ledger.catalogue import read_catalogue, save_catalogue
 from arrears.ledger.identity import IdentityVault, check_character
@@ -418,6 +419,18 @@ def test_the_national_id_is_never_stored_in_clear(products, feeds: Path) -> None
         assert borrower.national_id_masked == number[:6] + "********" + number[-4:]
     # and the rejects file shows it masked too
     assert read_rejects(outcome.rejects_path)[0]["national_id"] == national_id(4)[:6] + "********" + national_id(4)[-4:]
+
+
+def test_an_import_inside_a_django_transaction_is_refused_on_sqlite(products, feeds: Path) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("only SQLite shares the file between Django and the bulk connection")
+    source = write_csv(feeds / "loans.csv", [loan_row(1)], LOAN_COLUMNS)
+
+    with pytest.raises(EngineError) as refused, transaction.atomic():
+        import_loans(source)
+
+    assert "事务" in refused.value.zh and "transaction.atomic" in refused.value.en
+    assert not Loan.objects.exists() and not FeedImport.objects.exists()
 
 
 def test_products_load_and_list(capsys, tmp_path: Path) -> None:

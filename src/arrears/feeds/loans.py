@@ -27,7 +27,7 @@ from arrears.bulk import BulkConnection
 from arrears.feeds import people
 from arrears.feeds.instalments import expand_schedules
 from arrears.feeds.readers import file_digest, read_feed
-from arrears.feeds.rejects import write_rejects
+from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, begin_run, finish_run
 from arrears.feeds.schemas import LOANS
 from arrears.feeds.staging import bulk_session, assignments, derive, differs, drop, fetch_as, stage
@@ -71,9 +71,12 @@ def import_loans(
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)
         progress.stage("校验", "validating", raw.num_rows)
         checked = check_loans(raw, products=products.column("code").to_pylist(), today=timezone.localdate())
-        progress.advance(raw.num_rows)
+        rows_read, originals = raw.num_rows, originals_of(raw, checked.rejects)
+        del raw  # a large file: keep only what the rejects file needs
+        progress.advance(rows_read)
         try:
             changes = _land(db, checked.rows, products, vault, progress)
+            progress.stage("提交", "committing")
             db.commit()
         except BaseException:
             db.rollback()
@@ -81,7 +84,7 @@ def import_loans(
         finally:
             _forget_staging(db)
 
-    rejects_path = write_rejects(source, checked.rejects, raw)
+    rejects_path = write_rejects(source, checked.rejects, originals)
     landed = int(changes["new"].sum())
     updated = int(changes["updated"].sum())
     rejected = checked.rejected_rows
@@ -89,10 +92,10 @@ def import_loans(
         kind=LOANS.kind,
         source=source,
         digest=digest,
-        rows_read=raw.num_rows,
+        rows_read=rows_read,
         landed=landed,
         updated=updated,
-        unchanged=raw.num_rows - landed - updated - rejected,
+        unchanged=rows_read - landed - updated - rejected,
         rejected=rejected,
         rejects_path=rejects_path,
         seconds=time.perf_counter() - began,
@@ -129,7 +132,10 @@ def _land(
     )
     stage(db, "feed_borrower", borrowers)
     stage(db, "feed_loan", loans)
-    stage(db, "feed_contact", points)
+    # Staged in key order, so the new points append to the contact-point indexes
+    # (borrower ids are handed out in external_id order, see _write_borrowers).
+    stage(db, "feed_contact", points.sort_by([("borrower_id", "ascending"), ("kind", "ascending"),
+                                              ("value", "ascending")]))
     progress.advance(rows.num_rows)
 
     changed_borrowers = _write_borrowers(db, rows, borrowers, vault, progress)
@@ -189,32 +195,32 @@ def _write_borrowers(
     db.execute(
         f"INSERT INTO ledger_borrower (external_id, {', '.join(fields)}, created_at, updated_at) "
         f"SELECT external_id, {', '.join(fields)}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP "
-        "FROM feed_borrower_write WHERE TRUE "
+        "FROM feed_borrower_write WHERE TRUE ORDER BY external_id "
         f"ON CONFLICT (external_id) DO UPDATE SET {kept_cipher}, "
         f"{assignments(('name', *BORROWER_FIELDS[1:], 'updated_at'))}"
     )
+    drop(db, "feed_borrower_write")
     return changed
 
 
 def _write_loans(db: BulkConnection, progress: Progress) -> pa.Table:
     """Upsert the loans that are new or changed; their loan_id and state (new, rescheduled, changed)."""
     progress.stage("写入贷款", "writing loans")
+    fields = ("borrower_id", *SCHEDULE_FIELDS)
     derive(
         db,
         "feed_loan_state",
-        "SELECT s.loan_id, CASE WHEN l.id IS NULL THEN 'new' "
+        "SELECT s.loan_id, b.id AS borrower_id, s.product_id, s.principal, s.term_months, s.start_date, "
+        "CASE WHEN l.id IS NULL THEN 'new' "
         f"WHEN {differs(SCHEDULE_FIELDS, 'l', 's')} THEN 'rescheduled' ELSE 'changed' END AS state "
         "FROM feed_loan s JOIN ledger_borrower b ON b.external_id = s.borrower_id "
         "LEFT JOIN ledger_loan l ON l.external_id = s.loan_id "
         f"WHERE l.id IS NULL OR l.borrower_id <> b.id OR {differs(SCHEDULE_FIELDS, 'l', 's')}",
     )
-    fields = ("borrower_id", *SCHEDULE_FIELDS)
     db.execute(
         f"INSERT INTO ledger_loan (external_id, {', '.join(fields)}, created_at, updated_at) "
-        "SELECT s.loan_id, b.id, s.product_id, s.principal, s.term_months, s.start_date, "
-        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP "
-        "FROM feed_loan s JOIN feed_loan_state t ON t.loan_id = s.loan_id "
-        "JOIN ledger_borrower b ON b.external_id = s.borrower_id WHERE TRUE "
+        f"SELECT loan_id, {', '.join(fields)}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM feed_loan_state "
+        "WHERE TRUE ORDER BY loan_id "
         f"ON CONFLICT (external_id) DO UPDATE SET {assignments((*fields, 'updated_at'))}"
     )
     return fetch_as(db, "SELECT loan_id, state FROM feed_loan_state", LOAN_STATES)
@@ -230,7 +236,8 @@ def _write_contact_points(db: BulkConnection, progress: Progress) -> pa.Table:
     derive(
         db,
         "feed_contact_state",
-        "SELECT s.borrower_id, s.kind, s.value FROM feed_contact s "
+        "SELECT s.borrower_id AS external_id, b.id AS borrower_id, s.kind, s.value, s.owner, s.relation, "
+        "s.owner_name FROM feed_contact s "
         "JOIN ledger_borrower b ON b.external_id = s.borrower_id "
         "LEFT JOIN ledger_contactpoint c ON c.borrower_id = b.id AND c.kind = s.kind AND c.value = s.value "
         f"WHERE c.id IS NULL OR {differs(CONTACT_FIELDS, 'c', 's')}",
@@ -238,13 +245,13 @@ def _write_contact_points(db: BulkConnection, progress: Progress) -> pa.Table:
     db.execute(
         "INSERT INTO ledger_contactpoint (borrower_id, kind, value, label, owner, relation, owner_name, "
         "verified, consent, do_not_contact, valid) "
-        "SELECT b.id, s.kind, s.value, '', s.owner, s.relation, s.owner_name, FALSE, TRUE, FALSE, TRUE "
-        "FROM feed_contact s JOIN feed_contact_state t "
-        "ON t.borrower_id = s.borrower_id AND t.kind = s.kind AND t.value = s.value "
-        "JOIN ledger_borrower b ON b.external_id = s.borrower_id WHERE TRUE "
+        "SELECT borrower_id, kind, value, '', owner, relation, owner_name, FALSE, TRUE, FALSE, TRUE "
+        "FROM feed_contact_state WHERE TRUE "
         f"ON CONFLICT (borrower_id, kind, value) DO UPDATE SET {assignments(CONTACT_FIELDS)}"
     )
-    return fetch_as(db, "SELECT borrower_id, kind, value FROM feed_contact_state", CONTACT_KEYS)
+    changed = fetch_as(db, "SELECT external_id AS borrower_id, kind, value FROM feed_contact_state", CONTACT_KEYS)
+    drop(db, "feed_contact", "feed_contact_state")  # the largest staging tables: free their memory now
+    return changed
 
 
 def _write_instalments(db: BulkConnection, rows: pa.Table, products: pa.Table, progress: Progress) -> None:
@@ -273,14 +280,15 @@ def _write_instalments(db: BulkConnection, rows: pa.Table, products: pa.Table, p
             "start_date": chosen.column("start_date"),
         }
     )
-    # Staged, then inserted in (loan, seq) order: appending to the indexes is far cheaper
-    # than ingesting into the indexed table directly.
+    # Staged, then inserted set-based: far cheaper than ingesting into the indexed table directly.
+    # The rows come in (loan id, seq) order (targets are sorted by id), so the indexes are appended to.
     step = 250_000
     for start in range(0, loans.num_rows, step):
         part = loans.slice(start, step)
         stage(db, "feed_instalment", expand_schedules(part))
         db.execute(
             "INSERT INTO ledger_instalment (loan_id, seq, due_date, principal, interest) "
-            "SELECT loan_id, seq, due_date, principal, interest FROM feed_instalment ORDER BY loan_id, seq"
+            "SELECT loan_id, seq, due_date, principal, interest FROM feed_instalment"
         )
         progress.advance(part.num_rows)
+    drop(db, "feed_instalment")

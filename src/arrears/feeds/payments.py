@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from arrears.bulk import BulkConnection
 from arrears.feeds.readers import file_digest, read_feed
-from arrears.feeds.rejects import write_rejects
+from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, begin_run, finish_run
 from arrears.feeds.schemas import PAYMENTS
 from arrears.feeds.staging import bulk_session, drop, fetch_as, stage
@@ -49,6 +49,7 @@ def import_payments(path: Path | str, *, encoding: str = "utf-8", progress: Prog
             progress.stage("写入付款", "writing payments", checked.rows.num_rows)
             stage(db, "feed_payment_write", checked.rows.drop_columns(["row"]))
             _write(db)
+            progress.stage("提交", "committing")
             db.commit()
             progress.advance(checked.rows.num_rows)
         except BaseException:
@@ -58,7 +59,7 @@ def import_payments(path: Path | str, *, encoding: str = "utf-8", progress: Prog
             drop(db, *_STAGED)
             db.commit()
 
-    rejects_path = write_rejects(source, checked.rejects, raw)
+    rejects_path = write_rejects(source, checked.rejects, originals_of(raw, checked.rejects))
     rejected = checked.rejected_rows
     outcome = FeedOutcome(
         kind=PAYMENTS.kind,

@@ -39,15 +39,20 @@ def rejects_path_for(source: Path) -> Path:
     return source.with_name(f"{source.stem}.rejects.csv")
 
 
-def write_rejects(source: Path, rejects: pa.Table, raw: pa.Table) -> Path | None:
-    """Write the rejects file for `source`; with no rejects, remove a stale one and return None."""
+def originals_of(raw: pa.Table, rejects: pa.Table) -> pa.Table:
+    """The file's own values for each line of `rejects`, so the whole file need not be kept."""
+    return raw.take(pc.subtract(rejects.column("row"), 1))
+
+
+def write_rejects(source: Path, rejects: pa.Table, originals: pa.Table) -> Path | None:
+    """Write the rejects file for `source` (`originals` line up with `rejects`); with no rejects,
+    remove a stale one and return None."""
     target = rejects_path_for(source)
     if rejects.num_rows == 0:
         target.unlink(missing_ok=True)
         return None
-    originals = raw.take(pc.subtract(rejects.column("row"), 1))
     table = rejects
-    for name in raw.column_names:
+    for name in originals.column_names:
         values = pc.fill_null(originals.column(name), "")
         table = table.append_column(name, mask_identifier(values) if name in MASKED else values)
     partial = target.with_name(f".{target.name}.partial")
