@@ -144,7 +144,7 @@ def test_good_rows_land_and_bad_rows_go_to_the_rejects_file_with_reasons(product
     assert [(r["row"], r["field"]) for r in rejects] == [("2", "national_id"), ("2", "principal"), ("3", "product")]
     assert all(r["reason_zh"] and r["reason_en"] for r in rejects)
     assert "校验位" in rejects[0]["reason_zh"] and "check character" in rejects[0]["reason_en"]
-    assert rejects[2]["loan_id"] == "L0003" and rejects[2]["product"] == "NOPE" and rejects[2]["principal"] == "12000.00"
+    assert (rejects[2]["loan_id"], rejects[2]["product"], rejects[2]["principal"]) == ("L0003", "NOPE", "12000.00")
     # and the run is recorded
     run = FeedImport.objects.get()
     assert (run.kind, run.rows_read, run.rows_landed, run.rows_rejected) == ("loans", 4, 2, 2)
@@ -340,7 +340,9 @@ def test_every_format_lands_the_same_ledger(products, feeds: Path, extension: st
             pa.array([Decimal(row["principal"]) for row in rows], pa.decimal128(12, 2)),
         )
         table = table.set_column(
-            LOAN_COLUMNS.index("term_months"), "term_months", pa.array([int(r["term_months"]) for r in rows], pa.int32())
+            LOAN_COLUMNS.index("term_months"),
+            "term_months",
+            pa.array([int(row["term_months"]) for row in rows], pa.int32()),
         )
         pq.write_table(table, source)
     else:  # JSON numbers for the amounts, read digit for digit

@@ -220,7 +220,8 @@ def test_rows_of_one_borrower_must_agree_on_who_the_borrower_is() -> None:
     ],
 )
 def test_each_payment_rule_rejects_with_a_chinese_and_an_english_reason(changes, field: str, english: str) -> None:
-    checked = check_payments(table([payment(reference="P0"), payment(**{"reference": "P2", **changes})], PAYMENTS.names))
+    rows = [payment(reference="P0"), payment(**{"reference": "P2", **changes})]
+    checked = check_payments(table(rows, PAYMENTS.names))
 
     [(row, rejected_field, zh, en)] = problems(checked)
     assert (row, rejected_field) == (2, field)
@@ -281,7 +282,7 @@ def test_a_recorded_reference_is_the_same_payment_or_refused() -> None:
         (payment(reference="R1", reverses="P404"), "no payment with this reference in the ledger or this file"),
         (payment(reference="R1", reverses="R0"), "a reversal cannot be reversed"),
         (payment(reference="R1", loan_id="L2", reverses="P1"), "the payment reversed belongs to another loan"),
-        (payment(reference="R1", amount="99.99", reverses="P1"), "a reversal's amount must equal the payment it reverses"),
+        (payment(reference="R1", amount="99.99", reverses="P1"), "amount must equal the payment it reverses"),
         (payment(reference="R1", value_date="2026-01-31", reverses="P1"), "cannot be value-dated before"),
         (payment(reference="R1", reverses="P5"), "this payment has already been reversed"),
     ],

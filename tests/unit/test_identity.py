@@ -89,7 +89,9 @@ def test_mainland_mobiles_are_valid(value: str) -> None:
     assert mobile_error(value) is None
 
 
-@pytest.mark.parametrize("value", ["12812345678", "1381234567", "138123456789", "+8613812345678", "1381234567a", "1381234567８"])
+@pytest.mark.parametrize(
+    "value", ["12812345678", "1381234567", "138123456789", "+8613812345678", "1381234567a", "1381234567８"]
+)
 def test_other_mobiles_are_refused(value: str) -> None:
     assert mobile_error(value) == IdentityError.MOBILE_FORMAT
 

@@ -49,7 +49,8 @@ def map_in_chunks(
     chunks = [items[start : start + CHUNK] for start in range(0, len(items), CHUNK)]
     workers = worker_count()
     results: list[Result] = []
-    if len(items) < (PARALLEL_FROM if parallel_from is None else parallel_from) or workers < 2 or not sys.platform.startswith("linux"):
+    threshold = PARALLEL_FROM if parallel_from is None else parallel_from
+    if len(items) < threshold or workers < 2 or not sys.platform.startswith("linux"):
         for chunk in chunks:
             results.append(function(chunk))
             _advance(progress, len(chunk))

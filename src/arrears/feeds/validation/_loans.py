@@ -1,0 +1,199 @@
+"""The loans feed's rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from arrears.feeds import columns as col
+from arrears.feeds.schemas import DEFAULT_TIME_ZONE, EMERGENCY_RELATIONS, LOANS
+from arrears.feeds.validation._common import (
+    Checked,
+    Found,
+    Problems,
+    check_lengths,
+    check_yuan,
+    cleaned,
+    known_time_zones,
+    numbered,
+    rejects_table,
+    settle_repeats,
+)
+from arrears.ledger.identity import CHECK_CHARACTERS, CHECK_WEIGHTS, MESSAGES, IdentityError
+from arrears.ledger.schedule import MAX_TERM_MONTHS
+
+MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+NATIONAL_ID_PATTERN = r"^[0-9]{17}[0-9X]$"
+TERM_PATTERN = r"^[0-9]{1,4}$"
+
+
+def check_national_ids(values: pa.Array, today: dt.date) -> dict[IdentityError, np.ndarray]:
+    """For every row, which resident-ID rule it breaks first (the vectorised twin of
+    `identity.national_id_error`); values must be upper-cased already."""
+    length_ok = col.to_numpy(pc.equal(pc.utf8_length(values), 18))
+    shaped = length_ok & col.matches(values, NATIONAL_ID_PATTERN)
+    safe = pc.if_else(pa.array(shaped), values, "00000019700101000X")
+    born_ok, born = col.compact_dates(safe, 6)
+    born_ok &= (born >= col.epoch_day(dt.date(1900, 1, 1))) & (born <= col.epoch_day(today))
+    characters = col.fixed_width_bytes(safe, 18)
+    totals = ((characters[:, :17].astype(np.int64) - ord("0")) @ np.array(CHECK_WEIGHTS)) % 11
+    expected = np.frombuffer(CHECK_CHARACTERS.encode(), np.uint8)[totals]
+    given = characters[:, 17]
+    return {
+        IdentityError.ID_LENGTH: ~length_ok,
+        IdentityError.ID_CHARACTERS: length_ok & ~shaped,
+        IdentityError.ID_BIRTH_DATE: shaped & ~born_ok,
+        IdentityError.ID_CHECK_DIGIT: shaped & born_ok & (expected != given),
+    }
+
+
+def check_loans(
+    raw: pa.Table,
+    *,
+    products: Collection[str],
+    today: dt.date,
+    time_zones: Collection[str] | None = None,
+) -> Checked:
+    """The loans feed's rules; `products` are the codes that exist."""
+    rows = numbered(raw)
+    problems = Problems(rows)
+    v = cleaned(raw, LOANS)
+    v["national_id"] = pc.utf8_upper(v["national_id"])
+    for name in LOANS.required:
+        problems.require(v[name], name)
+    check_lengths(v, problems, LOANS)
+
+    national_id_given = col.present(v["national_id"])
+    for error, mask in check_national_ids(v["national_id"], today).items():
+        problems.refuse(mask & national_id_given, "national_id", *MESSAGES[error])
+
+    zone_given = col.present(v["time_zone"])
+    zones = frozenset(time_zones) if time_zones is not None else known_time_zones()
+    problems.refuse(
+        zone_given & ~col.one_of(v["time_zone"], zones),
+        "time_zone",
+        "不是有效的 IANA 时区名（如 Asia/Shanghai）",
+        "not an IANA time zone name (such as Asia/Shanghai)",
+    )
+    v["time_zone"] = pc.if_else(pa.array(zone_given), v["time_zone"], DEFAULT_TIME_ZONE)
+
+    mobile_zh, mobile_en = MESSAGES[IdentityError.MOBILE_FORMAT]
+    for name in ("mobile", "emergency_contact_mobile"):
+        problems.refuse(col.present(v[name]) & ~col.matches(v[name], MOBILE_PATTERN), name, mobile_zh, mobile_en)
+    problems.refuse(
+        col.present(v["email"]) & ~col.matches(v["email"], EMAIL_PATTERN),
+        "email",
+        "不是有效的电子邮件地址",
+        "not an email address",
+    )
+    _check_emergency_contact(v, problems)
+
+    problems.refuse(
+        col.present(v["product"]) & ~col.one_of(v["product"], set(products)),
+        "product",
+        "没有此产品代码（先运行 arrears products load）",
+        "no product with this code (run arrears products load first)",
+    )
+    principal = check_yuan(v["principal"], "principal", problems)
+    term = _check_term(v["term_months"], problems)
+    start_ok, start = col.iso_dates(v["start_date"])
+    problems.refuse(
+        col.present(v["start_date"]) & ~start_ok,
+        "start_date",
+        "应为 1900–2999 年间的有效日期，格式 YYYY-MM-DD",
+        "must be a real date from 1900 to 2999 written YYYY-MM-DD",
+    )
+
+    typed = pa.table(
+        {
+            "row": pa.array(rows),
+            **{name: v[name] for name in LOANS.names if name not in ("principal", "term_months", "start_date")},
+            "principal": pa.array(principal, pa.int64()),
+            "term_months": pa.array(term.astype(np.int16), pa.int16()),
+            "start_date": col.as_dates(start),
+        }
+    )
+    accepted, repeats, found = settle_repeats(typed, problems, v, LOANS.key)
+    accepted, borrower_found = _borrowers_agree(accepted)
+    return Checked(rows=accepted, rejects=rejects_table(problems.found + found + borrower_found), repeats=repeats)
+
+
+def _check_emergency_contact(v: dict[str, pa.Array], problems: Problems) -> None:
+    names = ("emergency_contact_name", "emergency_contact_relation", "emergency_contact_mobile")
+    given = {name: col.present(v[name]) for name in names}
+    any_given = given[names[0]] | given[names[1]] | given[names[2]]
+    for name in names:
+        problems.refuse(
+            any_given & ~given[name],
+            name,
+            "填写紧急联系人时，姓名、关系和手机号都必须填写",
+            "an emergency contact needs a name, a relation and a mobile",
+        )
+    relations = ", ".join(EMERGENCY_RELATIONS)
+    problems.refuse(
+        given[names[1]] & ~col.one_of(v[names[1]], EMERGENCY_RELATIONS),
+        names[1],
+        f"关系应为 {relations} 之一",
+        f"relation must be one of {relations}",
+    )
+    problems.refuse(
+        given[names[2]] & col.to_numpy(pc.equal(v[names[2]], v["mobile"])),
+        names[2],
+        "紧急联系人的手机号不能与借款人本人相同",
+        "the emergency contact's mobile cannot be the borrower's own",
+    )
+
+
+def _check_term(values: pa.Array, problems: Problems) -> np.ndarray:
+    shaped = col.matches(values, TERM_PATTERN)
+    months = col.whole_numbers(values, shaped)
+    problems.refuse(
+        col.present(values) & ~(shaped & (months >= 1) & (months <= MAX_TERM_MONTHS)),
+        "term_months",
+        f"期数应为 1 到 {MAX_TERM_MONTHS} 的整数",
+        f"must be a whole number of months from 1 to {MAX_TERM_MONTHS}",
+    )
+    return np.where(shaped & (months <= MAX_TERM_MONTHS), months, 0)
+
+
+def _borrowers_agree(accepted: pa.Table) -> tuple[pa.Table, Found]:
+    """Rows of one borrower must agree on who the borrower is: the first row of each borrower sets it.
+
+    The rows kept gain `borrower_first` (the row that speaks for its borrower) and
+    `borrower_shared` (the borrower has more than one row in the file).
+    """
+    firsts = col.first_positions(accepted.column("borrower_id").combine_chunks())
+    rows = accepted.column("row").to_numpy()
+    positions = np.arange(accepted.num_rows)
+    repeated = firsts != positions
+    disagree = np.zeros(accepted.num_rows, dtype=bool)
+    found: Found = []
+    if repeated.any():
+        taken = pa.array(firsts[repeated])
+        for name in ("borrower_name", "national_id", "time_zone"):
+            values = accepted.column(name).combine_chunks()
+            differs = np.zeros(accepted.num_rows, dtype=bool)
+            differs[repeated] = ~col.to_numpy(pc.equal(values.filter(pa.array(repeated)), values.take(taken)))
+            if differs.any():
+                found.append(
+                    (
+                        rows[differs],
+                        name,
+                        "本文件较早的一行为同一借款人填写了不同的值",
+                        "an earlier row of this file gives the same borrower_id a different value",
+                    )
+                )
+            disagree |= differs
+    shared = np.zeros(accepted.num_rows, dtype=bool)
+    shared[firsts[repeated & ~disagree]] = True
+    shared |= repeated
+    kept = ~disagree
+    flagged = accepted.append_column("borrower_first", pa.array(~repeated)).append_column(
+        "borrower_shared", pa.array(shared)
+    )
+    return flagged.filter(pa.array(kept)), found
