@@ -134,5 +134,21 @@ def row_fingerprints(columns: list[pa.Array]) -> pa.Array:
     return pc.binary_join_element_wise(*columns, "\x1f")
 
 
+def dates_as_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Dates as 'YYYY-MM-DD'. A feed has few distinct dates among many rows, so each distinct
+    date is formatted once and looked up: an order of magnitude faster than formatting every row."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    distinct = pc.unique(values)
+    return pc.strftime(distinct, format="%Y-%m-%d").take(pc.index_in(values, value_set=distinct))
+
+
+def text_as_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """'YYYY-MM-DD' text as date32, parsing each distinct text once."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    distinct = pc.unique(values)
+    parsed = pc.cast(pc.strptime(distinct, format="%Y-%m-%d", unit="s"), pa.date32())
+    return parsed.take(pc.index_in(values, value_set=distinct))
+
+
 def _digits(values: pa.Array, start: int, stop: int) -> np.ndarray:
     return pc.cast(pc.utf8_slice_codeunits(values, start, stop), pa.int64()).to_numpy()

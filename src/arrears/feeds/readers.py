@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.errors import InputError
+from arrears.feeds import columns as col
 from arrears.feeds.schemas import MONEY_COLUMNS, FeedSchema
 
 FORMATS = (".csv", ".parquet", ".jsonl")
@@ -172,7 +173,7 @@ def _text_column(column: pa.ChunkedArray, name: str, path: Path) -> pa.ChunkedAr
             f"{path}: column {name} is binary floating point; send amounts as text or decimal",
         )
     if pa.types.is_date(kind):
-        return pc.strftime(column, format="%Y-%m-%d")
+        return col.dates_as_text(column.cast(pa.date32()))
     if (
         pa.types.is_large_string(kind)
         or pa.types.is_string_view(kind)
