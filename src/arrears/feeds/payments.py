@@ -49,9 +49,9 @@ def import_payments(path: Path | str, *, encoding: str = "utf-8", progress: Prog
             progress.stage("写入付款", "writing payments", checked.rows.num_rows)
             stage(db, "feed_payment_write", checked.rows.drop_columns(["row"]))
             _write(db)
+            progress.advance(checked.rows.num_rows)
             progress.stage("提交", "committing")
             db.commit()
-            progress.advance(checked.rows.num_rows)
         except BaseException:
             db.rollback()
             raise
