@@ -30,8 +30,13 @@ def postgres_url() -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """On a PostgreSQL run with no server: fail in CI, skip elsewhere."""
+    """Tests marked sqlite_only are left out of a PostgreSQL run (not skipped: they do not apply).
+    On a PostgreSQL run with no server: fail in CI, skip elsewhere."""
     url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
     if not url.startswith("postgres") or postgres_answers(url):
         return
     if os.environ.get("CI"):

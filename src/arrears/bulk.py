@@ -124,14 +124,17 @@ class BulkConnection:
 def _to_date32(column: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_timestamp(column.type):
         return pc.cast(column, pa.date32())
-    text = pc.cast(column, pa.string())
-    return pc.cast(pc.strptime(text, format="%Y-%m-%d", unit="s"), pa.date32())
+    # a book has few distinct dates: parse each once, then spread them back over the rows
+    encoded = pc.dictionary_encode(pc.cast(column, pa.string())).combine_chunks()
+    parsed = pc.cast(pc.strptime(encoded.dictionary, format="%Y-%m-%d", unit="s"), pa.date32())
+    return pa.chunked_array([pc.take(parsed, encoded.indices)])
 
 
 def _dates_as_text(data: pa.Table) -> pa.Table:
     """SQLite keeps Django DateFields as 'YYYY-MM-DD' text: write dates the same way."""
     for index, field in enumerate(data.schema):
         if pa.types.is_date32(field.type):
-            text = pc.strftime(data.column(index), format="%Y-%m-%d")
+            encoded = pc.dictionary_encode(data.column(index)).combine_chunks()
+            text = pc.take(pc.strftime(encoded.dictionary, format="%Y-%m-%d"), encoded.indices)
             data = data.set_column(index, pa.field(field.name, pa.string()), text)
     return data

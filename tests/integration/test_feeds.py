@@ -423,9 +423,8 @@ def test_the_national_id_is_never_stored_in_clear(products, feeds: Path) -> None
     assert read_rejects(outcome.rejects_path)[0]["national_id"] == national_id(4)[:6] + "********" + national_id(4)[-4:]
 
 
+@pytest.mark.sqlite_only
 def test_an_import_inside_a_django_transaction_is_refused_on_sqlite(products, feeds: Path) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("only SQLite shares the file between Django and the bulk connection")
     source = write_csv(feeds / "loans.csv", [loan_row(1)], LOAN_COLUMNS)
 
     with pytest.raises(EngineError) as refused, transaction.atomic():
