@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "arrears.ledger",
     "arrears.cycle",
     "arrears.cases",
+    "arrears.contact",
     "arrears.web",
 ]
 

@@ -41,3 +41,27 @@ class CaseEvent(models.Model):
         verbose_name_plural = _("case events")
         ordering = ["loan", "on_date", "id"]
         constraints = [models.UniqueConstraint(fields=["loan", "on_date", "kind"], name="case_event_unique")]
+
+
+class HoldKind(models.TextChoices):
+    CEASE_CONTACT = "cease_contact", _("cease contact")
+    DISPUTE_OPEN = "dispute_open", _("dispute open")
+    COMPLAINT_REVIEW = "complaint_review", _("complaint under review")
+    BANKRUPTCY = "bankruptcy", _("bankruptcy")
+    DECEASED = "deceased", _("deceased")
+    LEGAL_HOLD = "legal_hold", _("legal hold")
+
+
+class AccountHold(models.Model):
+    """A reason not to collect: while a hold is active, the guard blocks every contact."""
+
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="holds")
+    kind = models.CharField(_("kind"), max_length=24, choices=HoldKind.choices)
+    since = models.DateTimeField(_("since"))
+    until = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        indexes = [models.Index(fields=["loan", "kind"])]

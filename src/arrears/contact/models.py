@@ -1,0 +1,69 @@
+"""Every contact with a borrower or a third party, planned, blocked, made or received.
+
+A contact attempt is the compliance record of an action: the guard counts them, the outbox
+sends them, and the collector's outcome is written on them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("email")
+    APP_PUSH = "app_push", _("app notice")
+    LETTER = "letter", _("letter")
+    CALL = "call", _("call")
+    VISIT = "visit", _("visit")
+
+
+class Party(models.TextChoices):
+    DEBTOR = "debtor", _("debtor")
+    THIRD_PARTY = "third_party", _("third party")
+
+
+class Outcome(models.TextChoices):
+    RIGHT_PARTY_CONTACT = "right_party_contact", _("right-party contact")
+    NO_ANSWER = "no_answer", _("no answer")
+    WRONG_NUMBER = "wrong_number", _("wrong number")
+    PROMISE = "promise", _("promise to pay")
+    REFUSAL = "refusal", _("refusal")
+    DISPUTE = "dispute", _("dispute")
+    HARDSHIP_CLAIM = "hardship_claim", _("hardship claim")
+    CALLBACK_REQUESTED = "callback_requested", _("callback requested")
+    STOP_CHANNEL = "stop_channel", _("request to stop this channel")
+    DELIVERED = "delivered", _("delivered")
+    UNDELIVERED = "undelivered", _("not delivered")
+
+
+class ContactAttempt(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        BLOCKED = "blocked", _("blocked")
+        SENT = "sent", _("sent")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    idempotency_key = models.CharField(max_length=120, unique=True, help_text="account, action, date, attempt")
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="contact_attempts")
+    contact_point = models.ForeignKey(
+        "ledger.ContactPoint", on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts"
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices, default=Party.DEBTOR)
+    template = models.CharField(_("template"), max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PLANNED)
+    planned_for = models.DateTimeField(_("planned for"), null=True, blank=True)
+    attempted_at = models.DateTimeField(_("attempted at"), null=True, blank=True, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
+    conversation = models.BooleanField(_("telephone conversation took place"), default=False)
+    segment = models.CharField(_("segment"), max_length=64, blank=True)
+    rule = models.CharField(_("rule"), max_length=120, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contact attempt")
+        verbose_name_plural = _("contact attempts")
+        indexes = [models.Index(fields=["loan", "attempted_at"])]
