@@ -1,0 +1,360 @@
+"""Message content lint: finds wording a collection message must not contain, before it is sent.
+
+    >>> from arrears.compliance.lint import MessageFacts, can_approve, lint
+    >>> [f.rule_id for f in lint("再不还钱，你全家都别想好过。")]
+    ['lint.threat_violence']
+    >>> can_approve("我们可能依法采取包括诉讼在内的措施。回复TD退订")
+    True
+    >>> [f.excerpt for f in lint("Your balance is $1,450.00.", facts=MessageFacts(balance=145000))]
+    []
+
+Works on zh-Hans, English and mixed text; pure Python, no Django. The rules and their sources
+are data in `arrears.compliance.lint_rules`; docs/compliance-lint.md lists them, what passes,
+and the lint's measured precision and recall.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from arrears.compliance import lint_rules as R
+from arrears.compliance.lint_rules import RULES, RULES_BY_ID, LintRule, RuleId, Severity
+from arrears.money import FEN_PER_YUAN, Fen, MoneyError, format_yuan, to_fen
+
+__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint"]
+
+
+@dataclass(frozen=True)
+class MessageFacts:
+    """What is true about the account a message is about, so the lint can check what it states.
+
+    overdue_amount: the overdue amount in minor units (fen; cents for a dollar message);
+      None when the message may not state one.
+    balance: the outstanding balance in minor units; None likewise.
+    other_amounts: further true amounts the message may state (a plan instalment, a promised
+      payment, a waived fee).
+    official_channels: the lender's official payment channels, as names ("禾丰App",
+      "Maple Ridge app") or account numbers (spaces and dashes ignored). Empty: not checked.
+
+    Zero amounts ("fees: $0.00") are never a misstatement.
+    """
+
+    overdue_amount: Fen | None = None
+    balance: Fen | None = None
+    other_amounts: tuple[Fen, ...] = ()
+    official_channels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("overdue_amount", "balance"):
+            _check_amount(name, getattr(self, name), allow_none=True)
+        object.__setattr__(self, "other_amounts", tuple(self.other_amounts))
+        object.__setattr__(self, "official_channels", tuple(self.official_channels))
+        for amount in self.other_amounts:
+            _check_amount("other_amounts", amount, allow_none=False)
+        for channel in self.official_channels:
+            if not isinstance(channel, str) or not channel.strip():
+                raise ValueError(f"official_channels holds names or account numbers, not {channel!r}")
+
+    @property
+    def known_amounts(self) -> frozenset[Fen]:
+        amounts = [self.overdue_amount, self.balance, *self.other_amounts]
+        return frozenset(amount for amount in amounts if amount is not None)
+
+    @property
+    def official_accounts(self) -> frozenset[str]:
+        """The official channels that are account numbers, as bare digits."""
+        return frozenset(digits for digits in map(_digits, self.official_channels) if _is_account(digits))
+
+    @property
+    def official_names(self) -> tuple[str, ...]:
+        """The official channels that are names, in lower case."""
+        return tuple(c.lower() for c in self.official_channels if not _is_account(_digits(c)))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of wording that breaks a rule.
+
+    rule_id: the rule's stable id ("lint.threat_violence").
+    start, end: the character span in the linted text; excerpt == text[start:end].
+    message_zh, message_en: what is wrong and why, citing the source rule.
+    severity: see `Severity`; any finding blocks approval.
+    """
+
+    rule_id: RuleId
+    start: int
+    end: int
+    excerpt: str
+    message_zh: str
+    message_en: str
+    severity: Severity
+
+
+def lint(text: str, *, facts: MessageFacts | None = None) -> tuple[Finding, ...]:
+    """Every finding in `text`, ordered by position; empty when the text may be approved."""
+    if not isinstance(text, str):
+        raise TypeError(f"lint takes text, not {type(text).__name__}")
+    context = _Context(text)
+    found: list[Finding] = []
+    for rule, patterns in _COMPILED:
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                if match.end() == match.start() or context.cleared(rule, match.start()):
+                    continue
+                found.append(_finding(rule, text, match.start(), match.end()))
+    if facts is not None:
+        found.extend(_amount_findings(text, facts))
+        found.extend(_account_findings(text, facts))
+        found.extend(_brand_findings(text, facts, context))
+    return tuple(_merged(text, found))
+
+
+def can_approve(text: str, facts: MessageFacts | None = None) -> bool:
+    """A template may be approved only when the lint finds nothing in it."""
+    return not lint(text, facts=facts)
+
+
+# -- matching in context ---------------------------------------------------------------------
+
+_FLAGS = re.IGNORECASE
+_COMPILED: tuple[tuple[LintRule, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (rule, tuple(re.compile(pattern, _FLAGS) for pattern in rule.patterns)) for rule in RULES
+)
+_NEGATION = re.compile(R.NEGATION_CUES, _FLAGS)
+_RESTART = re.compile(R.CLAUSE_RESTARTS, _FLAGS)
+_SENTENCE_END = re.compile(R.SENTENCE_ENDS)
+_WARNING = re.compile(R.WARNING_CUES, _FLAGS)
+_CONSENT = re.compile(R.CONSENT_CUES, _FLAGS)
+_PAYMENT_WORDS = re.compile(R.PAYMENT_WORDS, _FLAGS)
+
+
+class _Context:
+    """Sentences of one text, and whether a match in them is negated or quoted in a warning."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(text)]
+        self.warning_sentences = {
+            index
+            for index, start in enumerate(self.sentence_starts)
+            if _WARNING.search(text, start, self._sentence_end(index))
+        }
+        self.consent_sentences = {
+            index
+            for index, start in enumerate(self.sentence_starts)
+            if _CONSENT.search(text, start, self._sentence_end(index))
+        }
+
+    def _sentence_index(self, position: int) -> int:
+        return bisect.bisect_right(self.sentence_starts, position) - 1
+
+    def _sentence_end(self, index: int) -> int:
+        starts = self.sentence_starts
+        return starts[index + 1] if index + 1 < len(starts) else len(self.text)
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        index = self._sentence_index(position)
+        return self.sentence_starts[index], self._sentence_end(index)
+
+    def negated(self, position: int) -> bool:
+        """A negation cue earlier in the same clause: "we will not contact your employer"."""
+        sentence_start, _ = self.sentence(position)
+        window_start = max(sentence_start, position - R.NEGATION_WINDOW)
+        clause_start = window_start
+        for restart in _RESTART.finditer(self.text, window_start, position):
+            clause_start = restart.end()
+        return _NEGATION.search(self.text, clause_start, position) is not None
+
+    def in_warning(self, position: int) -> bool:
+        """Inside an anti-fraud warning, which names the scam it warns about."""
+        return self._sentence_index(position) in self.warning_sentences
+
+    def about_consent(self, position: int) -> bool:
+        """Inside a sentence about the debtor's consent or authorisation."""
+        return self._sentence_index(position) in self.consent_sentences
+
+    def cleared(self, rule: LintRule, position: int) -> bool:
+        if rule.negatable and self.negated(position):
+            return True
+        if rule.consent_allows and self.about_consent(position):
+            return True
+        return rule.quoted_in_warnings and self.in_warning(position)
+
+
+def _finding(rule: LintRule, text: str, start: int, end: int, *, zh: str = "", en: str = "") -> Finding:
+    return Finding(
+        rule_id=rule.rule_id,
+        start=start,
+        end=end,
+        excerpt=text[start:end],
+        message_zh=zh or rule.message_zh,
+        message_en=en or rule.message_en,
+        severity=rule.severity,
+    )
+
+
+def _merged(text: str, findings: Iterable[Finding]) -> Iterator[Finding]:
+    """Overlapping findings of one rule become one, spanning both; the first one's message stays."""
+    order = {rule.rule_id: index for index, rule in enumerate(RULES)}
+    by_rule: dict[RuleId, list[Finding]] = {}
+    for finding in sorted(findings, key=lambda f: (f.start, f.end)):
+        kept = by_rule.setdefault(finding.rule_id, [])
+        if kept and finding.start < kept[-1].end:
+            last = kept[-1]
+            end = max(last.end, finding.end)
+            kept[-1] = Finding(
+                last.rule_id, last.start, end, text[last.start : end], last.message_zh, last.message_en, last.severity
+            )
+        else:
+            kept.append(finding)
+    every = [finding for kept in by_rule.values() for finding in kept]
+    yield from sorted(every, key=lambda f: (f.start, f.end, order[f.rule_id]))
+
+
+# -- amounts ------------------------------------------------------------------------------------
+
+_AMOUNT = re.compile(
+    rf"{R.CURRENCY_PREFIX}\s*(?P<prefixed>{R.NUMBER})(?P<prefixed_unit>万|千)?(?:\s*{R.CURRENCY_SUFFIX}\b)?"
+    rf"|(?<![0-9A-Za-z.,])(?P<suffixed>{R.NUMBER})(?P<suffixed_unit>万|千)?\s*{R.CURRENCY_SUFFIX}(?![A-Za-z])"
+    rf"|(?P<chinese>{R.CHINESE_NUMBER})(?:元|块钱|块)",
+    _FLAGS,
+)
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_UNIT_FACTORS = {"万": 10_000, "千": 1_000, None: 1, "": 1}
+
+
+def stated_amounts(text: str) -> Iterator[tuple[int, int, Fen]]:
+    """Each money amount written in `text`: (start, end, minor units). Bare numbers are not money."""
+    for match in _AMOUNT.finditer(text):
+        if match["chinese"]:
+            fen = _chinese_number(match["chinese"]) * FEN_PER_YUAN
+        else:
+            number = match["prefixed"] or match["suffixed"]
+            unit = match["prefixed_unit"] if match["prefixed"] else match["suffixed_unit"]
+            try:
+                fen = to_fen(number) * _UNIT_FACTORS[unit]
+            except MoneyError:
+                continue
+        yield match.start(), match.end(), fen
+
+
+def _chinese_number(numeral: str) -> int:
+    """一万二千 -> 12000; 五千 -> 5000; 十二 -> 12."""
+    total = section = digit = 0
+    for char in numeral:
+        if char in _CHINESE_DIGITS:
+            digit = _CHINESE_DIGITS[char]
+        elif char in _CHINESE_UNITS:
+            section += (digit or 1) * _CHINESE_UNITS[char]
+            digit = 0
+        elif char == "万":
+            total += (section + digit) * 10_000
+            section = digit = 0
+    return total + section + digit
+
+
+def _amount_findings(text: str, facts: MessageFacts) -> Iterator[Finding]:
+    known = facts.known_amounts
+    if not known:
+        return
+    rule = RULES_BY_ID["lint.amount_misstated"]
+    known_zh, known_en = _describe_known(facts)
+    for start, end, fen in stated_amounts(text):
+        if fen == 0 or fen in known:
+            continue
+        stated = text[start:end]
+        yield _finding(
+            rule,
+            text,
+            start,
+            end,
+            zh=R.AMOUNT_MISMATCH_ZH.format(stated=stated, known=known_zh),
+            en=R.AMOUNT_MISMATCH_EN.format(stated=stated, known=known_en),
+        )
+
+
+def _describe_known(facts: MessageFacts) -> tuple[str, str]:
+    zh: list[str] = []
+    en: list[str] = []
+    if facts.overdue_amount is not None:
+        zh.append(f"逾期金额 {format_yuan(facts.overdue_amount, symbol='')}")
+        en.append(f"overdue {format_yuan(facts.overdue_amount, symbol='')}")
+    if facts.balance is not None:
+        zh.append(f"余额 {format_yuan(facts.balance, symbol='')}")
+        en.append(f"balance {format_yuan(facts.balance, symbol='')}")
+    if facts.other_amounts:
+        others = ", ".join(format_yuan(amount, symbol="") for amount in facts.other_amounts)
+        zh.append(f"其他 {others}")
+        en.append(f"other {others}")
+    return "；".join(zh), "; ".join(en)
+
+
+# -- payment channels --------------------------------------------------------------------------
+
+_ACCOUNT = re.compile(R.ACCOUNT_NUMBER, _FLAGS)
+
+
+def _digits(value: str) -> str:
+    return "".join(char for char in value if char.isdigit())
+
+
+def _is_account(digits: str) -> bool:
+    return len(digits) >= 8
+
+
+def _account_findings(text: str, facts: MessageFacts) -> Iterator[Finding]:
+    """An account number to pay into that is not one of the lender's (checked only when channels are given)."""
+    if not facts.official_channels:
+        return
+    rule = RULES_BY_ID["lint.unofficial_payment"]
+    official = facts.official_accounts
+    for match in _ACCOUNT.finditer(text):
+        if _digits(match[1]) in official:
+            continue
+        account = match[1]
+        yield _finding(
+            rule,
+            text,
+            match.start(1),
+            match.end(1),
+            zh=R.ACCOUNT_UNKNOWN_ZH.format(account=account),
+            en=R.ACCOUNT_UNKNOWN_EN.format(account=account),
+        )
+
+
+def _brand_findings(text: str, facts: MessageFacts, context: _Context) -> Iterator[Finding]:
+    """A wallet named for payment ("pay by Venmo") when the lender's named channels do not include it."""
+    names = facts.official_names
+    if not names:
+        return
+    rule = RULES_BY_ID["lint.unofficial_payment"]
+    lowered = text.lower()
+    for brand in R.PAYMENT_BRANDS:
+        if any(brand in name for name in names):
+            continue
+        for match in re.finditer(re.escape(brand), lowered):
+            sentence_start, sentence_end = context.sentence(match.start())
+            if not _PAYMENT_WORDS.search(text, sentence_start, sentence_end):
+                continue
+            if context.cleared(rule, match.start()):
+                continue
+            shown = text[match.start() : match.end()]
+            yield _finding(
+                rule,
+                text,
+                match.start(),
+                match.end(),
+                zh=R.BRAND_UNKNOWN_ZH.format(brand=shown),
+                en=R.BRAND_UNKNOWN_EN.format(brand=shown),
+            )
+
+
+def _check_amount(name: str, value: object, *, allow_none: bool) -> None:
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} is a non-negative whole number of minor units (fen), not {value!r}")
