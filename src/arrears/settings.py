@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "arrears.cycle",
     "arrears.cases",
     "arrears.contact",
+    "arrears.strategy",
     "arrears.web",
 ]
 
