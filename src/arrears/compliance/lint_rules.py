@@ -74,7 +74,7 @@ _OWN = rf"(?:{_YOU}(?:们)?(?:的|所在的?)?)"
 _PARTY_ZH = (
     r"(?:工作单位|单位|领导|老板|上司|同事|人事部?门?|家人|家里人|家属|父母|爸妈|爸爸|妈妈|"
     r"老婆|老公|妻子|丈夫|配偶|孩子|子女|亲戚|亲属|亲友|亲朋好友|朋友|邻居|通讯录|紧急联系人|联系人|"
-    r"村委会|居委会|学校|老师|同学|室友|舍友|公司所有人|公司|所有联系人)"
+    r"村委会|居委会|学校|老师|同学|室友|舍友|公司所有人|公司|所有联系人|HR|母亲|父亲)"
 )
 _PARTY_EN = (
     r"(?:employer|boss|manager|supervisor|hr(?: department)?|human resources|co-?workers?|"
@@ -87,7 +87,7 @@ _POSSESSIVE_EN = r"(?:your|his|her|their|(?:the )?(?:debtor|borrower|consumer|cu
 _CONTACT_EN = (
     r"(?:contact(?:s|ed|ing)?|call(?:s|ed|ing)?|ring(?:s|ing)?|phon(?:e|es|ed|ing)|text(?:s|ed|ing)?|"
     r"e-?mail(?:s|ed|ing)?|messag(?:e|es|ed|ing)|tell(?:s|ing)?|told|inform(?:s|ed|ing)?|"
-    r"notif(?:y|ies|ied|ying)|visit(?:s|ed|ing)?|(?:write|writing|wrote) to|reach(?:ing)? out to|"
+    r"notif(?:y|ies|ied|ying)|visit(?:s|ed|ing)?|(?:write|writing|wrote) to|reach(?:es|ed|ing)? out to|"
     r"(?:speak|speaking|spoke) (?:to|with)|talk(?:ed|ing)? to|alert(?:s|ed|ing)?|"
     r"(?:show|showing|turn|turning) up at|(?:go|going|went) to)"
 )
@@ -114,7 +114,9 @@ THREAT_VIOLENCE = LintRule(
         r"(?:保证|保障)不了(?:你|您)的?(?:人身)?安全|人身安全.{0,4}(?:不保|难保)",
         r"非常手段|极端手段|道上的",
         r"(?:知道|掌握|清楚)了?(?:你|您)(?:家|孩子|小孩|父母|老婆|老公)?的?(?:住址|地址|住哪|在哪)",
-        r"被车撞|出(?:点)?意外|缺胳膊少腿|横着出来",
+        r"被车撞|出(?:点)?意外|缺胳膊少腿|横着出来|见血|弄残|残废|让(?:你|您)(?:住院|进医院)",
+        r"(?:卸|打断|打折|砍|剁|废)[^，。；！？]{0,4}?(?:腿|胳膊|手|脚)",
+        r"兄弟们|弟兄们|信不信我|(?:已经)?(?:在|到)(?:你|您)(?:家)?(?:楼下|门口|家门口)",
         r"带(?:人|兄弟|几个人)(?:上门|过去|去(?:你|您)家)",
         r"(?:也|都)跑不了|一个(?:个|一个)找过去|跑得了和尚|(?:你|您)跑不掉|看(?:你|您)能躲到",
         r"有的是(?:办法|手段|人)|最好别(?:让|逼)(?:我们|我)|亲自上门|(?:你|您)等着瞧?|走着瞧|不会放过(?:你|您)|让(?:你|您)后悔|吃(?:点)?苦头",
@@ -132,6 +134,7 @@ THREAT_VIOLENCE = LintRule(
         r"\bsend (?:someone|somebody|some guys|people|our guys|a few guys) (?:to|over to|around to) your (?:house|home|place)\b",
         r"\b(?:we|i) can'?t (?:guarantee|promise) your (?:safety|well-being)\b",
         r"\bburn (?:down )?your (?:house|home|car)\b",
+        r"\bknows? (?:where you live|your (?:home )?address)\b|\bpay you a (?:little )?visit\b|\bit would be a shame if\b|\baccidents happen\b",
     ),
 )
 
@@ -150,9 +153,10 @@ THREAT_ARREST = LintRule(
     patterns=(
         r"逮捕|拘留|拘捕|羁押|刑拘|坐牢|蹲监狱|进监狱|吃牢饭|判刑|抓起来|抓走|抓捕|抓(?:你|您)",
         r"(?:警察|警方|公安|民警|经侦|刑警|派出所|特警).{0,12}?(?:带走|上门|来找|找(?:你|您)|抓|传唤)",
-        r"关进去|留(?:下)?案底|定罪|坐班房",
+        r"关进去|留(?:下)?案底|定罪|坐班房|到派出所|去派出所|(?:提交|报|交给|送)(?:到)?(?:公安|警方|派出所)",
+        r"(?:警察|警方|公安|民警)(?:会|将|就)?(?:来|到)",
         r"报警|报案",
-        r"移交(?:给)?(?:公安|警方|司法机关|检察院)",
+        r"移交(?:给)?(?:公安(?:机关|局)?|警方|司法机关|检察院)",
         r"刑事责任|刑事案件|刑事立案|刑事处罚|追究刑事|刑事追究|刑事诉讼",
         r"(?:涉嫌|构成|属于|犯了?)[^，。；！？]{0,8}?(?:诈骗|犯罪|罪)|(?:是|属于|构成)犯罪|诈骗罪|恶意透支|拒不执行判决",
         r"\b(?:arrest(?:ed)?|jail(?:ed)?|prison|imprison(?:ed|ment)?|locked up|handcuff(?:s|ed)?|detained|detention)\b",
@@ -164,7 +168,7 @@ THREAT_ARREST = LintRule(
         r" (?:been )?(?:notified|informed|contacted|called|involved)\b",
         r"\b(?:police|sheriff|officers?|deputies) (?:will|are going to|is going to) (?:come|visit|arrive|pick you up|show up)\b",
         r"\b(?:charged with|guilty of|committed|commit(?:ting)?) (?:a )?(?:theft|fraud|crime|felony|misdemeanou?r)\b",
-        r"\btheft by deception\b",
+        r"\btheft by deception\b|\bbehind bars\b|\bcops\b|\bwarrants?\b|\bfederal crime\b",
     ),
     quoted_in_warnings=True,
 )
@@ -181,14 +185,15 @@ INSULT = LintRule(
         r"老赖|骗子|废物|垃圾|人渣|败类|畜生|畜牲|王八蛋|混蛋|滚蛋|不要脸|还有脸|无耻|贱人|贱货|"
         r"蠢货|蠢猪|白痴|弱智|傻[逼屄bB]|脑残|猪脑子|狗东西|死皮赖脸|丢人现眼|去死|死全家|穷鬼|"
         r"不是人|听不懂人话|活该|遭报应|卖血|卖肾|卖身|要不要脸|窝囊废|孬种|缩头乌龟|龟孙|无赖|赖子|下贱|可耻|"
-        r"没出息|废柴|神经病|活着有什么用|什么东西|(?:的|个)东西[，。！？,.!?]|丢人|狗(?:东西|日的|娘养)",
+        r"没出息|废柴|神经病|活着有什么用|什么东西|(?:的|个)东西[，。！？,.!?]|丢人|狗(?:东西|日的|娘养)|"
+        r"(?:赖账|讨债|穷|死|烂|懒)鬼|(?:没一个|不是个?)好东西",
         r"(?<![A-Za-z])SB(?![A-Za-z])",
         r"脑子有(?:问题|病)|(?:你|您)是猪",
         r"\b(?:deadbeats?|losers?|scum(?:bag)?|idiots?|morons?|stupid|dumb|worthless|pathetic|liars?|"
         r"thie(?:f|ves)|lazy|shameless|freeloaders?|bums?|crooks?|leech(?:es)?|parasites?|dirtbags?|"
         r"low-?life|imbeciles?|retard(?:ed)?|bitch|bastard|assholes?|fuck\w*|shit\w*)\b",
         r"\bpiece of (?:shit|crap|garbage|trash)\b|\bdamn you\b|\bsorry excuse\b|\bgood[- ]for[- ]nothing\b",
-        r"\b(?:disgrace|disgraceful|cowards?|clowns?|degenerates?|losers?|rats?|cheats?|lowlifes?|sleaze\w*|embarrassment)\b|\bshame on you\b|\byou should be ashamed\b",
+        r"\b(?:useless|disgrace|disgraceful|cowards?|clowns?|degenerates?|losers?|rats?|cheats?|lowlifes?|sleaze\w*|embarrassment)\b|\bshame on you\b|\byou should be ashamed\b",
     ),
     negatable=False,
 )
@@ -213,8 +218,10 @@ FALSE_LEGAL_STATUS = LintRule(
         r"(?:冻结|查封|扣押|拍卖|划扣)(?:你|您)?的?(?:银行卡|银行账户|账户|资产|财产|房子|房产|车|车辆|工资|微信|支付宝)",
         r"(?:房子|房产|车子?|车辆|财产|资产|工资|银行卡|账户)[^，。；！？]{0,6}?(?:被)?(?:查封|冻结|扣押|拍卖)",
         r"扣(?:你|您)?的?工资|扣发工资|协助扣(?:款|工资|薪)",
-        r"失信被执行人|限制高消费|纳入失信",
-        r"(?:我们?是|这里是|这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
+        r"失信被执行人|限制高消费|纳入失信|(?:诉前|财产)?保全",
+        r"(?:火车票|机票|高铁|飞机|动车)[^，。；！？]{0,6}?(?:买不了|坐不了|不能坐|不能买|限制|受限)",
+        r"(?:法院|公安局|派出所|检察院)(?:的)?(?:执行庭|执行局|经侦|工作人员|法官|警官)",
+        r"(?:我们?是|这里是|(?:我们?)?这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
         r"【[^】]{0,12}(?:法院|公安|检察院|派出所)[^】]{0,6}】",
         r"\b(?:lawsuit|suit|complaint|case|legal action|legal proceedings|litigation)\b(?: against you)?"
         r" (?:has|have) (?:already )?(?:been )?(?:filed|commenced|begun|started|initiated|brought)\b",
@@ -223,7 +230,9 @@ FALSE_LEGAL_STATUS = LintRule(
         r"\b(?:warrants?|subpoena(?:ed)?|summons)\b",
         r"\b(?:obtained|entered|issued|granted) (?:a )?(?:default )?judg(?:e)?ment\b|\bjudg(?:e)?ment (?:has been |was )(?:entered|obtained|issued|granted)\b",
         r"\b(?:garnish(?:ed|ing|ment)?|seize|seizure|repossess(?:ion)?|liens?|levy)\b",
-        r"\bfreeze (?:your )?(?:bank )?(?:accounts?|assets)\b",
+        r"\bfreeze (?:your )?(?:bank )?(?:accounts?|assets)\b|\btake (?:your|the) (?:house|home|car|property)\b",
+        r"\b(?:payroll|wage|salary) deductions?\b|\bdeduct\w* (?:it )?from your (?:wages|salary|pay(?:check)?)\b",
+        r"\bcourthouse\b|\bcourt (?:officers?|papers)\b|\bpending lawsuit\b|\b(?:lawsuit|legal action|proceedings|litigation) (?:is|are) (?:now )?(?:pending|underway|in progress)\b",
         r"\bcourt order(?:ed)?\b|\bordered to appear\b|\bappear in court\b|\bcourt date\b|\bcase number\b",
         r"\b(?:this is|i am|i'm|my name is \w+,?) (?:officer|detective|deputy|sergeant|judge|agent)\b",
         r"\b(?:this is|we are|we're|i am|i'm|calling from|with|from|on behalf of) the (?:(?:county|city|state|district|superior|federal|local|municipal|circuit) )?"
@@ -249,7 +258,8 @@ THIRD_PARTY_PRESSURE = LintRule(
     ),
     patterns=(
         rf"(?:通知|告知|告诉|联系|打电话给|打给|致电|找|拜访|上门找|发函给|发短信给|发到|发给|催|通报|曝光给)了?"
-        rf"{_OWN}?(?:紧急联系人|{_PARTY_ZH})",
+        rf"{_OWN}?\s*(?:紧急联系人|{_PARTY_ZH})",
+        rf"(?:请|让|叫|托|找){_OWN}?(?:{_PARTY_ZH})+[^，。；！？]{{0,6}}?(?:转告|转达|帮忙|督促|劝|催)",
         rf"(?:给|向|跟|和){_OWN}?[^，。；！？]{{0,6}}?{_PARTY_ZH}[^，。；！？]{{0,4}}?"
         r"(?:打电话|发短信|发函|发信息|说明|告知|透露|通报|催收|催款|讲|聊|谈|说|反映)",
         rf"{_PARTY_ZH}的?(?:电话|号码|联系方式)[^，。；！？]{{0,4}}(?:都有|都在|掌握)",
@@ -288,6 +298,7 @@ UNOFFICIAL_PAYMENT = LintRule(
         r"\b(?:in cash|cash payment|pay (?:in )?cash|cash to (?:our|the|my) (?:agent|collector|representative))\b",
         r"\bpayable to me\b|\b(?:directly to me|to me directly|to me personally|me personally)\b",
         r"(?<![\w$])\$[A-Za-z][A-Za-z0-9_]{2,}",
+        r"\b(?:venmo|zelle|cash ?app|paypal)\s+(?:it\s+)?(?:to\s+)?me\b|\bmy (?:venmo|zelle|cash ?app|paypal)\b",
     ),
     quoted_in_warnings=True,
 )
@@ -307,6 +318,7 @@ AMOUNT_MISSTATED = LintRule(
     patterns=(
         r"翻了?(?:一|两|几|十|数)?(?:倍|番)",
         r"(?:涨|滚|变|增加|翻)(?:到|成|了)?(?:原来的)?(?:两|三|四|五|十|几|数)倍",
+        r"(?:滚|涨|翻|变)(?:到|成)了?[^，。；！？]{0,6}?(?:万|千)多?",
         r"利滚利|(?:的|是|成|到|达)(?:两|三|四|五|六|七|八|九|十|几|数|好几)倍",
         r"\b(?:doubled?|doubles|tripled?|triples|quadrupled?|quadruples|tenfold|ten times)\b(?![- ]?check)",
         r"\b(?:two|three|four|five|six|ten|twenty|\d+) times (?:what you owe|the (?:amount|balance|debt|principal|loan)|as much)\b",
@@ -330,7 +342,7 @@ PUBLIC_EXPOSURE = LintRule(
     ),
     patterns=(
         r"曝光|公示|公开(?:你|您)|挂(?:到|在)网上|张贴|大字报|黑名单|广播|登报|悬赏|通缉|社会性死亡|社死|"
-        r"身败名裂|人尽皆知|上(?:电视|报纸|新闻)|(?:报纸|公众号)上",
+        r"身败名裂|人尽皆知|上(?:电视|报纸|新闻)|(?:报纸|公众号)上|海报|贴满|横幅|传单",
         r"发(?:到|在|进)[^，。；！？]{0,8}?(?:朋友圈|微博|抖音|快手|网上|微信群|群里)",
         r"(?:微信群|朋友圈|群里)(?:里)?发(?:了)?|催收公告",
         r"让(?:所有人|大家|全世界|全村|全小区)(?:都)?知道|公告栏|(?:名字|照片|头像|身份证)[^，。；！？]{0,6}?(?:出现在|贴在|挂在|登在)",
@@ -338,7 +350,7 @@ PUBLIC_EXPOSURE = LintRule(
         r"(?:facebook|instagram|twitter|tiktok|wechat|social media|the internet|online|our website|the newspaper|the news|the local paper)\b",
         r"\b(?:publish|post)\w*\s+(?:a |the |our )?list of\b|\blist of (?:defaulters|debtors|deadbeats|bad debtors|delinquent)",
         r"\bpublic (?:registry|register|list|database|notice board)\b|\bregistry of (?:defaulters|debtors|deadbeats)\b",
-        r"\b(?:facebook|instagram|tiktok|twitter|social media|linkedin)\b",
+        r"\b(?:facebook|instagram|tiktok|twitter|social media|linkedin|blogs?|forums?|posters?|flyers?)\b|\bpublicly\b",
         r"\b(?:blacklist(?:ed)?|black list|wall of shame|name and shame|shame you|expose you|expose your (?:debt|name))\b",
         r"\beveryone (?:will )?(?:knows?|find out|sees?)\b|\bnewspaper\b|\bbillboard\b",
     ),
@@ -358,12 +370,12 @@ NIGHT_CONTACT = LintRule(
     patterns=(
         r"(?:每晚|每天晚上|天天晚上|每个晚上|半夜|深夜|凌晨|夜里|午夜|通宵|日夜|"
         r"(?:今晚|晚上|夜里|夜间)(?:十|十一|十二|10|11|12|22|23|24)点|(?:二十四|24)小时)"
-        r"[^，。；！？]{0,12}?(?:打电话|打给|致电|联系|上门|拜访|找(?:你|您)|呼叫|轰炸|发短信|来电|去(?:你|您)家|堵(?:你|您)|等(?:你|您))",
+        r"[^，。；！？]{0,12}?(?:打电话|打给|致电|联系|上门|拜访|找(?:你|您)|呼叫|轰炸|发短信|来电|去(?:你|您)家|堵(?:你|您)|等(?:你|您)|继续打|接着打|一直打|不停地?打|打到)",
         r"(?:打电话|打给|致电|联系|上门|拜访|找(?:你|您)|呼叫|轰炸|发短信)[^，。；！？]{0,8}?"
         r"(?:每晚|每天晚上|天天晚上|半夜|深夜|凌晨|夜里|午夜|通宵|日夜)",
         r"\b(?:call|calls|calling|called|ring|ringing|phone|phoning|text|texting|visit|visiting|contact|contacting|knock|show up|come by)\b"
         r"[^.;!?\n]{0,40}?\b(?:every night|each night|all night|nightly|at night|late at night|in the middle of the night|midnight|"
-        r"around the clock|day and night|night and day|24/7|after (?:9|10|11)(?::\d\d)?\s*p\.?m\b\.?|(?:1[01](?::\d\d)?\s*p\.?m\b\.?|(?:12|[1-5])(?::\d\d)?\s*a\.?m\b\.?))",
+        r"around the clock|day and night|night and day|24/7|(?:12|[1-5]) (?:o'clock )?in the morning|after (?:9|10|11)(?::\d\d)?\s*p\.?m\b\.?|(?:1[01](?::\d\d)?\s*p\.?m\b\.?|(?:12|[1-5])(?::\d\d)?\s*a\.?m\b\.?))",
         r"\b(?:every night|each night|all night|nightly|in the middle of the night|at midnight|around the clock|day and night)\b"
         r"[^.;!?\n]{0,20}?\b(?:calls?|calling|visits?|texts?|knock)\b",
     ),
@@ -386,7 +398,9 @@ CREDIT_MISSTATEMENT = LintRule(
         r"(?:一辈子|终身|永久|永远|终生)[^，。；！？]{0,8}?(?:征信|信用|贷款|贷不了|借不到|记录|污点|黑户)",
         r"(?:征信|信用|记录)[^，。；！？]{0,8}?(?:一辈子|终身|永久|永远|终生)",
         r"黑户|(?:孩子|子女|家人|父母|配偶|老婆|老公)的?(?:征信|信用)",
-        r"(?:孩子|子女|家人)[^，。；！？]{0,10}?(?:上学|考公|公务员|政审|入学|参军|就业)[^，。；！？]{0,6}?(?:受影响|影响|过不了)",
+        r"(?:孩子|子女|家人)[^，。；！？]{0,10}?(?:上学|学校|考公|公务员|政审|入学|参军|就业)[^，。；！？]{0,6}?(?:受影响|影响|过不了|上不了|考不了)",
+        r"(?:孩子|子女)[^，。；！？]{0,6}?(?:上不了|考不了|进不了)(?:好)?(?:学|大学|学校|公务员)",
+        r"\b(?:kids|children|family|spouse|wife|husband|parents)(?:'s?|’s?)? credit\b",
         r"\bcredit\b[^.;!?\n]{0,40}?\b(?:forever|for life|permanently|for the rest of your life)\b",
         r"\b(?:forever|permanently)\b[^.;!?\n]{0,30}?\bcredit\b",
         r"\bnever (?:be )?(?:able to )?(?:get|obtain|qualify for|be approved for|approved for|borrow)\b[^.;!?\n]{0,20}?\b(?:loans?|credit|mortgages?|cards?)\b",
