@@ -1,0 +1,28 @@
+"""Which strategy is in force on a day, and storing a new version."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from arrears.errors import ConfigurationError
+from arrears.strategy.document import default_strategy, load_strategy
+from arrears.strategy.model import Strategy
+from arrears.strategy.models import StrategyVersion
+
+
+def strategy_in_force(on: dt.date) -> Strategy:
+    """The latest version activated on or before `on`; the shipped default when none is stored."""
+    version = StrategyVersion.objects.filter(active_from__lte=on).order_by("-active_from", "-version").first()
+    return version.loaded() if version else default_strategy()
+
+
+def store_version(document: str, active_from: dt.date, *, user=None) -> StrategyVersion:
+    loaded = load_strategy(document)
+    if StrategyVersion.objects.filter(name=loaded.name, version=loaded.version).exists():
+        raise ConfigurationError(
+            f"策略 {loaded.name} 的第 {loaded.version} 版已存在，请提高版本号",
+            f"strategy {loaded.name} version {loaded.version} exists already; raise the version",
+        )
+    return StrategyVersion.objects.create(
+        name=loaded.name, version=loaded.version, document=document, active_from=active_from, created_by=user
+    )
