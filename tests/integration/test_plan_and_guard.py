@@ -1,0 +1,74 @@
+"""`plan` makes the day's actions from the strategy, passes each through the guard, and keeps the
+blocks with their rules and reasons; `explain` tells them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from arrears.cases.models import AccountHold
+from arrears.cli import main
+from arrears.cycle.service import run_cycle
+from arrears.ledger.models import ContactPoint
+from arrears.strategy.models import PlannedAction
+from arrears.strategy.service import run_plan
+from tests.integration.test_cycle_service import make_loan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AS_OF = dt.date(2026, 3, 1)  # one day after the first instalment fell due
+
+
+def with_mobile(loan, **flags):
+    ContactPoint.objects.create(
+        borrower=loan.borrower, kind="mobile", value=f"1380000{loan.pk:04d}", verified=True, **flags
+    )
+    return loan
+
+
+def planned(loan):
+    return list(PlannedAction.objects.filter(loan=loan, as_of=AS_OF).order_by("channel"))
+
+
+def test_plan_allows_lawful_reminders_and_blocks_what_a_rule_forbids(capsys):
+    # given three accounts one day past due: one reachable, one whose mobile is marked
+    # do-not-contact, one under a cease-contact hold
+    reachable = with_mobile(make_loan("L-OK"))
+    do_not_contact = with_mobile(make_loan("L-DNC"), do_not_contact=True)
+    ceased = with_mobile(make_loan("L-CEASE"))
+    AccountHold.objects.create(loan=ceased, kind="cease_contact", since=timezone.now())
+    run_cycle(AS_OF)
+    # when the day is planned
+    outcome = run_plan(AS_OF)
+    # then the early-reminder SMS and app notice are planned for each, with the rule that made them
+    assert [a.channel for a in planned(reachable)] == ["app_push", "sms"]
+    assert all(a.segment == "early_reminder" and a.rule.startswith("default/v1/early_reminder") for a in planned(reachable))
+    assert all(a.allowed for a in planned(reachable))
+    # and the guard blocks the others, naming the rule in both languages
+    for action in planned(do_not_contact):
+        assert not action.allowed and "cn.do_not_contact" in action.blocked_by.split(",")
+        assert action.reasons_zh and action.reasons_en
+    for action in planned(ceased):
+        assert not action.allowed and "cn.hold.cease_contact" in action.blocked_by.split(",")
+    assert outcome.blocked == 4 and outcome.allowed == 2
+    assert outcome.blocks_by_rule["cn.hold.cease_contact"] == 2
+    # and planning the same day again replaces, never duplicates
+    run_plan(AS_OF)
+    assert PlannedAction.objects.filter(as_of=AS_OF).count() == 6
+
+
+def test_explain_tells_where_the_account_is_and_what_was_blocked(capsys):
+    loan = with_mobile(make_loan("L-EXPLAIN"), do_not_contact=True)
+    run_cycle(AS_OF)
+    run_plan(AS_OF)
+    assert main(["explain", "L-EXPLAIN"]) == 0
+    out = capsys.readouterr().out
+    assert "逾期 1 天" in out and "1 days past due" in out
+    assert "合规拦截" in out and "Blocked by the guard" in out and "cn.do_not_contact" in out
+
+
+def test_explain_refuses_an_unknown_loan_in_both_languages(capsys):
+    assert main(["explain", "NO-SUCH-LOAN"]) == 1
+    err = capsys.readouterr().err
+    assert "找不到贷款" in err and "no loan" in err
