@@ -72,3 +72,16 @@ def test_explain_refuses_an_unknown_loan_in_both_languages(capsys):
     assert main(["explain", "NO-SUCH-LOAN"]) == 1
     err = capsys.readouterr().err
     assert "找不到贷款" in err and "no loan" in err
+
+
+def test_the_account_page_shows_the_explanation_and_the_blocked_actions(client, django_user_model):
+    loan = with_mobile(make_loan("L-PAGE"), do_not_contact=True)
+    run_cycle(AS_OF)
+    run_plan(AS_OF)
+    user = django_user_model.objects.create_user("collector", password="a-long-password-1")
+    client.force_login(user)
+    page = client.get(f"/accounts/{loan.external_id}/").content.decode()
+    assert "策略与下一步" in page and "逾期 1 天" in page
+    assert "拦截" in page and "cn.do_not_contact" in page
+    english = client.get(f"/accounts/{loan.external_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Strategy and next steps" in english and "1 days past due" in english

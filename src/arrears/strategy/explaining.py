@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from arrears.bulk import BulkConnection
+import pyarrow as pa
+from django.db import connection
+
 from arrears.cycle.models import AccountState
 from arrears.strategy.explain import BlockedAction, Explanation, explain_account
 from arrears.strategy.facts_source import read_facts
@@ -29,8 +31,27 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
         )
         for action in PlannedAction.objects.filter(loan_id=loan_id, as_of=as_of, allowed=False)
     ]
-    with BulkConnection.for_django() as db:
-        facts = read_facts(db, loan_id=loan_id).to_pylist()
+    facts = read_facts(_DjangoReader(), loan_id=loan_id).to_pylist()
     if not facts:
         return None
     return explain_account(facts[0], strategy, state.as_of, blocked)
+
+
+class _DjangoReader:
+    """One account's facts through Django's own connection: a web request must not open the
+    bulk connection (on SQLite it would close the request's connection under it)."""
+
+    def fetch(self, sql: str) -> pa.Table:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
+
+
+def planned_actions(loan_id: int) -> list[PlannedAction]:
+    """The actions of the latest plan that included the account."""
+    latest = PlannedAction.objects.filter(loan_id=loan_id).order_by("-as_of").values_list("as_of", flat=True).first()
+    if latest is None:
+        return []
+    return list(PlannedAction.objects.filter(loan_id=loan_id, as_of=latest).order_by("channel", "id"))

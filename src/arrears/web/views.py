@@ -58,4 +58,19 @@ def account(request: HttpRequest, loan_external_id: str) -> HttpResponse:
     page = queries.account_page(loan_external_id)
     if page is None:
         raise Http404(_("No loan with this ID."))
-    return render(request, "web/account.html", {"account": page, "history_limit": queries.HISTORY_LIMIT})
+    from django.utils.translation import get_language
+
+    from arrears.strategy.explaining import explain_loan, planned_actions
+
+    explanation = explain_loan(page.loan.pk)
+    lines = None if explanation is None else explanation.text(get_language() or "zh-hans").splitlines()
+    return render(
+        request,
+        "web/account.html",
+        {
+            "account": page,
+            "history_limit": queries.HISTORY_LIMIT,
+            "explanation": lines,
+            "planned_actions": planned_actions(page.loan.pk),
+        },
+    )
