@@ -380,3 +380,19 @@ def test_every_blocking_rule_is_reported_not_just_the_first(cn):
         "cn.third_party_relations",
     }
     assert all(v.reason_zh and v.reason_en for v in decision.violations)
+
+
+def test_a_late_conversation_before_the_clocks_change_counts_on_its_own_local_day(us):
+    # given a conversation at 23:30 on Saturday 7 March (EST), which is already 8 March in UTC
+    late = call("talk", local(NY, 2026, 3, 7, 23, 30), outcome="right_party_contact", conversation=True, debt_ids=("A",))
+    assert late.at_utc.date() == dt.date(2026, 3, 8)
+    context = debtor_context(history=(late,))
+    planned = [
+        action(dt.datetime(2026, 3, 13, 10), NY, action_id="day7", debt_id="A"),
+        action(dt.datetime(2026, 3, 14, 10), NY, action_id="day8", debt_id="A"),
+    ]
+    # when
+    decisions = judge_both(planned, [context], us)
+    # then day 1 is the 7th, so the 14th is day 8
+    assert rule_ids(decisions, "day7") == {"us.wait_after_conversation"}
+    assert decisions["day8"].allowed

@@ -43,8 +43,8 @@ def epoch_seconds(instant: dt.datetime) -> int:
 
 
 def offset_seconds(seconds: int, zone_name: str) -> int:
-    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
-    return int(zone(zone_name).utcoffset(moment).total_seconds())
+    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc).astimezone(zone(zone_name))
+    return int(moment.utcoffset().total_seconds())
 
 
 def local_seconds(seconds: int, zone_name: str) -> int:
@@ -79,10 +79,8 @@ def offset_intervals(zone_name: str) -> tuple[tuple[int, int, int], ...]:
     Offsets are sampled at each UTC midnight from 1970 to 2100 and a change is narrowed to the
     second; the first and last intervals reach to the far past and future.
     """
-    tz = zone(zone_name)
-
     def offset_at(second: int) -> int:
-        return int(tz.utcoffset(dt.datetime.fromtimestamp(second, dt.timezone.utc)).total_seconds())
+        return offset_seconds(second, zone_name)
 
     start, end = int(SCAN_FROM.timestamp()), int(SCAN_UNTIL.timestamp())
     intervals: list[tuple[int, int, int]] = []

@@ -285,8 +285,8 @@ def tighten_rule(rule: Rule, changes: Mapping[str, Any], source: str) -> Rule:
         if not _is_tighter_or_same(directions[name], base, new):
             zh, en = _DIRECTION_WORDS[directions[name]]
             raise ConfigurationError(
-                f"规则 {rule.rule_id} 的 {name} {zh}：辖区规定 {_show(base)}，政策 {source} 要求 {_show(new)}，已拒绝放宽",
-                f"Rule {rule.rule_id}: {name} {en}; the jurisdiction sets {_show(base)}, "
+                f"规则 {rule.rule_id} 的 {name} {zh}：现行 {_show(base)}，政策 {source} 要求 {_show(new)}，拒绝放宽",
+                f"Rule {rule.rule_id}: {name} {en}; in force {_show(base)}, "
                 f"policy {source} asks for {_show(new)}; loosening refused",
             )
         values[name] = new
@@ -317,10 +317,10 @@ def apply_policy(profile: Profile, raw, source: str = "<policy>") -> Profile:
                 f"{source}：辖区 {profile.profile_id} 没有规则 {rule_id}（政策只能收紧已有规则）",
                 f"{source}: profile {profile.profile_id} has no rule {rule_id} (a policy only tightens existing rules)",
             )
-    rules = tuple(
-        tighten_rule(rule, changes[rule.rule_id], source) if rule.rule_id in changes else rule for rule in profile.rules
-    )
     label = str(raw.get("policy") or source)
+    rules = tuple(
+        tighten_rule(rule, changes[rule.rule_id], label) if rule.rule_id in changes else rule for rule in profile.rules
+    )
     return replace(profile, rules=rules, layers=(*profile.layers, label))
 
 
