@@ -6,11 +6,13 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from arrears.compliance.frames import INVALID_ACTION, decide_frame
 from arrears.compliance.profiles import load_profile
 from arrears.compliance.tables import ACTIONS_SCHEMA, HISTORY_SCHEMA, ContextTables, action_table, context_tables, history_table
 from arrears.errors import InputError
+from tests.unit.test_compliance_agreement import PROFILES, plans
 from tests.unit.test_compliance_fixtures import action, call, debtor_context, duckdb, local
 
 SHANGHAI = "Asia/Shanghai"
@@ -95,3 +97,25 @@ def test_a_missing_column_is_named(cn):
     table = action_table(actions).drop_columns(["time_zone"])
     with pytest.raises(InputError, match="time_zone"):
         decide_frame(table, history_table(contexts), context_tables(contexts), cn, backend=duckdb())
+
+
+@pytest.mark.postgres
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(plan=plans())
+def test_postgresql_decides_as_duckdb_does(postgres_url, plan):
+    name, contexts, actions = plan
+    inputs = (action_table(actions), history_table(contexts), context_tables(contexts), PROFILES[name])
+    in_duckdb = decide_frame(*inputs, backend=duckdb())
+    in_postgres = decide_frame(*inputs, backend=_postgres(postgres_url))
+    assert in_postgres.to_pylist() == in_duckdb.to_pylist()
+
+
+_CONNECTIONS: dict = {}
+
+
+def _postgres(url: str):
+    import ibis
+
+    if url not in _CONNECTIONS:
+        _CONNECTIONS[url] = ibis.connect(url)
+    return _CONNECTIONS[url]

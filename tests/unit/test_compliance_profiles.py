@@ -200,3 +200,12 @@ def test_profiles_and_rules_are_frozen(cn):
         cn.rules = ()
     with pytest.raises(dataclasses.FrozenInstanceError):
         cn.rule("cn.contact_hours").latest = dt.time(23)
+
+
+def test_the_guide_lists_every_rule_id():
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "compliance-guard.md").read_text(encoding="utf-8")
+    for name in available_profiles():
+        for rule in load_profile(name).rules:
+            assert f"`{rule.rule_id}`" in guide, rule.rule_id

@@ -41,7 +41,6 @@ INVALID_REASONS = (
     "行动数据无效（未知的取值、时区或缺失字段）",
     "The action is not valid (an unknown value or time zone, or a missing field)",
 )
-DECISION_COLUMNS = ("action_id", "allowed", "rule_ids", "reasons_zh", "reasons_en")
 ROW_PREFIX = "r_"
 _DAY = local_time.SECONDS_PER_DAY
 
@@ -325,14 +324,15 @@ def gathered(judged_table: ir.Table, rules: tuple[Rule, ...]) -> ir.Table:
         reasons_zh=violations.reason_zh.collect(order_by=violations.rule_order),
         reasons_en=violations.reason_en.collect(order_by=violations.rule_order),
     )
-    empty = ibis.literal([], "array<string>")
     joined = t.select("action_id").left_join(grouped, "action_id")
+    # an allowed action's lists are null here and made empty after fetching: engines disagree
+    # on how to write an empty array literal
     return joined.select(
         action_id=joined.action_id,
         allowed=joined.rule_ids.isnull(),
-        rule_ids=ibis.coalesce(joined.rule_ids, empty),
-        reasons_zh=ibis.coalesce(joined.reasons_zh, empty),
-        reasons_en=ibis.coalesce(joined.reasons_en, empty),
+        rule_ids=joined.rule_ids,
+        reasons_zh=joined.reasons_zh,
+        reasons_en=joined.reasons_en,
     ).order_by("action_id")
 
 
@@ -480,6 +480,19 @@ def _calendar_table() -> pa.Table:
     return pa.Table.from_pylist(rows, schema=CALENDAR_SCHEMA)
 
 
+_LIST = pa.list_(pa.string())
+DECISIONS_SCHEMA = pa.schema([("action_id", pa.string()), ("allowed", pa.bool_()), ("rule_ids", _LIST), ("reasons_zh", _LIST), ("reasons_en", _LIST)])
+
+
+def _finished(fetched: pa.Table) -> pa.Table:
+    empty = pa.scalar([], _LIST)
+    columns = []
+    for field in DECISIONS_SCHEMA:
+        column = pc.cast(fetched[field.name], field.type)
+        columns.append(pc.fill_null(column, empty) if field.type == _LIST else column)
+    return pa.Table.from_arrays(columns, schema=DECISIONS_SCHEMA)
+
+
 def _backend_of(*inputs):
     for table in inputs:
         if isinstance(table, ir.Table):
@@ -509,6 +522,6 @@ def decide_frame(actions, history, context: ContextTables, profile, *, backend=N
             run.load(f.name, getattr(context, f.name))
         run.load_arrow("offsets", _offsets_table(run.zones()))
         run.load_arrow("calendar", _calendar_table())
-        return run.fetch(compiled.statement)
+        return _finished(run.fetch(compiled.statement))
     finally:
         run.drop_all()

@@ -168,10 +168,10 @@ class ContactHours(Rule):
         return ops.isin(a.channel, self.channels) & outside
 
     def reason(self):
-        window = f"{_time(self.earliest)}–{_time(self.latest)}"
+        earliest, latest = _time(self.earliest), _time(self.latest)
         return (
-            f"只能在借款人当地时间 {window} 之间联系",
-            f"Contact only between {window}, borrower's local time",
+            f"只能在借款人当地时间 {earliest} 至 {latest}（不含）之间联系",
+            f"Contact only from {earliest} until {latest}, borrower's local time",
         )
 
 
