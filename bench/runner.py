@@ -446,7 +446,8 @@ def bench_cycle(ws: Workspace, with_postgres: bool) -> dict:
         if measured.ok:
             result = measured.result
             row.update(accounts=result["accounts"], seconds=result["wall_seconds"],
-                       stage_seconds=result["stage_seconds"], overdue_accounts=result["overdue_accounts"])
+                       stage_seconds=result["stage_seconds"], overdue_accounts=result["overdue_accounts"],
+                       peak_mib_by_stage=result.get("peak_mib_by_stage", {}))
         else:
             row.update(problem=measured.problem, traceback=measured.result.get("traceback"))
         if database == "SQLite":
@@ -454,13 +455,18 @@ def bench_cycle(ws: Workspace, with_postgres: bool) -> dict:
         rows.append(row)
 
     table = Table(title="cycle — run_cycle end to end (as of the book's horizon end), seconds")
-    for column in ("database", "engine", "accounts", "total s", *STAGES, "rounds", "peak MiB", "budget"):
+    for column in ("database", "engine", "accounts", "total s", "read", "load", *STAGES[1:], "other", "rounds",
+                   "peak MiB", "budget"):
         table.add_column(column, justify="left" if column in ("database", "engine", "budget") else "right")
     budgets = []
+    problems = []
     for row in rows:
         if row["status"] != "ok":
-            table.add_row(row["database"], row["engine"], f"{row['accounts_in_book']:,}", "", *[""] * len(STAGES), "",
-                          f"{row.get('peak_mib', 0):,.0f}", f"[red]{row['status']}: {row['problem'][:70]}[/]")
+            problems.append(f"({len(problems) + 1}) {row['database']} / {row['engine']}, "
+                            f"{row['accounts_in_book']:,} accounts — {row['status']}: {row['problem']}")
+            table.add_row(row["database"], row["engine"], f"{row['accounts_in_book']:,}", "", *[""] * (len(STAGES) + 2),
+                          "", f"{row['peak_mib']:,.0f}" if "peak_mib" in row else "",
+                          f"[red]{row['status']} ({len(problems)})[/]")
             continue
         stages = row["stage_seconds"]
         verdict = ""
@@ -474,10 +480,30 @@ def bench_cycle(ws: Workspace, with_postgres: bool) -> dict:
                             "budget": f"≤ {CYCLE_BUDGET_SECONDS:g} s and ≤ 4 GiB",
                             "measured": f"{row['seconds']:.1f} s, {row['peak_mib'] / GIB:.2f} GiB",
                             "met": time_ok and memory_ok})
-        table.add_row(row["database"], row["engine"], f"{row['accounts']:,}", f"{row['seconds']:.1f}",
-                      *[f"{stages[name]:.1f}" if name in stages else "—" for name in STAGES],
-                      str(stages.get("rounds_count", "")), f"{row['peak_mib']:,.0f}", verdict)
+        cells = [f"{stages[name]:.1f}" if name in stages else "—" for name in STAGES]
+        load = row.get("peak_mib_by_stage", {}).get("load into DuckDB seconds")
+        cells.insert(1, f"{load:.1f}" if load is not None else "—")
+        other = row["seconds"] - sum(stages.get(name, 0.0) for name in STAGES) - (load or 0.0)
+        table.add_row(row["database"], row["engine"], f"{row['accounts']:,}", f"{row['seconds']:.1f}", *cells,
+                      f"{other:.1f}", str(stages.get("rounds_count", "")), f"{row['peak_mib']:,.0f}", verdict)
     console.print(table)
+    for problem in problems:
+        console.print(f"  [red]{problem}[/]")
+    memory = Table(title="cycle — peak memory (MiB) of the process by the end of each stage")
+    memory.add_column("database")
+    memory.add_column("engine")
+    memory.add_column("accounts", justify="right")
+    names = ("read", "load into DuckDB", *STAGES[1:])
+    for name in names:
+        memory.add_column(name.replace(" into DuckDB", ""), justify="right")
+    for row in rows:
+        marks = row.get("peak_mib_by_stage")
+        if row["status"] == "ok" and marks:
+            memory.add_row(row["database"], row["engine"], f"{row['accounts']:,}",
+                           *[f"{marks[name]:,.0f}" if name in marks else "—" for name in names])
+    console.print(memory)
+    console.print("  total s: run_cycle from call to return; other: what no stage covers (the cycle run's own "
+                  "rows, opening connections, first imports); load: Arrow tables into DuckDB, between read and compile")
     console.print(f"  budget: {1_000_000:,} accounts (12 instalments each) read from SQLite, computed, written back: "
                   f"≤ {CYCLE_BUDGET_SECONDS:g} s and ≤ 4 GiB on 2 cores"
                   + ("" if ws.divisor == 1 else " (judged at full scale only)"))
@@ -668,11 +694,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                                                            f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"),
                         help="where the benchmark's own PostgreSQL database is created and dropped")
     parser.add_argument("--cache", type=Path, default=BENCH / ".cache", help="where books and ledgers are kept")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON results go (bench/results)")
     parser.add_argument("--fresh", action="store_true", help="forget the kept books and ledgers first")
     parser.add_argument("--timeout", type=float, default=1800.0,
                         help="seconds one measurement may take before it is stopped and reported (1800)")
-    parser.add_argument("--pg-engine-timeout", type=float, default=600.0,
-                        help="seconds the cycle with the postgres engine may take (600)")
+    parser.add_argument("--pg-engine-timeout", type=float, default=300.0,
+                        help="seconds the cycle with the postgres engine may take (300)")
     parser.add_argument("--keep", action="store_true", help="keep the per-run work directory (logs, copies)")
     args = parser.parse_args(argv)
     chosen = [name.strip() for item in args.only for name in item.split(",") if name.strip()]
@@ -683,9 +710,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def save(name: str, payload: dict) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+def save(name: str, payload: dict, directory: Path = RESULTS) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, default=str))
     return path
 
@@ -725,7 +752,7 @@ def main(argv: list[str] | None = None) -> int:
                 output = bench_reference(ws, compute)
             payload = {"benchmark": name, "scale": args.scale, "machine": about,
                        "seconds": time.perf_counter() - started, **output}
-            console.print(f"  → {save(name, payload).relative_to(ROOT)}")
+            console.print(f"  → {save(name, payload, args.results)}")
     finally:
         if with_postgres:
             pg_drop(ws)
