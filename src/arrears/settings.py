@@ -4,6 +4,7 @@ DATABASE_URL     default: a SQLite file under var/ (WAL); postgres://… for Pos
 ARREARS_SECRET   signing and encryption key; a development key is used when unset
 ARREARS_DEBUG    "1" for debug pages
 ARREARS_VAR      where the SQLite file, feeds' rejects and exports live (default ./var)
+ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to disk (default 2GB)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ VAR_DIR = Path(os.environ.get("ARREARS_VAR", Path.cwd() / "var")).resolve()
 
 SECRET_KEY = os.environ.get("ARREARS_SECRET", "arrears-development-key-change-me-in-production-0123456789")
 DEBUG = os.environ.get("ARREARS_DEBUG", "") == "1"
+ARREARS_DUCKDB_MEMORY = os.environ.get("ARREARS_DUCKDB_MEMORY", "2GB")
 ALLOWED_HOSTS = [host for host in os.environ.get("ARREARS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host]
 
 INSTALLED_APPS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -52,8 +53,11 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
         if engine == "duckdb":
             with timer.stage("read"):
                 tables = io.read_book(db)
-            backend = duckdb_backend()
+            backend = duckdb_backend(
+                memory_limit=settings.ARREARS_DUCKDB_MEMORY, spill_directory=str(settings.VAR_DIR / "duckdb-spill")
+            )
             inputs = load_into(backend, tables)
+            del tables  # the engine holds its own copy; keep one, not two
         else:
             backend = _postgres_backend()
             inputs = io.postgres_inputs(backend)

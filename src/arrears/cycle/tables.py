@@ -101,5 +101,12 @@ def load_into(backend, tables: dict[str, pa.Table], prefix: str = "arrears_input
     return names
 
 
-def duckdb_backend():
-    return ibis.duckdb.connect()
+def duckdb_backend(*, memory_limit: str | None = None, spill_directory: str | None = None):
+    """An in-process DuckDB. With a memory limit it spills to `spill_directory` rather than grow:
+    the nightly cycle keeps a whole book within the machine's budget that way."""
+    backend = ibis.duckdb.connect()
+    if memory_limit:
+        backend.raw_sql(f"SET memory_limit = '{memory_limit}'")
+    if spill_directory:
+        backend.raw_sql(f"SET temp_directory = '{spill_directory}'")
+    return backend

@@ -55,10 +55,18 @@ def effective_payments(inputs: BookInputs, as_of_day: int) -> ir.Table:
     )
 
 
-def _event_rows(loan_id, day, **values) -> dict:
-    row = {name: ibis.literal(0, "int64") for name in EVENT_COLUMNS[2:]}
-    row.update({name: (value if isinstance(value, ir.Value) else ibis.literal(value, "int64")) for name, value in values.items()})
-    return {"loan_id": loan_id, "day": day, **{name: row[name].cast("int64") for name in EVENT_COLUMNS[2:]}}
+DUE, FEE, CHARGE_OFF_CHECK, PAY = 1, 2, 3, 4
+
+
+def _narrow(loan_id, day, kind: int, first, second) -> dict:
+    """Every source of events in the same five columns, so the union stays narrow."""
+    return {
+        "loan_id": loan_id,
+        "day": day.cast("int64"),
+        "kind": ibis.literal(kind, "int64"),
+        "first": first.cast("int64"),
+        "second": second if isinstance(second, ir.Value) else ibis.literal(second, "int64"),
+    }
 
 
 def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, as_of_day: int) -> ir.Table:
@@ -66,43 +74,40 @@ def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, 
     terms = inputs.loans.select("loan_id", "grace_days", "charge_off_dpd")
     k = schedule.inner_join(terms, "loan_id")
     dues = k.filter(k.due_day <= as_of_day).select(
-        **_event_rows(k.loan_id, k.due_day, has_due=1, due_principal=k.principal, due_interest=k.interest)
+        **_narrow(k.loan_id, k.due_day, DUE, k.principal, k.interest.cast("int64"))
     )
     fee_day = k.due_day + k.grace_days
     fees = k.filter(fee_day <= as_of_day).select(
-        **_event_rows(
-            k.loan_id,
-            fee_day,
-            has_fee=1,
-            fee_cumulative_principal=k.cumulative_principal,
-            fee_cumulative_interest=k.cumulative_interest,
-        )
+        **_narrow(k.loan_id, fee_day, FEE, k.cumulative_principal, k.cumulative_interest.cast("int64"))
     )
     charge_off_day = k.due_day + k.charge_off_dpd
     charge_offs = k.filter(charge_off_day <= as_of_day).select(
-        **_event_rows(
-            k.loan_id,
-            charge_off_day,
-            has_charge_off_check=1,
-            charge_off_cumulative_principal=k.cumulative_principal,
-            charge_off_cumulative_interest=k.cumulative_interest,
-        )
+        **_narrow(k.loan_id, charge_off_day, CHARGE_OFF_CHECK, k.cumulative_principal, k.cumulative_interest.cast("int64"))
     )
-    daily = payments.group_by(["loan_id", "value_day"]).aggregate(amount=payments.amount.sum())
-    pays = daily.select(**_event_rows(daily.loan_id, daily.value_day, has_pay=1, pay_amount=daily.amount))
+    pays = payments.select(**_narrow(payments.loan_id, payments.value_day, PAY, payments.amount, 0))
     every = dues.union(fees).union(charge_offs).union(pays)
+
+    def flag(kind: int) -> ir.IntegerValue:
+        return ibis.ifelse(every.kind == kind, 1, 0).max()
+
+    def total(column: str, kind: int) -> ir.IntegerValue:
+        return every[column].sum(where=every.kind == kind).fill_null(0)
+
+    def largest(column: str, kind: int) -> ir.IntegerValue:
+        return every[column].max(where=every.kind == kind).fill_null(0)
+
     by_day = every.group_by(["loan_id", "day"]).aggregate(
-        has_due=every.has_due.max(),
-        due_principal=every.due_principal.sum(),
-        due_interest=every.due_interest.sum(),
-        has_pay=every.has_pay.max(),
-        pay_amount=every.pay_amount.sum(),
-        has_fee=every.has_fee.max(),
-        fee_cumulative_principal=every.fee_cumulative_principal.max(),
-        fee_cumulative_interest=every.fee_cumulative_interest.max(),
-        has_charge_off_check=every.has_charge_off_check.max(),
-        charge_off_cumulative_principal=every.charge_off_cumulative_principal.max(),
-        charge_off_cumulative_interest=every.charge_off_cumulative_interest.max(),
+        has_due=flag(DUE),
+        due_principal=total("first", DUE),
+        due_interest=total("second", DUE),
+        has_pay=flag(PAY),
+        pay_amount=total("first", PAY),
+        has_fee=flag(FEE),
+        fee_cumulative_principal=largest("first", FEE),
+        fee_cumulative_interest=largest("second", FEE),
+        has_charge_off_check=flag(CHARGE_OFF_CHECK),
+        charge_off_cumulative_principal=largest("first", CHARGE_OFF_CHECK),
+        charge_off_cumulative_interest=largest("second", CHARGE_OFF_CHECK),
     )
     numbered = by_day.mutate(
         round_no=(ibis.row_number().over(group_by=by_day.loan_id, order_by=by_day.day) + 1).cast("int64")
