@@ -57,7 +57,6 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
                 memory_limit=settings.ARREARS_DUCKDB_MEMORY, spill_directory=str(settings.VAR_DIR / "duckdb-spill")
             )
             inputs = load_into(backend, tables)
-            del tables  # the engine holds its own copy; keep one, not two
         else:
             backend = _postgres_backend()
             inputs = io.postgres_inputs(backend)
