@@ -66,6 +66,13 @@ class Measured:
     load_average: float = 0.0
 
     @property
+    def code(self) -> str:
+        """The commit the measurement ran, with the number of uncommitted files under src/."""
+        code = self.result.get("code") or {}
+        changed = len(code.get("src_changes", []))
+        return code.get("commit", "?") + (f"+{changed} uncommitted" if changed else "")
+
+    @property
     def ok(self) -> bool:
         return self.status == "ok"
 
@@ -89,6 +96,7 @@ class Workspace:
         self.failures: list[tuple[str, Measured]] = []
         self.pg_skip_reason: str | None = None
         self.pg_engine_timeout = timeout
+        self.versions: dict[str, list[str]] = {}
 
     def sized(self, loans: int) -> int:
         return max(1, loans // self.divisor)
@@ -144,7 +152,8 @@ class Workspace:
                             log_path, os.getloadavg()[0])
         mark = "[green]done[/]" if measured.ok else f"[red]{status}[/]"
         console.print(f"  {label}: {mark} in {wall:.1f} s, peak {measured.peak_mib:,.0f} MiB, "
-                      f"load average {measured.load_average:.1f}")
+                      f"load average {measured.load_average:.1f}, code {measured.code}")
+        self.versions.setdefault(measured.code, []).append(label)
         if not measured.ok:
             self.failures.append((label, measured))
             console.print(f"    [red]{measured.problem}[/]")
@@ -345,7 +354,7 @@ def bench_import(ws: Workspace, with_postgres: bool) -> dict:
             result = measured.result
             feed = "loans" if measured.task == "import_loans" else "payments"
             row = {"database": database, "feed": feed, "status": measured.status, "peak_mib": measured.peak_mib,
-                   "cpu_seconds": measured.cpu_seconds, "load_average": measured.load_average}
+                   "cpu_seconds": measured.cpu_seconds, "load_average": measured.load_average, "code": measured.code}
             if measured.ok:
                 row.update(rows_read=result["rows_read"], landed=result["landed"], rejected=result["rejected"],
                            seconds=result["seconds"], rows_per_second=_rate(result["rows_read"], result["seconds"]),
@@ -442,7 +451,7 @@ def bench_cycle(ws: Workspace, with_postgres: bool) -> dict:
         if database == "PostgreSQL" and not measured.ok:
             pg_stop_queries(ws)
         row.update(status=measured.status, peak_mib=measured.peak_mib, cpu_seconds=measured.cpu_seconds,
-                   load_average=measured.load_average)
+                   load_average=measured.load_average, code=measured.code)
         if measured.ok:
             result = measured.result
             row.update(accounts=result["accounts"], seconds=result["wall_seconds"],
@@ -455,7 +464,7 @@ def bench_cycle(ws: Workspace, with_postgres: bool) -> dict:
         rows.append(row)
 
     table = Table(title="cycle — run_cycle end to end (as of the book's horizon end), seconds")
-    for column in ("database", "engine", "accounts", "total s", "read", "load", *STAGES[1:], "other", "rounds",
+    for column in ("database", "engine", "accounts", "total s", "read", "load", *STAGES[1:], "other", "#rounds",
                    "peak MiB", "budget"):
         table.add_column(column, justify="left" if column in ("database", "engine", "budget") else "right")
     budgets = []
@@ -553,7 +562,7 @@ def bench_compute(ws: Workspace) -> dict:
     rows = []
     for name, measured in (("engine (age_book, Ibis → DuckDB)", engine), ("hand-written DuckDB SQL", hand)):
         row = {"implementation": name, "status": measured.status, "peak_mib": measured.peak_mib,
-               "cpu_seconds": measured.cpu_seconds, "load_average": measured.load_average}
+               "cpu_seconds": measured.cpu_seconds, "load_average": measured.load_average, "code": measured.code}
         if measured.ok:
             row.update({k: measured.result[k] for k in ("seconds", "load_seconds", "stage_seconds", "rounds",
                                                         "accounts", "threads")})
@@ -562,7 +571,7 @@ def bench_compute(ws: Workspace) -> dict:
         rows.append(row)
     output: dict = {"rows": rows, "accounts_in_book": key.loans, "as_of": key.horizon_end.isoformat()}
     table = Table(title=f"compute — the ageing alone on DuckDB, inputs loaded, {key.loans:,} accounts")
-    for column in ("implementation", "seconds", "compile", "events", "rounds", "close", "rounds #", "accounts",
+    for column in ("implementation", "seconds", "compile", "events", "rounds", "close", "#rounds", "accounts",
                    "peak MiB"):
         table.add_column(column, justify="left" if column == "implementation" else "right")
     for row in rows:
@@ -626,7 +635,8 @@ def bench_reference(ws: Workspace, compute: dict | None) -> dict:
     measured = ws.run("reference", {"inputs": str(inputs), "as_of": key.horizon_end.isoformat(), "sample": sample,
                                     "engine_accounts": engine_path},
                       label=f"reference model, {sample:,} loans")
-    output: dict = {"status": measured.status, "peak_mib": measured.peak_mib, "sample": sample}
+    output: dict = {"status": measured.status, "peak_mib": measured.peak_mib, "sample": sample,
+                    "code": measured.code}
     if not measured.ok:
         output.update(problem=measured.problem, traceback=measured.result.get("traceback"))
         return output
@@ -750,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
                     budgets.append(output["budget"])
             else:
                 output = bench_reference(ws, compute)
-            payload = {"benchmark": name, "scale": args.scale, "machine": about,
+            payload = {"benchmark": name, "scale": args.scale, "machine": about, "code_versions": ws.versions,
                        "seconds": time.perf_counter() - started, **output}
             console.print(f"  → {save(name, payload, args.results)}")
     finally:
@@ -767,6 +777,10 @@ def main(argv: list[str] | None = None) -> int:
             table.add_row(budget["what"], budget["budget"], budget["measured"],
                           "[green]yes[/]" if budget["met"] else "[red]no[/]")
         console.print(table)
+    if len(ws.versions) > 1:
+        console.print("[yellow]the code changed during the run; measurements by version:[/]")
+        for version, labels in ws.versions.items():
+            console.print(f"  {version}: {'; '.join(labels)}")
     for label, measured in ws.failures:
         word = "stopped" if measured.status == "timeout" else "failed"
         console.print(f"[red]{word}:[/] {label}: {measured.problem} (log: {measured.log})")

@@ -432,19 +432,36 @@ def reference(args: dict) -> dict:
     return result
 
 
+def code_version() -> dict:
+    """The commit this process runs, and the files under src/ that differ from it: other work may
+    land in the same tree while a long benchmark runs."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return done.stdout if done.returncode == 0 else ""
+
+    changed = [line[3:] for line in git("status", "--porcelain", "--", "src").splitlines() if line.strip()]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "src_changes": changed}
+
+
 def main(argv: list[str]) -> int:
     name, arguments, result_path = argv[1], json.loads(argv[2]), Path(argv[3])
+    version = code_version()
     try:
         result = TASKS[name](arguments)
         result["status"] = "ok"
-        code = 0
+        status = 0
     except BaseException as error:  # report every failure, with its traceback, to the parent
         result = {"status": "error", "error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
         traceback.print_exc()
-        code = 1
+        status = 1
     result["self_peak_mib"] = _self_peak_mib()
+    result["code"] = version
     result_path.write_text(json.dumps(result, indent=2, default=str))
-    return code
+    return status
 
 
 if __name__ == "__main__":
