@@ -31,10 +31,14 @@ def render(directory: Path = RESULTS) -> str:
         path = directory / f"{name}.json"
         return json.loads(path.read_text()) if path.exists() else None
 
-    about = next((r["machine"] for r in map(load, ("import", "cycle", "compute", "reference")) if r), None)
-    if about:
+    saved = [r for r in map(load, ("import", "cycle", "compute", "reference")) if r]
+    if saved:
+        about = saved[0]["machine"]
         out.append(f"Measured {about['date'][:10]} on {about['cores']} cores, {about['memory']}, {about['platform']}, "
-                   f"Python {about['python']}, DuckDB {about['duckdb']}, commit {about['commit']}.")
+                   f"Python {about['python']}, DuckDB {about['duckdb']}.")
+        versions = sorted({version for r in saved for version in r.get("code_versions", {})})
+        if versions:
+            out.append(f"Code measured: {', '.join(versions)}.")
     data = load("import")
     if data:
         rows = []

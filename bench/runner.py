@@ -145,6 +145,10 @@ class Workspace:
             process.returncode = os.waitstatus_to_exitcode(wait_status)
         wall = time.perf_counter() - began
         result = json.loads(result_path.read_text()) if result_path.exists() else {}
+        if "code" not in result:  # stopped before it could say: the tree as it is now
+            from bench.worker import code_version
+
+            result["code"] = code_version()
         if status == "ok" and (process.returncode != 0 or result.get("status") != "ok"):
             status = "error"
             result.setdefault("error", f"exit status {process.returncode}")
