@@ -30,11 +30,13 @@ def postgres_url() -> str:
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests marked sqlite_only are left out of a PostgreSQL run (not skipped: they do not apply).
+    """Tests marked sqlite_only are left out of a PostgreSQL run, and tests marked postgres_only
+    out of a SQLite run (not skipped: they do not apply there).
     On a PostgreSQL run with no server: fail in CI, skip elsewhere."""
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    not_here = "sqlite_only" if url.startswith("postgres") else "postgres_only"
+    kept = [item for item in items if item.get_closest_marker(not_here) is None]
+    if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
     if not url.startswith("postgres") or postgres_answers(url):

@@ -5,6 +5,7 @@ ARREARS_SECRET   signing and encryption key; a development key is used when unse
 ARREARS_DEBUG    "1" for debug pages
 ARREARS_VAR      where the SQLite file, feeds' rejects and exports live (default ./var)
 ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to disk (default 2GB)
+ARREARS_TEST_TAG a suffix for the test database's name, so that two test runs on one machine do not share it
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ INSTALLED_APPS = [
     "arrears.cases",
     "arrears.contact",
     "arrears.strategy",
+    "arrears.access",
+    "arrears.outbox",
+    "arrears.messaging",
+    "arrears.workbench",
+    "arrears.promises",
+    "arrears.plans",
+    "arrears.agencies",
+    "arrears.visits",
     "arrears.web",
 ]
 
@@ -78,6 +87,9 @@ TEMPLATES = [
 ]
 
 
+_TEST_TAG = "".join(char for char in os.environ.get("ARREARS_TEST_TAG", "") if char.isalnum() or char == "_")
+
+
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'arrears.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60)
@@ -90,7 +102,9 @@ def _database() -> dict:
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
         }
         # a file, not memory: the bulk (ADBC) connection must see the same test database
-        config["TEST"] = {"NAME": str(VAR_DIR / "test-arrears.sqlite3")}
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-arrears{_TEST_TAG}.sqlite3")}
+    else:
+        config["TEST"] = {"NAME": f"test_{config['NAME']}{_TEST_TAG}"}
     return config
 
 
