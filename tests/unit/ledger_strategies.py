@@ -84,3 +84,44 @@ def books(draw, max_loans: int = 4) -> tuple[list[LoanBook], list[PaymentEntry]]
         book.append(loan)
         payments.extend(draw(payments_for(loan, first_id=len(payments) + 1 + loan_id * 1000)))
     return book, payments
+
+
+@st.composite
+def plans_for(draw, loan: LoanBook, payments: list[PaymentEntry], first_id: int = 1) -> list:
+    """Zero to two repayment-plan segments on `loan` (instalment plans or deferrals, some reverted),
+    each made from the opening balance the day before it starts, as the plans service makes them."""
+    from arrears.errors import InputError
+    from arrears.ledger.rescheduling import Reschedule
+    from arrears.plans.preview import deferral_plan, instalment_plan, opening_balance
+
+    reschedules: list[Reschedule] = []
+    day = loan.start_date + dt.timedelta(days=1)
+    horizon = loan.instalments[-1].due_date + dt.timedelta(days=120)
+    payment_ids = sorted(p.payment_id for p in payments) or [0]
+    for number in range(draw(st.integers(0, 2))):
+        if day > horizon:
+            break
+        start = draw(st.dates(day, horizon))
+        try:
+            opening = opening_balance(loan, payments, reschedules, start)
+        except InputError:
+            break
+        if draw(st.booleans()):
+            rows = instalment_plan(opening, draw(st.integers(1, 6)))
+        else:
+            rows = deferral_plan(opening, draw(st.integers(1, 3)))
+        reverted = draw(st.one_of(st.none(), st.integers(1, 200)))
+        reschedules.append(
+            Reschedule(
+                first_id + number,
+                loan.loan_id,
+                start,
+                opening.principal,
+                rows,
+                # sometimes a payment value-dated before the plan was recorded after it was made
+                last_payment_id=draw(st.sampled_from(payment_ids)),
+                reverted_from=None if reverted is None else start + dt.timedelta(days=reverted),
+            )
+        )
+        day = start + dt.timedelta(days=1)
+    return reschedules

@@ -2,6 +2,11 @@
 
 The DuckDB engine reads the ledger as Arrow tables over ADBC; the PostgreSQL engine reads
 the same tables where they lie. Both hand back Arrow, which is written in bulk.
+
+Both read the schedule in force on the as-of day (ledger/rescheduling.py states the rule one loan
+at a time): a loan under a repayment plan is aged as the plan's segment — its principal, start
+date, rows and payments — and otherwise as itself. `in_force_tables` is that rule set-based, as
+Ibis expressions, so the same definition runs on DuckDB and inside PostgreSQL.
 """
 
 from __future__ import annotations
@@ -9,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.bulk import BulkConnection
-from arrears.cycle.tables import INSTALMENT_SCHEMA, LOAN_SCHEMA, PAYMENT_SCHEMA, allocation_ranks
+from arrears.cycle.tables import INSTALMENT_SCHEMA, LOAN_SCHEMA, PAYMENT_SCHEMA, allocation_ranks, day_number
 from arrears.ledger.records import Component
 
 LOANS_SQL = """
@@ -21,8 +27,49 @@ SELECT l.id AS loan_id, l.principal, l.start_date, p.penalty_rate_bp, p.late_fee
        p.cost_cap_bp, p.charge_off_dpd, p.allocation_order
 FROM ledger_loan l JOIN ledger_product p ON p.id = l.product_id
 """
-INSTALMENTS_SQL = "SELECT loan_id, seq, due_date, principal, interest FROM ledger_instalment"
+INSTALMENTS_SQL = "SELECT loan_id, seq, due_date, principal, interest, reschedule_id FROM ledger_instalment"
 PAYMENTS_SQL = "SELECT id AS payment_id, loan_id, amount, value_date, reverses_id AS reverses FROM ledger_payment"
+RESCHEDULES_SQL = (
+    "SELECT id AS reschedule_id, loan_id, start_date, principal, last_payment_id, reverted_from FROM ledger_reschedule"
+)
+RESCHEDULE_SCHEMA = pa.schema(
+    [(name, pa.int64()) for name in ("reschedule_id", "loan_id", "start_day", "principal", "last_payment_id", "reverted_day")]
+)
+LATEST_DAY = day_number(dt.date.max)
+"""As of 'no particular day': every plan that started and is not reverted is in force."""
+
+
+def in_force_tables(loans: ir.Table, instalments: ir.Table, payments: ir.Table, reschedules: ir.Table, as_of_day):
+    """The engine's three tables as they stand on `as_of_day`, plans applied.
+
+    instalments carries `reschedule_id` (null for a loan's own rows); reschedules are
+    (reschedule_id, loan_id, start_day, principal, last_payment_id, reverted_day).
+    """
+    r = reschedules
+    current = r.filter((r.start_day <= as_of_day) & (r.reverted_day.isnull() | (r.reverted_day > as_of_day)))
+    latest = ibis.window(group_by=current.loan_id, order_by=[ibis.desc(current.start_day), ibis.desc(current.reschedule_id)])
+    current = current.mutate(place=ibis.row_number().over(latest))
+    segment = current.filter(current.place == 0).select(
+        seg_loan=current.loan_id,
+        seg_id=current.reschedule_id,
+        seg_start=current.start_day,
+        seg_principal=current.principal,
+        seg_last=current.last_payment_id,
+    )
+    l = loans.left_join(segment, loans.loan_id == segment.seg_loan)
+    loans_out = l.mutate(
+        principal=ibis.coalesce(l.seg_principal, l.principal), start_day=ibis.coalesce(l.seg_start, l.start_day)
+    ).select(*LOAN_SCHEMA.names)
+    k = instalments.left_join(segment, instalments.loan_id == segment.seg_loan)
+    instalments_out = k.filter(
+        (k.seg_id.isnull() & k.reschedule_id.isnull()) | (k.reschedule_id == k.seg_id)
+    ).select(*INSTALMENT_SCHEMA.names)
+    p = payments.left_join(segment, payments.loan_id == segment.seg_loan)
+    payments_out = p.filter(p.seg_id.isnull() | (p.value_day >= p.seg_start) | (p.payment_id > p.seg_last)).mutate(
+        # a payment recorded after the plan was made but value-dated before it counts on the plan date
+        value_day=ibis.greatest(p.value_day, ibis.coalesce(p.seg_start, p.value_day))
+    ).select(*PAYMENT_SCHEMA.names)
+    return {"loans": loans_out, "instalments": instalments_out, "payments": payments_out}
 
 
 def _day_numbers(table: pa.Table, date_column: str, day_column: str) -> pa.Table:
@@ -31,8 +78,9 @@ def _day_numbers(table: pa.Table, date_column: str, day_column: str) -> pa.Table
     return table.set_column(index, pa.field(day_column, pa.int64()), days)
 
 
-def read_book(db: BulkConnection) -> dict[str, pa.Table]:
-    """The ledger as the engine's three Arrow tables."""
+def read_book(db: BulkConnection, as_of: dt.date | None = None) -> dict[str, pa.Table]:
+    """The ledger as the engine's three Arrow tables, with the schedules in force on `as_of`
+    (None: every plan that started and is not reverted)."""
     loans = _day_numbers(db.fetch(LOANS_SQL, dates=["start_date"]), "start_date", "start_day")
     orders = loans.column("allocation_order")
     rank_columns = {name: [] for name in ("rank_penalty", "rank_fee", "rank_interest", "rank_principal")}
@@ -45,16 +93,91 @@ def read_book(db: BulkConnection) -> dict[str, pa.Table]:
         loans = loans.append_column(name, pa.array(values, pa.int64()))
     instalments = _day_numbers(db.fetch(INSTALMENTS_SQL, dates=["due_date"]), "due_date", "due_day")
     payments = _day_numbers(db.fetch(PAYMENTS_SQL, dates=["value_date"]), "value_date", "value_day")
-    return {
+    tables = {
         "loans": loans.select(LOAN_SCHEMA.names).cast(LOAN_SCHEMA),
-        "instalments": instalments.select(INSTALMENT_SCHEMA.names).cast(INSTALMENT_SCHEMA),
+        "instalments": instalments,
         "payments": payments.select(PAYMENT_SCHEMA.names).cast(PAYMENT_SCHEMA),
+    }
+    reschedules = db.fetch(RESCHEDULES_SQL, dates=["start_date", "reverted_from"])
+    return apply_plans(tables, reschedules_table(reschedules), LATEST_DAY if as_of is None else day_number(as_of))
+
+
+def reschedules_table(rows: pa.Table) -> pa.Table:
+    """Reschedule rows (dates as date32) with their dates as day numbers."""
+    if rows.num_rows == 0:
+        return RESCHEDULE_SCHEMA.empty_table()
+    rows = _day_numbers(rows, "start_date", "start_day")
+    rows = _day_numbers(rows, "reverted_from", "reverted_day")
+    return rows.select(RESCHEDULE_SCHEMA.names).cast(RESCHEDULE_SCHEMA)
+
+
+def apply_plans(tables: dict[str, pa.Table], reschedules: pa.Table, as_of_day: int) -> dict[str, pa.Table]:
+    """The engine's Arrow tables with the plans in force on `as_of_day` applied.
+
+    The same rule as `in_force_tables`, in Arrow compute: only the loans under a plan are touched,
+    so a book with few plans costs one hash lookup per row (tests prove the two agree).
+    """
+    instalments = tables["instalments"]
+    own_columns = instalments.select(INSTALMENT_SCHEMA.names).cast(INSTALMENT_SCHEMA)
+    segments = _segments_in_force(reschedules, as_of_day)
+    if segments.num_rows == 0:
+        # no plan in force: every loan's own rows (a plan's rows always name their reschedule)
+        own = pc.is_null(instalments.column("reschedule_id"))
+        if reschedules.num_rows == 0:
+            return {**tables, "instalments": own_columns}
+        return {**tables, "instalments": own_columns.filter(own)}
+    seg_loans = segments.column("loan_id")
+    loans = tables["loans"]
+    at = pc.index_in(loans.column("loan_id"), value_set=seg_loans)
+    under_plan = pc.is_valid(at)
+    for column in ("principal", "start_day"):
+        source = "principal" if column == "principal" else "start_day"
+        replaced = pc.if_else(under_plan, segments.column(source).take(at), loans.column(column))
+        loans = loans.set_column(loans.schema.get_field_index(column), column, replaced)
+    keep = pc.if_else(
+        pc.is_in(instalments.column("loan_id"), value_set=seg_loans),
+        pc.fill_null(pc.is_in(instalments.column("reschedule_id"), value_set=segments.column("reschedule_id")), False),
+        pc.is_null(instalments.column("reschedule_id")),
+    )
+    payments = tables["payments"]
+    at = pc.index_in(payments.column("loan_id"), value_set=seg_loans)
+    seg_start = segments.column("start_day").take(at)
+    value_day = payments.column("value_day")
+    counted = pc.or_kleene(
+        pc.is_null(at),
+        pc.or_kleene(
+            pc.greater_equal(value_day, seg_start),
+            pc.greater(payments.column("payment_id"), segments.column("last_payment_id").take(at)),
+        ),
+    )
+    # a payment recorded after the plan was made but value-dated before it counts on the plan date
+    redated = pc.if_else(pc.is_null(at), value_day, pc.max_element_wise(value_day, seg_start))
+    payments = payments.set_column(payments.schema.get_field_index("value_day"), "value_day", redated)
+    return {
+        "loans": loans.cast(LOAN_SCHEMA),
+        "instalments": own_columns.filter(keep),
+        "payments": payments.filter(counted).cast(PAYMENT_SCHEMA),
     }
 
 
-def postgres_inputs(backend) -> dict[str, str]:
+def _segments_in_force(reschedules: pa.Table, as_of_day: int) -> pa.Table:
+    """One row per loan under a plan on `as_of_day`: its latest segment that started and is not reverted."""
+    if reschedules.num_rows == 0:
+        return reschedules
+    started = pc.less_equal(reschedules.column("start_day"), as_of_day)
+    standing = pc.fill_null(pc.greater(reschedules.column("reverted_day"), as_of_day), True)
+    current = reschedules.filter(pc.and_(started, standing))
+    if current.num_rows == 0:
+        return current
+    ordered = current.sort_by([("loan_id", "ascending"), ("start_day", "descending"), ("reschedule_id", "descending")])
+    loan_ids = ordered.column("loan_id").combine_chunks()
+    first = pc.not_equal(loan_ids, pa.concat_arrays([pa.array([None], pa.int64()), loan_ids.slice(0, len(loan_ids) - 1)]))
+    return ordered.filter(pc.fill_null(first, True)).combine_chunks()
+
+
+def postgres_inputs(backend, as_of: dt.date | None = None) -> dict[str, str]:
     """The ledger tables as engine inputs, inside PostgreSQL (temporary views): nothing leaves
-    the database."""
+    the database. The schedules are those in force on `as_of`, as in `read_book`."""
     loan = backend.table("ledger_loan")
     product = backend.table("ledger_product")
     joined = loan.inner_join(product, loan.product_id == product.id)
@@ -79,13 +202,33 @@ def postgres_inputs(backend) -> dict[str, str]:
         **ranks,
     )
     k = backend.table("ledger_instalment")
-    instalments = k.select("loan_id", "seq", due_day=k.due_date.epoch_days(), principal=k.principal, interest=k.interest)
+    instalments = k.select(
+        "loan_id", "seq", due_day=k.due_date.epoch_days(), principal=k.principal, interest=k.interest,
+        reschedule_id=k.reschedule_id,
+    )
     p = backend.table("ledger_payment")
     payments = p.select(
         payment_id=p.id, loan_id=p.loan_id, amount=p.amount, value_day=p.value_date.epoch_days(), reverses=p.reverses_id
     )
+    r = backend.table("ledger_reschedule")
+    reschedules = r.select(
+        reschedule_id=r.id,
+        loan_id=r.loan_id,
+        start_day=r.start_date.epoch_days(),
+        principal=r.principal,
+        last_payment_id=r.last_payment_id,
+        reverted_day=r.reverted_from.epoch_days(),
+    ).cast({name: "int64" for name in RESCHEDULE_SCHEMA.names})
+    as_of_day = ibis.literal(LATEST_DAY if as_of is None else day_number(as_of), "int64")
+    views = in_force_tables(
+        loans.cast({name: "int64" for name in loans.columns}),
+        instalments.cast({name: "int64" for name in instalments.columns}),
+        payments.cast({name: "int64" for name in payments.columns}),
+        reschedules,
+        as_of_day,
+    )
     names = {}
-    for role, expression in (("loans", loans), ("instalments", instalments), ("payments", payments)):
+    for role, expression in views.items():
         typed = expression.cast({name: "int64" for name in expression.columns})
         name = f"arrears_ledger_{role}"
         backend.raw_sql(f'CREATE OR REPLACE TEMPORARY VIEW "{name}" AS {ibis.to_sql(typed, dialect="postgres")}')

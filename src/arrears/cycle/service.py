@@ -19,7 +19,9 @@ from arrears.cycle.models import CycleRun
 from arrears.cycle.pipeline import StageTimer, check_aged_accounts
 from arrears.cycle.status import statuses
 from arrears.cycle.tables import day_number, duckdb_backend, load_into
+from arrears.promises.judging import judge_promises
 from arrears.errors import ConfigurationError
+from arrears.plans.nightly import judge_plans
 
 ENGINES = ("duckdb", "postgres")
 
@@ -28,13 +30,16 @@ def _postgres_backend():
     import ibis
 
     settings = connection.settings_dict
-    return ibis.postgres.connect(
+    backend = ibis.postgres.connect(
         host=settings.get("HOST") or "127.0.0.1",
         port=int(settings.get("PORT") or 5432),
         user=settings.get("USER") or "postgres",
         password=settings.get("PASSWORD") or None,
         database=settings["NAME"],
     )
+    # The planner's JIT compiles every round's query anew: 22.6 s a round instead of 0.24 s.
+    backend.raw_sql("SET jit = off")
+    return backend
 
 
 def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme | None = None) -> CycleRun:
@@ -52,14 +57,14 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
     with BulkConnection.for_django() as db:
         if engine == "duckdb":
             with timer.stage("read"):
-                tables = io.read_book(db)
+                tables = io.read_book(db, as_of)
             backend = duckdb_backend(
                 memory_limit=settings.ARREARS_DUCKDB_MEMORY, spill_directory=str(settings.VAR_DIR / "duckdb-spill")
             )
             inputs = load_into(backend, tables)
         else:
             backend = _postgres_backend()
-            inputs = io.postgres_inputs(backend)
+            inputs = io.postgres_inputs(backend, as_of)
         try:
             aged = age_book(backend, inputs, day_number(as_of), timer=timer)
         finally:
@@ -72,7 +77,9 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
             events = case_events(io.previous_states(db), rows, as_of)
             io.write_states(db, rows, as_of)
             record_case_events(db, events)
+            judge_promises(db, as_of)
             db.commit()
+    judge_plans(as_of)  # repayment plans kept or broken by tonight's states; broken ones revert tomorrow
     run.accounts = accounts.num_rows
     run.finished_at = timezone.now()
     run.stage_seconds = {**timer.seconds(), "rounds_count": aged.rounds}

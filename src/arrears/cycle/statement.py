@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from arrears.ledger.models import Instalment, Loan, Payment
+from arrears.ledger.models import Instalment, Loan, Payment, Reschedule
 from arrears.ledger.records import ChargeTerms, Component, LoanBook, PaymentEntry
 from arrears.ledger.records import Instalment as InstalmentRecord
-from arrears.ledger.reference import AgedAccount, Allocation, age_loan
+from arrears.ledger.reference import AgedAccount, Allocation, age_loan_in_force
+from arrears.ledger.rescheduling import Reschedule as RescheduleRecord
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,20 @@ def loan_book(loan: Loan) -> LoanBook:
     )
     instalments = tuple(
         InstalmentRecord(k.seq, k.due_date, k.principal, k.interest)
-        for k in Instalment.objects.filter(loan=loan).order_by("seq")
+        for k in Instalment.objects.filter(loan=loan, reschedule__isnull=True).order_by("seq")
     )
     return LoanBook(loan.pk, loan.principal, loan.start_date, instalments, terms)
+
+
+def loan_reschedules(loan: Loan) -> list[RescheduleRecord]:
+    """The loan's repayment-plan segments (ledger/rescheduling.py), with their rows."""
+    rows: dict[int, list[InstalmentRecord]] = {}
+    for k in Instalment.objects.filter(loan=loan, reschedule__isnull=False).order_by("seq"):
+        rows.setdefault(k.reschedule_id, []).append(InstalmentRecord(k.seq, k.due_date, k.principal, k.interest))
+    return [
+        RescheduleRecord(r.pk, loan.pk, r.start_date, r.principal, tuple(rows.get(r.pk, ())), r.last_payment_id, r.reverted_from)
+        for r in Reschedule.objects.filter(loan=loan)
+    ]
 
 
 def account_statement(loan_id: int, as_of: dt.date) -> AccountStatement:
@@ -47,5 +59,5 @@ def account_statement(loan_id: int, as_of: dt.date) -> AccountStatement:
         PaymentEntry(p.pk, loan.pk, p.amount, p.value_date, p.reverses_id)
         for p in Payment.objects.filter(loan=loan).only("id", "amount", "value_date", "reverses_id")
     ]
-    state, allocations = age_loan(loan_book(loan), payments, as_of)
+    state, allocations = age_loan_in_force(loan_book(loan), loan_reschedules(loan), payments, as_of)
     return AccountStatement(state=state, allocations=tuple(allocations))

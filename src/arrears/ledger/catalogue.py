@@ -42,6 +42,9 @@ class ProductSpec:
     allocation_order: tuple[Component, ...]
     cost_cap_bp: int
     charge_off_dpd: int
+    plan_break_days: int = 30
+    plan_break_reverses_waivers: bool = True
+    waiver_principal_allowed: bool = False
 
     def as_row(self) -> dict[str, Any]:
         """The values of a `Product` row."""
@@ -129,8 +132,14 @@ _FIELDS = (
     "allocation_order",
     "cost_cap_bp",
     "charge_off_dpd",
+    "plan_break_days",
+    "plan_break_reverses_waivers",
+    "waiver_principal_allowed",
 )
 _OPTIONAL_DEFAULTS: dict[str, object] = {
+    "plan_break_days": 30,
+    "plan_break_reverses_waivers": True,
+    "waiver_principal_allowed": False,
     "penalty_rate_bp": 0,
     "late_fee": "0",
     "grace_days": 0,
@@ -170,6 +179,12 @@ def _parse_product(entry: Mapping[str, object], where: str, problems: _Problems)
     grace_days = _whole(values["grace_days"], at("grace_days"), 0, MAX_GRACE_DAYS, problems)
     charge_off_dpd = _whole(values["charge_off_dpd"], at("charge_off_dpd"), 1, _SMALLINT_MAX, problems)
     late_fee = _late_fee(values["late_fee"], at("late_fee"), problems)
+    plan_break_days = _whole(values["plan_break_days"], at("plan_break_days"), 1, _SMALLINT_MAX, problems)
+    flags = {}
+    for name in ("plan_break_reverses_waivers", "waiver_principal_allowed"):
+        if not isinstance(values[name], bool):
+            problems.add(at(name), "应为 true 或 false", "must be true or false")
+        flags[name] = values[name]
     order = _allocation_order(values["allocation_order"], at("allocation_order"), problems)
     if len(problems.items) > before:
         return None
@@ -185,6 +200,8 @@ def _parse_product(entry: Mapping[str, object], where: str, problems: _Problems)
         allocation_order=order,
         cost_cap_bp=rates["cost_cap_bp"],
         charge_off_dpd=charge_off_dpd,
+        plan_break_days=plan_break_days,
+        **flags,
     )
 
 

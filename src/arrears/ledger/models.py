@@ -88,6 +88,11 @@ class Product(models.Model):
     )
     cost_cap_bp = models.PositiveIntegerField(_("annualised cost cap (basis points)"), default=2400)
     charge_off_dpd = models.PositiveSmallIntegerField(_("charge-off at DPD"), default=180)
+    plan_break_days = models.PositiveSmallIntegerField(
+        _("plan breaks at DPD"), default=30, help_text="a repayment plan breaks when an instalment is this late"
+    )
+    plan_break_reverses_waivers = models.BooleanField(_("a broken plan reverses waivers"), default=True)
+    waiver_principal_allowed = models.BooleanField(_("waivers may reach principal"), default=False)
 
     class Meta:
         verbose_name = _("product")
@@ -115,8 +120,33 @@ class Loan(models.Model):
         return self.external_id
 
 
+class Reschedule(models.Model):
+    """A repayment plan's segment of a loan, in force from `start_date` (see ledger/rescheduling.py).
+
+    `principal` is the principal outstanding at the end of the day before; the segment's rows are
+    the Instalments pointing here. `reverted_from` is the first day it is no longer in force.
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="reschedules")
+    plan_id = models.BigIntegerField(_("plan"), unique=True, help_text="the plans.Plan that made it")
+    start_date = models.DateField(_("in force from"))
+    principal = models.BigIntegerField(_("principal (fen)"))
+    last_payment_id = models.BigIntegerField(default=0, help_text="newest payment in the opening balance")
+    reverted_from = models.DateField(_("reverted from"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reschedule")
+        verbose_name_plural = _("reschedules")
+        indexes = [models.Index(fields=["loan", "start_date"])]
+
+
 class Instalment(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.CASCADE, related_name="instalments")
+    reschedule = models.ForeignKey(
+        Reschedule, on_delete=models.PROTECT, null=True, blank=True, related_name="instalments",
+        help_text="the plan segment this row belongs to; empty for the loan's own schedule",
+    )
     seq = models.PositiveSmallIntegerField(_("number"))
     due_date = models.DateField(_("due date"))
     principal = models.BigIntegerField(_("principal (fen)"))

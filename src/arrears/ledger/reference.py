@@ -29,6 +29,9 @@ The cost cap: charges (interest fallen due, penalty and fees charged) may not ex
 floor(cost_cap_bp × principal-days / 3,650,000) — the annualised cost on the
 principal actually used, day by day. A reversal removes its payment as if it had
 never been made, from the reversal's value date on.
+
+A repayment plan puts a segment in force from its start date (arrears.ledger.rescheduling):
+`age_loan_in_force` ages whatever is in force on `as_of` by the same rules.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from arrears.ledger.records import Component, Instalment, LoanBook, PaymentEntry
+from arrears.ledger.rescheduling import Reschedule, in_force
 from arrears.money import Fen, round_half_up
 
 PENALTY_DAY_DENOMINATOR = 10_000 * 360
@@ -170,6 +174,14 @@ def age_loan(loan: LoanBook, payments: Iterable[PaymentEntry], as_of: dt.date) -
         day += dt.timedelta(days=1)
     _post_penalty(running, terms.cost_cap_bp)
     return _aged(loan, running, cumulative, as_of, counted), running.allocations
+
+
+def age_loan_in_force(
+    loan: LoanBook, reschedules: Iterable[Reschedule], payments: Iterable[PaymentEntry], as_of: dt.date
+) -> tuple[AgedAccount, list[Allocation]]:
+    """Age the schedule in force on `as_of`: the loan's own, or the segment of the plan in force."""
+    book, counted = in_force(loan, reschedules, payments, as_of)
+    return age_loan(book, counted, as_of)
 
 
 def _cumulative(instalments: tuple[Instalment, ...]) -> list[tuple[Instalment, Fen, Fen]]:

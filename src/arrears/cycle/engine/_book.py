@@ -20,7 +20,7 @@ import pyarrow as pa
 from arrears.cycle.engine._events import EVENT_COLUMNS, cumulative_schedule, effective_payments, numbered_events
 from arrears.cycle.engine._finish import AGED_COLUMNS, ALLOCATION_COLUMNS, aged_accounts, allocations, close_day
 from arrears.cycle.engine._inputs import INSTALMENT_COLUMNS, LOAN_COLUMNS, PAYMENT_COLUMNS, BookInputs
-from arrears.cycle.engine._rounds import PAYMENT_CONTEXT_COLUMNS, STATE_COLUMNS, advance, opening_state
+from arrears.cycle.engine._rounds import PAYMENT_CONTEXT_COLUMNS, STATE_COLUMNS, advance, opening_state, without_events
 
 AS_OF_MARKER = 987_654_321
 SCHEDULE_COLUMNS = (*INSTALMENT_COLUMNS, "cumulative_principal", "cumulative_interest")
@@ -87,6 +87,10 @@ class CompiledCycle:
         return self._sql(moved), self._sql(context)
 
     @functools.cached_property
+    def eventless(self) -> str:
+        return self._sql(without_events(self._state, _placeholder("round_events", EVENT_COLUMNS)))
+
+    @functools.cached_property
     def closing(self) -> str:
         return self._sql(close_day(self._state, self._as_of).select(*STATE_COLUMNS))
 
@@ -120,7 +124,7 @@ class _Run:
 
     def _bind(self, sql: str) -> str:
         for placeholder, real in self.names.items():
-            sql = sql.replace(f'"__{placeholder}__"', f'"{real}"')
+            sql = sql.replace(f'"__{placeholder}__"', real if real.startswith("(") else f'"{real}"')
         return sql.replace(str(AS_OF_MARKER), str(self.as_of_day))
 
     def create(self, role: str, sql: str, columns=(), booleans=()) -> str:
@@ -138,6 +142,11 @@ class _Run:
         self.created.append(name)
         self.names[role] = name
         return name
+
+    def settle(self, settled: str, state: str) -> None:
+        """Set aside the loans of `state` that have had their last event day."""
+        columns = ", ".join(f'"{column}"' for column in STATE_COLUMNS)
+        self.backend.raw_sql(f'INSERT INTO "{settled}" SELECT {columns} FROM "{state}" WHERE is_last = 1')
 
     def drop(self, name: str) -> None:
         self.backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
@@ -179,19 +188,27 @@ def age_book(
                 backend.raw_sql(f'ANALYZE "{events}"')
             rounds = int(run.scalar(f'SELECT COALESCE(MAX(round_no), 0) FROM "{events}"') or 0)
         with timer.stage("rounds"):
+            # Round n takes only the loans with an n-th event day; a loan is set aside in
+            # `settled` after its last one, so late rounds are small however large the book.
             run.create("state", compiled.opening, STATE_COLUMNS)
             contexts = []
             for round_no in range(1, rounds + 1):
                 previous_state = run.names["state"]
-                round_events = run.create(
-                    "round_events",
-                    f'SELECT {", ".join(EVENT_COLUMNS)} FROM "{events}" WHERE round_no = {round_no}',
+                # read in place: the events are stored in round order, so this reads one round's rows
+                run.names["round_events"] = (
+                    f'(SELECT {", ".join(EVENT_COLUMNS)} FROM "{events}" WHERE round_no = {round_no})'
                 )
+                if round_no == 1:
+                    settled = run.create("settled", compiled.eventless, STATE_COLUMNS)
                 if with_allocations:
                     contexts.append(run.create("context", context_sql, PAYMENT_CONTEXT_COLUMNS))
-                run.create("state", round_sql, STATE_COLUMNS)
+                state = run.create("state", round_sql, (*STATE_COLUMNS, "is_last"))
                 run.drop(previous_state)
-                run.drop(round_events)
+                run.settle(settled, state)
+            if rounds == 0:
+                settled = run.create("settled", f'SELECT * FROM "{run.names["state"]}"', STATE_COLUMNS)
+            run.drop(run.names["state"])
+            run.names["state"] = settled
         with timer.stage("close"):
             run.create("state", compiled.closing, STATE_COLUMNS)
             accounts = run.fetch(run.create("aged", compiled.aged, AGED_COLUMNS, AGED_FLAGS))

@@ -27,6 +27,7 @@ EVENT_COLUMNS = (
     "has_charge_off_check",
     "charge_off_cumulative_principal",
     "charge_off_cumulative_interest",
+    "is_last",
 )
 
 
@@ -70,7 +71,8 @@ def _narrow(loan_id, day, kind: int, first, second) -> dict:
 
 
 def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, as_of_day: int) -> ir.Table:
-    """One row per (loan, event day) up to as_of, with `round_no` counting each loan's days."""
+    """One row per (loan, event day) up to as_of, with `round_no` counting each loan's days and
+    `is_last` marking its last one."""
     terms = inputs.loans.select("loan_id", "grace_days", "charge_off_dpd")
     k = schedule.inner_join(terms, "loan_id")
     dues = k.filter(k.due_day <= as_of_day).select(
@@ -109,8 +111,11 @@ def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, 
         charge_off_cumulative_principal=largest("first", CHARGE_OFF_CHECK),
         charge_off_cumulative_interest=largest("second", CHARGE_OFF_CHECK),
     )
+    each_loan = ibis.window(group_by=by_day.loan_id, order_by=by_day.day)
     numbered = by_day.mutate(
-        round_no=(ibis.row_number().over(group_by=by_day.loan_id, order_by=by_day.day) + 1).cast("int64")
+        round_no=(ibis.row_number().over(each_loan) + 1).cast("int64"),
+        # the loan's last event day: after that round it needs no further round
+        is_last=ibis.ifelse(by_day.day.lead().over(each_loan).isnull(), 1, 0),
     )
     return numbered.select(*EVENT_COLUMNS, "round_no").cast(
         {name: "int64" for name in (*EVENT_COLUMNS, "round_no")}

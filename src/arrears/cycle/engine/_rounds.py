@@ -174,14 +174,18 @@ PAYMENT_CONTEXT_COLUMNS = ("loan_id", "day", "credit_before", *POOL_COLUMNS, "ra
 
 
 def advance(state: ir.Table, events: ir.Table) -> tuple[ir.Table, ir.Table]:
-    """Move every loan with an event in `events` to that day; the others stay as they are.
+    """Move every loan with an event in `events` to that day; loans without one are left out.
 
-    Returns the new state and, for loans that received payments, the pools the payments met
-    (for allocating each payment afterwards).
+    A loan's event days are numbered without gaps, so a loan missing from round n's events has
+    had its last round: it was set aside then (`is_last`), and later rounds touch only the loans
+    still moving. Returns the moved loans (with `is_last`) and, for loans that received
+    payments, the pools the payments met (for allocating each payment afterwards).
     """
-    joined = state.inner_join(events, "loan_id")
-    played = play_event_day(joined)
-    moved = played.select(*STATE_COLUMNS)
-    untouched = state.anti_join(events, "loan_id").select(*STATE_COLUMNS)
+    played = play_event_day(state.inner_join(events, "loan_id"))
     payment_context = played.filter(played.has_pay == 1).select(*PAYMENT_CONTEXT_COLUMNS)
-    return moved.union(untouched), payment_context
+    return played.select(*STATE_COLUMNS, "is_last"), payment_context
+
+
+def without_events(state: ir.Table, first_round: ir.Table) -> ir.Table:
+    """Loans with no event day at all up to as_of: they stay as they opened."""
+    return state.anti_join(first_round, "loan_id").select(*STATE_COLUMNS)

@@ -1,0 +1,1 @@
+"""Repayment plans (instalments, deferral, waiver): proposal, approval within limits, rescheduling and reversion."""
