@@ -1,0 +1,1 @@
+"""Roles, teams and the scope of what each user may see and do."""
