@@ -41,10 +41,13 @@ class Outcome(models.TextChoices):
 class ContactAttempt(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", _("planned")
+        CLAIMED = "claimed", _("claimed by a worker")
+        SENDING = "sending", _("sending")
         BLOCKED = "blocked", _("blocked")
         SENT = "sent", _("sent")
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
+        REVIEW = "review", _("uncertain, to review")
 
     idempotency_key = models.CharField(max_length=120, unique=True, help_text="account, action, date, attempt")
     loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="contact_attempts")
@@ -62,8 +65,54 @@ class ContactAttempt(models.Model):
     segment = models.CharField(_("segment"), max_length=64, blank=True)
     rule = models.CharField(_("rule"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the outbox: which plan row made it, how often it was tried, who holds it, what the provider said
+    as_of = models.DateField(_("business date"), null=True, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True, help_text="set: sent as is; empty: rendered")
+    body = models.TextField(_("body"), blank=True)
+    tries = models.PositiveIntegerField(_("tries"), default=0)
+    next_try_at = models.DateTimeField(_("next try at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    lease_owner = models.CharField(_("lease owner"), max_length=80, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    provider = models.CharField(_("provider"), max_length=64, blank=True)
+    provider_message_id = models.CharField(_("provider's message id"), max_length=120, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    receipt_at = models.DateTimeField(_("delivery receipt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    blocked_by = models.CharField(_("blocked by (rule ids)"), max_length=300, blank=True)
+    reasons_zh = models.TextField(_("reasons (zh)"), blank=True)
+    reasons_en = models.TextField(_("reasons (en)"), blank=True)
 
     class Meta:
         verbose_name = _("contact attempt")
         verbose_name_plural = _("contact attempts")
-        indexes = [models.Index(fields=["loan", "attempted_at"])]
+        indexes = [
+            models.Index(fields=["loan", "attempted_at"]),
+            models.Index(fields=["state", "channel", "next_try_at"], name="contact_due"),
+            models.Index(fields=["provider", "provider_message_id"], name="contact_provider_id"),
+            models.Index(fields=["channel", "claimed_at"], name="contact_claimed"),
+            models.Index(fields=["provider", "claimed_at"], name="contact_provider_claimed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.idempotency_key
+
+
+class ChannelOptOut(models.Model):
+    """A request to stop one channel for one contact point: binding at once, and kept."""
+
+    contact_point = models.ForeignKey(
+        "ledger.ContactPoint", on_delete=models.CASCADE, related_name="opt_outs", verbose_name=_("contact point")
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    at = models.DateTimeField(_("at"))
+    source = models.CharField(_("source"), max_length=32, help_text="sms_reply, email_unsubscribe, collector…")
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("channel opt-out")
+        verbose_name_plural = _("channel opt-outs")
+        indexes = [models.Index(fields=["contact_point", "channel"])]
+
+    def __str__(self) -> str:
+        return f"{self.contact_point_id}/{self.channel}"

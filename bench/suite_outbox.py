@@ -1,0 +1,158 @@
+"""Outbox throughput: messages per second from the outbox to a local SMTP server and SMSC.
+
+    python -m bench --only outbox [--scale small]
+
+Half the messages are emails (aiosmtpd), half SMS (smpp34's SMPP 3.4 SMSC, which also sends a
+delivery receipt for each). Each message passes the send-time guard, is claimed under a lease,
+marked sending, sent, and recorded, exactly as in production. Measured: wall time from the
+workers' start until the last one finds nothing left, for 1 and 3 workers on PostgreSQL and
+1 worker on SQLite. 5,000 messages at full scale, 50 at small, or ARREARS_BENCH_OUTBOX_MESSAGES.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.table import Table
+
+from bench.runner import ROOT, Workspace, console
+
+MESSAGES = 5_000
+OUTBOX_DATABASE = "arrears_bench_outbox"
+
+
+def _env(database_url: str, var: Path, config: Path | None = None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ARREARS_VAR")}
+    env.update(
+        DATABASE_URL=database_url, ARREARS_VAR=str(var), DJANGO_SETTINGS_MODULE="arrears.settings",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])),
+    )
+    if config is not None:
+        env["ARREARS_OUTBOX_CONFIG"] = str(config)
+    return env
+
+
+def _pg_database(ws: Workspace, create: bool) -> str:
+    import psycopg
+
+    admin = ws.pg_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{OUTBOX_DATABASE}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{OUTBOX_DATABASE}"')
+    return ws.pg_url.rsplit("/", 1)[0] + f"/{OUTBOX_DATABASE}"
+
+
+def _prepare(database_url: str, var: Path, messages: int) -> None:
+    env = _env(database_url, var)
+    subprocess.run([sys.executable, "-m", "arrears.cli", "migrate"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "bench.suite_outbox", "seed", str(messages)], cwd=ROOT, env=env, check=True)
+
+
+def seed(messages: int) -> None:
+    """Borrowers with a mobile and an email, each with one message due now (run inside Django)."""
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from arrears.contact.models import ContactAttempt
+    from arrears.ledger.models import Borrower, ContactPoint, Loan, Product
+    from tests.outbox_peers import daytime_zone
+
+    product, _ = Product.objects.get_or_create(code="BENCH", defaults=dict(
+        name_zh="现金贷", name_en="Cash", repayment_method="annuity", annual_rate_bp=1800, penalty_rate_bp=2700,
+        late_fee=5000, grace_days=3))
+    zone = daytime_zone()
+    borrowers = Borrower.objects.bulk_create(
+        Borrower(external_id=f"B-OB-{i}", name="张三", national_id_cipher="x", national_id_digest=f"ob{i}",
+                 national_id_masked="110105********1234", time_zone=zone) for i in range(messages))
+    loans = Loan.objects.bulk_create(
+        Loan(external_id=f"L-OB-{i}", borrower=b, product=product, principal=1_200_000, term_months=12,
+             start_date=dt.date(2026, 1, 1)) for i, b in enumerate(borrowers))
+    points = ContactPoint.objects.bulk_create(
+        ContactPoint(borrower=b, kind="email" if i % 2 else "mobile",
+                     value=f"b{i}@example.org" if i % 2 else f"138{i:08d}", verified=True)
+        for i, b in enumerate(borrowers))
+    ContactAttempt.objects.bulk_create(
+        ContactAttempt(idempotency_key=f"L{loan.pk}/{point.kind}/bench/2026-03-01/1", loan=loan, contact_point=point,
+                       channel="email" if point.kind == "email" else "sms", subject="逾期提醒",
+                       body="您的借款已逾期 1 天，请通过官方 App 还款。回复 TD 退订")
+        for loan, point in zip(loans, points, strict=True))
+
+
+def _config(path: Path, smtp_port: int, smpp_port: int) -> Path:
+    path.write_text(json.dumps({
+        "channels": {"email": {"provider": "mail"}, "sms": {"provider": "smsc"}},
+        "providers": {
+            "mail": {"kind": "smtp", "host": "127.0.0.1", "port": smtp_port, "sender": "n@lender.cn", "domain": "lender.cn"},
+            "smsc": {"kind": "smpp", "host": "127.0.0.1", "port": smpp_port, "system_id": "bench", "password": "bench"},
+        },
+    }), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def _measure(ws: Workspace, label: str, database_url: str, var: Path, workers: int, messages: int) -> dict:
+    from tests.outbox_peers import SmppPeer, SmtpPeer
+
+    smtp, smsc = SmtpPeer().start(), SmppPeer().start()
+    try:
+        _prepare(database_url, var, messages)
+        config = _config(var / "outbox.yaml", smtp.port, smsc.port)
+        started = time.perf_counter()
+        processes = [
+            subprocess.Popen([sys.executable, "-m", "arrears.cli", "worker", "--until-idle", "--batch", "50"],
+                             cwd=ROOT, env=_env(database_url, var, config), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+            for _ in range(workers)
+        ]
+        outputs = [p.communicate(timeout=ws.timeout) for p in processes]
+        seconds = time.perf_counter() - started
+        failed = [err[-500:] for p, (_out, err) in zip(processes, outputs, strict=True) if p.returncode != 0]
+        emails, sms = len(smtp.messages), len(smsc.submits)
+        duplicates = sum(n - 1 for n in smtp.message_ids().values() if n > 1)
+    finally:
+        smtp.stop()
+        smsc.stop()
+    return {
+        "label": label, "workers": workers, "messages": messages, "emails_received": emails, "sms_received": sms,
+        "duplicate_emails": duplicates, "seconds": round(seconds, 2),
+        "messages_per_second": round((emails + sms) / seconds, 1) if seconds else None, "errors": failed,
+    }
+
+
+def run(ws: Workspace, with_postgres: bool) -> dict:
+    messages = int(os.environ.get("ARREARS_BENCH_OUTBOX_MESSAGES") or ws.sized(MESSAGES))
+    rows = []
+    var = ws.task_dir("outbox-sqlite")
+    rows.append(_measure(ws, "SQLite, 1 worker", f"sqlite:///{var / 'outbox.sqlite3'}", var, 1, messages))
+    if with_postgres:
+        for workers in (1, 3):
+            var = ws.task_dir(f"outbox-pg-{workers}")
+            url = _pg_database(ws, create=True)
+            try:
+                rows.append(_measure(ws, f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}", url, var, workers, messages))
+            finally:
+                _pg_database(ws, create=False)
+    table = Table(title=f"outbox → local SMTP + SMPP peers, {messages:,} messages (half email, half SMS)")
+    for column in ("database, workers", "emails", "SMS", "duplicates", "seconds", "messages/s"):
+        table.add_column(column, justify="right" if column != "database, workers" else "left")
+    for row in rows:
+        table.add_row(row["label"], f"{row['emails_received']:,}", f"{row['sms_received']:,}", str(row["duplicate_emails"]),
+                      f"{row['seconds']:.1f}", f"{row['messages_per_second']:.1f}")
+    console.print(table)
+    for row in rows:
+        for error in row["errors"]:
+            console.print(f"[red]{row['label']}: a worker failed:[/] {error}")
+    return {"messages": messages, "runs": rows}
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["seed"]:
+        seed(int(sys.argv[2]))

@@ -1,0 +1,125 @@
+"""Email over SMTP, one connection kept open between messages.
+
+The Message-ID is derived from the attempt's key, so a message can be matched to its attempt in
+any mailbox or bounce. SMTP itself cannot be asked whether a message arrived: a message whose
+DATA was sent but whose answer was lost is uncertain, and is held for review, never resent.
+Every message carries List-Unsubscribe (with One-Click, RFC 8058) when the outbox gives a link.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from arrears.channels._base import (
+    Message,
+    PermanentError,
+    Receipt,
+    Reconciled,
+    Reply,
+    Sent,
+    TransientError,
+    UncertainError,
+)
+
+
+def message_id_for(message: Message, domain: str) -> str:
+    return f"<{message.digest}@{domain}>"
+
+
+@dataclass
+class SmtpChannel:
+    name: str
+    host: str
+    port: int
+    sender: str
+    domain: str = "arrears.invalid"
+    username: str = ""
+    password: str = ""
+    starttls: bool = False
+    timeout: float = 10.0
+    channel: str = "email"
+    idempotent: bool = False
+    _connection: smtplib.SMTP | None = field(default=None, init=False, repr=False)
+
+    def _connected(self) -> smtplib.SMTP:
+        if self._connection is not None:
+            return self._connection
+        try:
+            connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            if self.starttls:
+                connection.starttls()
+            if self.username:
+                connection.login(self.username, self.password)
+        except (OSError, smtplib.SMTPException) as error:
+            raise TransientError(f"{self.name}: cannot open SMTP to {self.host}:{self.port}: {error}") from error
+        self._connection = connection
+        return connection
+
+    def build(self, message: Message) -> EmailMessage:
+        email = EmailMessage()
+        email["From"] = self.sender
+        email["To"] = message.to
+        email["Subject"] = message.subject
+        email["Date"] = formatdate(localtime=False)
+        email["Message-ID"] = message_id_for(message, self.domain)
+        email["Content-Language"] = message.language
+        if message.unsubscribe_url:
+            email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        email.set_content(message.body)
+        return email
+
+    def send(self, message: Message) -> Sent:
+        email = self.build(message)
+        connection = self._connected()
+        try:  # until DATA, nothing can have been delivered: any failure is worth a later try
+            connection.ehlo_or_helo_if_needed()
+            envelope_from = self.sender.rsplit("<", 1)[-1].rstrip(">")
+            code, text = connection.mail(envelope_from)
+            if code == 250:
+                code, text = connection.rcpt(message.to)
+        except (smtplib.SMTPException, OSError) as error:
+            self._drop()
+            raise TransientError(f"{self.name}: SMTP session failed before the message: {error}") from error
+        if code not in (250, 251):
+            connection.rset()
+            failure = f"{self.name}: {code} {text!r}"
+            raise (TransientError if 400 <= code < 500 else PermanentError)(failure)
+        try:
+            code, text = connection.data(email.as_bytes())
+        except smtplib.SMTPDataError as error:
+            raise (TransientError if 400 <= error.smtp_code < 500 else PermanentError)(
+                f"{self.name}: {error.smtp_code} {error.smtp_error!r}"
+            ) from error
+        except (smtplib.SMTPException, OSError) as error:
+            # the server may have taken the message before the connection died: resending could
+            # deliver it twice, and SMTP offers no way to ask
+            self._drop()
+            raise UncertainError(f"{self.name}: connection lost during DATA: {error}") from error
+        return Sent(provider_message_id=email["Message-ID"])
+
+    def reconcile(self, message: Message) -> Reconciled:
+        return Reconciled(sent=None)
+
+    def poll_inbound(self) -> list[Receipt | Reply]:
+        return []  # unsubscribes arrive through the link; bounces are not read yet
+
+    def _drop(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+        self._drop()

@@ -1,0 +1,40 @@
+"""`arrears worker`: send the outbox's due attempts through the configured channels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+
+def _positive(text: str) -> float:
+    import argparse
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"须为正数：{text!r} / must be a positive number: {text!r}")
+    return value
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("worker", help="发送发件箱中到期的消息 / send the outbox's due messages")
+    parser.add_argument("--config", type=Path, help="发件箱配置 / outbox configuration (YAML; default ARREARS_OUTBOX_CONFIG)")
+    parser.add_argument("--until-idle", action="store_true", help="无待发消息时退出 / stop when nothing is left to send")
+    parser.add_argument("--max-seconds", type=_positive, help="最长运行秒数 / stop after this many seconds")
+    parser.add_argument("--batch", type=int, default=50, help="每次领取条数 / attempts claimed at a time")
+    parser.add_argument("--lease-seconds", type=_positive, default=60.0, help="租约秒数 / lease on claimed attempts")
+    parser.add_argument("--listen-seconds", type=float, default=0.0,
+                        help="结束前等待回执和回复的秒数 / wait this long for receipts and replies before stopping")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from arrears.outbox.config import load_config
+    from arrears.outbox.worker import Worker
+
+    worker = Worker(load_config(args.config), batch=max(1, args.batch), lease=dt.timedelta(seconds=args.lease_seconds))
+    tally = worker.run(until_idle=args.until_idle, max_seconds=args.max_seconds, listen_seconds=args.listen_seconds)
+    print(tally.line())
+    return 0

@@ -1,0 +1,209 @@
+"""Use-cases on message templates: render for an attempt, preview, edit, approve (lint-gated), retire."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from arrears.compliance.lint import Finding, Severity, lint
+from arrears.errors import InputError
+from arrears.ledger.models import Loan
+from arrears.messaging.errors import ApprovalRefused, NoApprovedTemplate, TemplateError
+from arrears.messaging.message import RenderedMessage
+from arrears.messaging.models import Audience, TemplateState, TemplateVersion
+from arrears.messaging.opt_out import with_opt_out
+from arrears.messaging.rendering import check_syntax, render_text
+from arrears.messaging.variables import AccountVariables, account_variables, current_profile, preferred_language
+
+# Words that tell a reader there is a debt; a third party's message may contain none of them.
+_DEBT_WORDS = re.compile(
+    r"欠款|欠费|逾期|还款|催收|债务|借款|贷款|账单|\b(?:debts?|overdue|owe[sd]?|owing|arrears|repay\w*|loans?|"
+    r"collections?|past due|balance|payments?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A version rendered for one real account, and what the content lint finds in it."""
+
+    message: RenderedMessage
+    findings: tuple[Finding, ...]
+    loan_external_id: str
+
+    @property
+    def approvable(self) -> bool:
+        return not self.findings
+
+
+def render_attempt(attempt) -> RenderedMessage:
+    """The message for a contact attempt, from the approved version of its template.
+
+    The language is the borrower's preference, else zh-Hans; electronic messages end with the
+    opt-out line of the lender's compliance profile.
+    """
+    loan = attempt.loan
+    language = preferred_language(loan)
+    version = approved_version(attempt.template, attempt.channel, language)
+    audience = Audience.THIRD_PARTY if attempt.party == "third_party" else Audience.DEBTOR
+    if audience == Audience.THIRD_PARTY and version.audience != Audience.THIRD_PARTY:
+        raise TemplateError(
+            f"模板 {version.code} 面向债务人，不能发给第三方",
+            f"Template {version.code} is written for the debtor and cannot be sent to a third party",
+        )
+    return render_version(version, loan, audience=audience)
+
+
+def approved_version(code: str, channel: str, language: str) -> TemplateVersion:
+    version = TemplateVersion.objects.filter(
+        code=code, channel=channel, language=language, state=TemplateState.APPROVED
+    ).first()
+    if version is None:
+        raise NoApprovedTemplate(
+            f"模板 {code!r}（渠道 {channel}，语言 {language}）没有已批准的版本",
+            f"No approved version of template {code!r} for channel {channel}, language {language}",
+        )
+    return version
+
+
+def render_version(version: TemplateVersion, loan: Loan, *, audience: str | None = None, profile: str | None = None) -> RenderedMessage:
+    profile = profile or current_profile()
+    variables = account_variables(loan, language=version.language, audience=audience or version.audience, profile=profile)
+    subject = render_text(version.subject, variables.values, unavailable=variables.unavailable)
+    body = render_text(version.body, variables.values, unavailable=variables.unavailable)
+    body = with_opt_out(body, profile, version.channel, version.language)
+    return RenderedMessage(subject=subject, body=body, language=version.language, template_version=version.pk)
+
+
+def preview(version: TemplateVersion, loan_external_id: str, *, profile: str | None = None) -> Preview:
+    """`version` rendered for the loan with that external id, with the content lint's findings."""
+    loan = find_loan(loan_external_id)
+    profile = profile or current_profile()
+    variables = account_variables(loan, language=version.language, audience=version.audience, profile=profile)
+    return _linted(version, variables, profile, loan.external_id)
+
+
+def _linted(version: TemplateVersion, variables: AccountVariables, profile: str, label: str) -> Preview:
+    subject = render_text(version.subject, variables.values, unavailable=variables.unavailable)
+    body = render_text(version.body, variables.values, unavailable=variables.unavailable)
+    body = with_opt_out(body, profile, version.channel, version.language)
+    message = RenderedMessage(subject=subject, body=body, language=version.language, template_version=version.pk)
+    text = f"{subject}\n{body}" if subject else body
+    findings = lint(text, facts=variables.facts)
+    if version.audience == Audience.THIRD_PARTY:
+        findings = tuple(sorted(findings + tuple(_debt_revealed(text)), key=lambda f: (f.start, f.end)))
+    return Preview(message=message, findings=findings, loan_external_id=label)
+
+
+def approve(version: TemplateVersion, loan_external_id: str, *, user=None) -> TemplateVersion:
+    """Put `version` in force, retiring the one it replaces; refused when the lint finds anything
+    in its rendering for the given real account."""
+    _check_draft(version)
+    return _approve_checked(version, preview(version, loan_external_id), user=user)
+
+
+def approve_with_sample(version: TemplateVersion, *, profile: str | None = None) -> TemplateVersion:
+    """Approval for the shipped templates on a database with no account yet: linted on a sample
+    account's variables (recorded as "(sample)")."""
+    from arrears.messaging.variables import sample_variables
+
+    _check_draft(version)
+    profile = profile or current_profile()
+    variables = sample_variables(language=version.language, audience=version.audience, profile=profile)
+    return _approve_checked(version, _linted(version, variables, profile, SAMPLE), user=None)
+
+
+SAMPLE = "(sample)"
+
+
+def _check_draft(version: TemplateVersion) -> None:
+    if version.state != TemplateState.DRAFT:
+        raise ApprovalRefused(
+            f"只有草稿可以批准，此版本状态为 {version.state}",
+            f"Only a draft can be approved; this version is {version.state}",
+        )
+
+
+def _approve_checked(version: TemplateVersion, result: Preview, *, user) -> TemplateVersion:
+    if result.findings:
+        listed_zh = "；".join(f"{f.rule_id}「{f.excerpt}」：{f.message_zh}" for f in result.findings)
+        listed_en = "; ".join(f"{f.rule_id} \"{f.excerpt}\": {f.message_en}" for f in result.findings)
+        raise ApprovalRefused(
+            f"内容检查发现 {len(result.findings)} 处问题，不能批准：{listed_zh}",
+            f"The content lint found {len(result.findings)} problem(s); the version cannot be approved: {listed_en}",
+            findings=result.findings,
+        )
+    return _put_in_force(version, user=user, linted_with=result.loan_external_id)
+
+
+def _put_in_force(version: TemplateVersion, *, user, linted_with: str) -> TemplateVersion:
+    with transaction.atomic():
+        TemplateVersion.objects.select_for_update().filter(
+            code=version.code, channel=version.channel, language=version.language, state=TemplateState.APPROVED
+        ).update(state=TemplateState.RETIRED)
+        version.state = TemplateState.APPROVED
+        version.approved_at = timezone.now()
+        version.approved_by = user if user is not None and user.is_authenticated else None
+        version.approved_with_loan = linted_with
+        version.save(update_fields=["state", "approved_at", "approved_by", "approved_with_loan"])
+    return version
+
+
+def retire(version: TemplateVersion) -> TemplateVersion:
+    version.state = TemplateState.RETIRED
+    version.save(update_fields=["state"])
+    return version
+
+
+def create_draft(*, code: str, channel: str, language: str, body: str, subject: str = "", audience: str = Audience.DEBTOR,
+                 note: str = "", user=None) -> TemplateVersion:
+    """A new draft version of a template (version 1, or the next number after the latest one)."""
+    check_syntax(subject)
+    check_syntax(body)
+    with transaction.atomic():
+        latest = TemplateVersion.objects.filter(code=code, channel=channel, language=language).aggregate(n=Max("version"))["n"]
+        return TemplateVersion.objects.create(
+            code=code,
+            channel=channel,
+            language=language,
+            audience=audience,
+            version=(latest or 0) + 1,
+            subject=subject,
+            body=body,
+            note=note,
+            created_by=user if user is not None and getattr(user, "is_authenticated", False) else None,
+        )
+
+
+def edit(version: TemplateVersion, *, body: str, subject: str = "", note: str = "", user=None) -> TemplateVersion:
+    """An edit never changes a saved version: it makes the next version, as a draft."""
+    return create_draft(
+        code=version.code, channel=version.channel, language=version.language, audience=version.audience,
+        body=body, subject=subject, note=note, user=user,
+    )
+
+
+def find_loan(external_id: str) -> Loan:
+    external_id = (external_id or "").strip()
+    loan = Loan.objects.select_related("borrower").filter(external_id=external_id).first() if external_id else None
+    if loan is None:
+        raise InputError(f"找不到外部编号为 {external_id!r} 的贷款", f"No loan with external id {external_id!r}")
+    return loan
+
+
+def _debt_revealed(text: str):
+    for match in _DEBT_WORDS.finditer(text):
+        yield Finding(
+            rule_id="messaging.third_party_debt",
+            start=match.start(),
+            end=match.end(),
+            excerpt=match.group(0),
+            message_zh="发给第三方的消息不得透露债务（金融机构个人消费类贷款催收工作指引；商业银行信用卡业务监督管理办法 第六十八条）",
+            message_en="A message to a third party must not reveal the debt (Reg F 12 CFR 1006.10(b)(2); "
+            "China's collection guideline and credit card measures art. 68)",
+            severity=Severity.CRITICAL,
+        )

@@ -1,0 +1,133 @@
+"""The day's allowed electronic and letter actions become contact attempts, set-based.
+
+    enqueue(dt.date(2026, 3, 1))
+
+Each attempt's idempotency key is (account, action, date, attempt): `L<loan>/<channel>/<template>/
+<date>/1`. The rows are built in Arrow from the plan's table, written to a scratch table in bulk,
+and inserted with ON CONFLICT DO NOTHING, so running the step twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from arrears.bulk import BulkConnection
+from arrears.strategy.guarding import CONTACT_KIND, SEND_HOUR
+
+OUTBOX_CHANNELS = ("sms", "email", "app_push", "letter")
+SCRATCH = "outbox_enqueue_scratch"
+
+ALLOWED_ACTIONS_SQL = f"""
+SELECT p.loan_id, p.channel, p.template, p.segment, p.rule, b.time_zone,
+       (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
+         AND c.kind = 'mobile' AND c.valid) AS mobile_id,
+       (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
+         AND c.kind = 'email' AND c.valid) AS email_id,
+       (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
+         AND c.kind = 'address' AND c.valid) AS address_id
+FROM strategy_plannedaction p
+JOIN ledger_loan l ON l.id = p.loan_id
+JOIN ledger_borrower b ON b.id = l.borrower_id
+WHERE p.as_of = ? AND p.allowed AND p.channel IN ({", ".join(f"'{c}'" for c in OUTBOX_CHANNELS)})
+"""
+
+COLUMNS = (
+    "idempotency_key", "loan_id", "contact_point_id", "channel", "party", "template", "state", "planned_for",
+    "outcome", "conversation", "segment", "rule", "created_at", "as_of", "subject", "body", "tries", "lease_owner",
+    "provider", "provider_message_id", "last_error", "blocked_by", "reasons_zh", "reasons_en",
+)
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    as_of: dt.date
+    allowed_actions: int
+    added: int
+
+    def summary(self) -> str:
+        return (
+            f"{self.as_of}：放行动作 {self.allowed_actions} 个，新加入发件箱 {self.added} 个\n"
+            f"{self.as_of}: {self.allowed_actions} allowed actions, {self.added} new attempts in the outbox"
+        )
+
+
+def _send_instants(zones: list[str], as_of: dt.date) -> pa.Array:
+    local = dt.datetime.combine(as_of, dt.time(SEND_HOUR))
+    by_zone = {zone: local.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).replace(tzinfo=None) for zone in set(zones)}
+    return pa.array([by_zone[zone] for zone in zones], pa.timestamp("us"))
+
+
+def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Table:
+    """The attempts for the plan's allowed actions (pure over Arrow)."""
+    n = actions.num_rows
+    channel = actions.column("channel")
+    contact = {"mobile": "mobile_id", "email": "email_id", "address": "address_id"}
+    point = pa.array([None] * n, pa.int64())
+    for kind, column in contact.items():
+        channels_of_kind = [c for c, k in CONTACT_KIND.items() if k == kind and c in OUTBOX_CHANNELS]
+        mask = pc.is_in(channel, pa.array(channels_of_kind))
+        point = pc.if_else(mask, pc.cast(actions.column(column), pa.int64()), point)
+    date = as_of.isoformat()
+    loan = pc.cast(actions.column("loan_id"), pa.string())
+    account = pc.binary_join_element_wise(pa.array(["L"] * n), loan, "")
+    key = pc.binary_join_element_wise(account, channel, actions.column("template"), pa.array([date] * n), pa.array(["1"] * n), "/")
+    text = lambda value: pa.array([value] * n, pa.string())  # noqa: E731
+    return pa.table(
+        {
+            "idempotency_key": key,
+            "loan_id": pc.cast(actions.column("loan_id"), pa.int64()),
+            "contact_point_id": point,
+            "channel": channel,
+            "party": text("debtor"),
+            "template": actions.column("template"),
+            "state": text("planned"),
+            "planned_for": _send_instants(actions.column("time_zone").to_pylist(), as_of),
+            "outcome": text(""),
+            "conversation": pa.array([False] * n),
+            "segment": actions.column("segment"),
+            "rule": actions.column("rule"),
+            "created_at": pa.array([now.replace(tzinfo=None)] * n, pa.timestamp("us")),
+            "as_of": pa.array([as_of] * n, pa.date32()),
+            **{name: text("") for name in ("subject", "body", "lease_owner", "provider", "provider_message_id", "last_error",
+                                             "blocked_by", "reasons_zh", "reasons_en")},
+            "tries": pa.array([0] * n, pa.int64()),
+        }
+    ).select(list(COLUMNS))
+
+
+def enqueue(as_of: dt.date) -> Enqueued:
+    now = dt.datetime.now(dt.UTC)
+    with BulkConnection.for_django() as db:
+        actions = db.fetch(ALLOWED_ACTIONS_SQL, [as_of.isoformat()] if db.vendor == "sqlite" else [as_of])
+        rows = attempt_rows(actions, as_of, now)
+        if rows.num_rows == 0:
+            return Enqueued(as_of, 0, 0)
+        if db.vendor == "sqlite":
+            rows = rows.set_column(
+                rows.schema.get_field_index("planned_for"), "planned_for",
+                pc.strftime(rows.column("planned_for"), format="%Y-%m-%d %H:%M:%S"),
+            ).set_column(
+                rows.schema.get_field_index("created_at"), "created_at",
+                pc.strftime(rows.column("created_at"), format="%Y-%m-%d %H:%M:%S"),
+            )
+        else:
+            rows = rows.set_column(rows.schema.get_field_index("planned_for"), "planned_for",
+                                   pc.cast(rows.column("planned_for"), pa.timestamp("us", tz="UTC")))
+            rows = rows.set_column(rows.schema.get_field_index("created_at"), "created_at",
+                                   pc.cast(rows.column("created_at"), pa.timestamp("us", tz="UTC")))
+        db.ingest(SCRATCH, rows, mode="replace", temporary=True)
+        before = db.fetch("SELECT COUNT(*) AS n FROM contact_contactattempt").column("n")[0].as_py()
+        columns = ", ".join(COLUMNS)
+        db.execute(
+            f"INSERT INTO contact_contactattempt ({columns}) SELECT {columns} FROM {SCRATCH} WHERE 1 = 1 "
+            "ON CONFLICT (idempotency_key) DO NOTHING"
+        )
+        after = db.fetch("SELECT COUNT(*) AS n FROM contact_contactattempt").column("n")[0].as_py()
+        db.execute(f"DROP TABLE {SCRATCH}")
+        db.commit()
+    return Enqueued(as_of, actions.num_rows, after - before)

@@ -1,0 +1,58 @@
+"""What comes back acts: delivery receipts are written on their attempts, stop requests opt the
+sender's contact point out of the channel."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils import timezone
+
+from arrears.channels import Receipt, Reply, is_stop_request
+from arrears.contact.models import ContactAttempt, Outcome
+
+
+def apply_receipt(receipt: Receipt) -> int:
+    """Write the outcome on the attempt the provider's message id names; how many matched."""
+    return ContactAttempt.objects.filter(
+        provider=receipt.provider, provider_message_id=receipt.provider_message_id
+    ).update(
+        outcome=Outcome.DELIVERED if receipt.delivered else Outcome.UNDELIVERED,
+        receipt_at=receipt.at or timezone.now(),
+    )
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def contact_points_for(sender: str, kind: str) -> list[int]:
+    """The contact points whose value is the sender's address (numbers compared by their last
+    11 digits, so +86 and 0086 prefixes do not matter)."""
+    from arrears.ledger.models import ContactPoint
+
+    if kind == "email":
+        return list(ContactPoint.objects.filter(kind="email", value__iexact=sender.strip()).values_list("id", flat=True))
+    number = _digits(sender)
+    if len(number) < 5:
+        return []
+    tail = number[-11:]
+    candidates = ContactPoint.objects.filter(kind=kind, value__contains=tail[-4:]).values_list("id", "value")
+    return [pk for pk, value in candidates if _digits(value)[-11:] == tail]
+
+
+def apply_reply(reply: Reply) -> list[int]:
+    """Opt the sender out of the channel when the reply asks to stop; the contact points stopped."""
+    from arrears.contact.optouts import opt_out
+
+    if not is_stop_request(reply.text):
+        return []
+    kind = "email" if reply.channel == "email" else "mobile"
+    points = contact_points_for(reply.sender, kind)
+    for point in points:
+        opt_out(contact_point_id=point, channel=reply.channel, source=f"{reply.channel}_reply", detail=reply.text[:500],
+                at=reply.at)
+    return points
+
+
+def apply(event: Receipt | Reply):
+    return apply_receipt(event) if isinstance(event, Receipt) else apply_reply(event)
