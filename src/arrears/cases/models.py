@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,38 @@ class CollectionCase(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     close_reason = models.CharField(_("close reason"), max_length=16, choices=CaseEventKind.choices, blank=True)
 
+    # who works it (the access app's scope reads these)
+    team = models.ForeignKey(
+        "access.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("team")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    # optimistic locking: every edit of the case raises it; an edit made on an older version is refused
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
+
+    # The work queue's order, refreshed set-based from the night's plan (workbench/queue.py).
+    # Database defaults: the nightly cycle opens cases with plain SQL that names none of these.
+    in_queue = models.BooleanField(_("in the in-house queue"), default=False, db_default=False)
+    segment = models.CharField(_("segment"), max_length=64, blank=True, default="", db_default="")
+    priority = models.IntegerField(_("priority"), default=0, db_default=0)
+    expected_value = models.BigIntegerField(_("expected value (fen)"), default=0, db_default=0)
+    overdue_amount = models.BigIntegerField(_("overdue amount (fen)"), default=0, db_default=0)
+    days_past_due = models.IntegerField(_("days past due"), default=0, db_default=0)
+    bucket = models.CharField(_("bucket"), max_length=8, blank=True, default="", db_default="")
+    promise_state = models.CharField(_("promise"), max_length=16, blank=True, default="", db_default="")
+    last_worked_at = models.DateTimeField(_("last worked at"), null=True, blank=True)
+    # a short lease while a collector has the account open from "next account"
+    leased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lease_until = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         verbose_name = _("collection case")
         verbose_name_plural = _("collection cases")
@@ -26,6 +59,12 @@ class CollectionCase(models.Model):
             models.UniqueConstraint(
                 fields=["loan"], condition=models.Q(closed_on__isnull=True), name="one_open_case_per_loan"
             )
+        ]
+        indexes = [
+            models.Index(
+                fields=["in_queue", "team", "-priority", "-expected_value", "-days_past_due"], name="case_queue_order"
+            ),
+            models.Index(fields=["assignee", "in_queue"], name="case_assignee_queue"),
         ]
 
 

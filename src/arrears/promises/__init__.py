@@ -1,0 +1,1 @@
+"""Promises to pay, judged kept, partly kept or broken by the nightly cycle."""

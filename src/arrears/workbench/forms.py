@@ -1,0 +1,176 @@
+"""The workbench's input, read through Django forms by the pages and the API alike.
+
+Field errors are lazy translations: `bilingual_errors(form)` gives each in zh-Hans and English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from arrears.money import MoneyError, to_fen
+from arrears.workbench import clock
+from arrears.web.buckets import ordered_buckets
+
+RECORDABLE_CHANNELS = (
+    ("call", _("call")),
+    ("sms", _("SMS")),
+    ("email", _("email")),
+    ("visit", _("visit")),
+)
+PARTIES = (("debtor", _("debtor")), ("third_party", _("third party")))
+RECORDABLE_OUTCOMES = (
+    ("right_party_contact", _("right-party contact")),
+    ("no_answer", _("no answer")),
+    ("wrong_number", _("wrong number")),
+    ("promise", _("promise to pay")),
+    ("refusal", _("refusal")),
+    ("dispute", _("dispute")),
+    ("hardship_claim", _("hardship claim")),
+    ("callback_requested", _("callback requested")),
+    ("stop_channel", _("request to stop this channel")),
+)
+PROMISE_STATES = (
+    ("", _("any")),
+    ("pending", _("pending")),
+    ("kept", _("kept")),
+    ("partly_kept", _("partly kept")),
+    ("broken", _("broken")),
+)
+MAX_PROMISE_DAYS = 60
+MAX_PROMISE_FEN = 100_000_000_00  # one hundred million yuan: beyond any consumer loan
+MAX_NOTE = 2000
+
+
+def bilingual_errors(form: forms.Form) -> dict[str, list[dict[str, str]]]:
+    """Every field error of a bound, validated form, as {"field": [{"zh": …, "en": …}]}."""
+    errors: dict[str, list[dict[str, str]]] = {}
+    for name, error_list in form.errors.as_data().items():
+        for error in error_list:
+            texts = {}
+            for language, key in (("zh-hans", "zh"), ("en", "en")):
+                with translation.override(language):
+                    texts[key] = " ".join(str(message) for message in error)
+            errors.setdefault(name, []).append(texts)
+    return errors
+
+
+class YuanField(forms.CharField):
+    """An amount typed in yuan ("500", "1,234.50"), cleaned to fen."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            fen = to_fen(value)
+        except MoneyError:
+            raise forms.ValidationError(_("Enter an amount in yuan with at most two decimals, e.g. 500 or 1234.50."))
+        if fen <= 0:
+            raise forms.ValidationError(_("The amount must be more than zero."))
+        if fen > MAX_PROMISE_FEN:
+            raise forms.ValidationError(_("The amount is too large."))
+        return fen
+
+
+class ContactForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    contact_point = forms.IntegerField(label=_("Contact point"), required=False, min_value=1)
+    channel = forms.ChoiceField(label=_("Channel"), choices=RECORDABLE_CHANNELS)
+    party = forms.ChoiceField(label=_("Party"), choices=PARTIES, initial="debtor")
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=RECORDABLE_OUTCOMES)
+    promise_amount = YuanField(label=_("Promised amount (yuan)"), required=False, max_length=20)
+    promise_date = forms.DateField(label=_("Pay by"), required=False, input_formats=["%Y-%m-%d"])
+    note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, contact_points=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # contact_points: {id: owner} of the borrower's contact points, to check the choice and the party
+        self.contact_points = contact_points
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        point = data.get("contact_point")
+        if point is not None and self.contact_points is not None:
+            owner = self.contact_points.get(point)
+            if owner is None:
+                self.add_error("contact_point", _("That contact point does not belong to this borrower."))
+            elif data.get("party") and (owner == "borrower") != (data["party"] == "debtor"):
+                self.add_error("party", _("The party does not match the owner of the contact point."))
+        if outcome in ("wrong_number", "stop_channel") and point is None:
+            self.add_error("contact_point", _("Choose the contact point this outcome is about."))
+        if outcome == "promise":
+            today = clock.today()
+            if data.get("promise_amount") is None and "promise_amount" not in self.errors:
+                self.add_error("promise_amount", _("A promise needs an amount."))
+            when = data.get("promise_date")
+            if when is None and "promise_date" not in self.errors:
+                self.add_error("promise_date", _("A promise needs a date to pay by."))
+            elif when is not None and when < today:
+                self.add_error("promise_date", _("The date to pay by cannot be in the past."))
+            elif when is not None and when > today + dt.timedelta(days=MAX_PROMISE_DAYS):
+                self.add_error(
+                    "promise_date",
+                    forms.ValidationError(
+                        _("The date to pay by must be within %(days)s days."), params={"days": MAX_PROMISE_DAYS}
+                    ),
+                )
+        return data
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    team = forms.IntegerField(label=_("Team"), required=False, min_value=1)
+    assignee = forms.IntegerField(label=_("Collector"), required=False, min_value=1)
+
+
+class MayICallForm(forms.Form):
+    contact_point = forms.IntegerField(label=_("Contact point"), min_value=1)
+    channel = forms.ChoiceField(label=_("Channel"), choices=RECORDABLE_CHANNELS, initial="call")
+
+
+class QueueFilterForm(forms.Form):
+    bucket = forms.MultipleChoiceField(label=_("Bucket"), required=False, choices=())
+    dpd_min = forms.IntegerField(label=_("DPD from"), required=False, min_value=0, max_value=10000)
+    dpd_max = forms.IntegerField(label=_("DPD to"), required=False, min_value=0, max_value=10000)
+    segment = forms.CharField(label=_("Segment"), required=False, max_length=64)
+    promise_state = forms.ChoiceField(label=_("Promise"), required=False, choices=PROMISE_STATES)
+    assignee = forms.CharField(label=_("Assignee"), required=False, max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bucket"].choices = [(bucket, bucket) for bucket in ordered_buckets()]
+
+    def clean_assignee(self):
+        value = self.cleaned_data.get("assignee") or ""
+        if value and value not in ("me", "unassigned") and not value.isdigit():
+            raise forms.ValidationError(_('Choose "me", "unassigned" or a collector.'))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("dpd_min"), data.get("dpd_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("dpd_max", _("The upper DPD must not be below the lower one."))
+        return data
+
+    def to_filter(self):
+        from arrears.workbench.queue import QueueFilter
+
+        data = self.cleaned_data
+        return QueueFilter(
+            buckets=tuple(data.get("bucket") or ()),
+            dpd_min=data.get("dpd_min"),
+            dpd_max=data.get("dpd_max"),
+            segment=data.get("segment") or "",
+            promise_state=data.get("promise_state") or "",
+            assignee=data.get("assignee") or "",
+        )

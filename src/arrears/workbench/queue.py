@@ -1,0 +1,214 @@
+"""The in-house work queue: which open cases are in it, in what order, and who takes which next.
+
+The queue's columns live on the case (`in_queue`, `segment`, `priority`, `expected_value`,
+`days_past_due`, …) so that listing and claiming read one indexed table. `refresh_queue` fills
+them set-based (a few UPDATE … FROM statements over the whole book, no loop per account) from:
+- the latest plan (`strategy_plannedaction`): a case is in the queue when its segment's owner is
+  the in-house queue; its priority is the segment's priority in the strategy in force;
+- the night's account state: days past due, bucket, overdue amount; expected value is the overdue
+  amount (× the propensity to pay, once a score is stored: none is yet, so it counts as 1);
+- promises: a broken promise puts the case back in the queue, above the others, until someone
+  works it again.
+`ensure_fresh` runs the refresh when a newer plan, cycle run or promise judgement exists.
+
+Order: priority, then expected value, then days past due (all descending), then case id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from arrears.access.scope import Action, _is_admin, cases_visible_to, team_ids_of
+from arrears.cases.models import CollectionCase
+from arrears.workbench import clock
+
+INTERNAL_QUEUE_OWNER = "internal_queue"
+BROKEN_PROMISE_PRIORITY = 100  # above every segment's priority (0–99): a broken promise comes first
+LEASE = dt.timedelta(minutes=10)
+QUEUE_ORDER = ("-priority", "-expected_value", "-days_past_due", "pk")
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    """What the queue list is narrowed to; every field optional.
+
+    assignee: "me", "unassigned", or a user id as text.
+    """
+
+    buckets: tuple[str, ...] = ()
+    dpd_min: int | None = None
+    dpd_max: int | None = None
+    segment: str = ""
+    promise_state: str = ""
+    assignee: str = ""
+
+
+def queue_for(user, filters: QueueFilter = QueueFilter()) -> QuerySet:
+    """The queue `user` may see, filtered, in working order."""
+    cases = cases_visible_to(user).filter(closed_on__isnull=True, in_queue=True)
+    if filters.buckets:
+        cases = cases.filter(bucket__in=filters.buckets)
+    if filters.dpd_min is not None:
+        cases = cases.filter(days_past_due__gte=filters.dpd_min)
+    if filters.dpd_max is not None:
+        cases = cases.filter(days_past_due__lte=filters.dpd_max)
+    if filters.segment:
+        cases = cases.filter(segment=filters.segment)
+    if filters.promise_state:
+        cases = cases.filter(promise_state=filters.promise_state)
+    if filters.assignee == "me":
+        cases = cases.filter(assignee=user)
+    elif filters.assignee == "unassigned":
+        cases = cases.filter(assignee__isnull=True)
+    elif filters.assignee.isdigit():
+        cases = cases.filter(assignee_id=int(filters.assignee))
+    return cases.select_related("loan__borrower", "assignee", "team").order_by(*QUEUE_ORDER)
+
+
+def _claimable_by(user, now: dt.datetime) -> QuerySet:
+    cases = cases_visible_to(user).filter(closed_on__isnull=True, in_queue=True)
+    mine = Q(assignee=user) | Q(assignee__isnull=True, team__in=team_ids_of(user))
+    if _is_admin(user):
+        mine |= Q(assignee__isnull=True)
+    start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    worked_today = Q(last_worked_at__gte=start_of_day)
+    return cases.filter(mine).filter(free).exclude(worked_today)
+
+
+def next_account(user, *, now: dt.datetime | None = None) -> CollectionCase | None:
+    """Hand `user` the first case of their queue that nobody else holds, and lease it to them.
+
+    Safe under concurrency: on PostgreSQL the candidate row is locked with SKIP LOCKED, so two
+    collectors asking at once get different cases; on SQLite the write transaction is taken at
+    BEGIN (IMMEDIATE), so claims run one after the other. The lease's condition is checked again
+    in the UPDATE itself. The user's earlier leases are released. Cases worked today are left out.
+    """
+    now = now or clock.now()
+    ensure_fresh()
+    for _attempt in range(3):
+        with transaction.atomic():
+            candidates = _claimable_by(user, now).exclude(leased_by=user).order_by(*QUEUE_ORDER)
+            if connection.features.has_select_for_update_skip_locked:
+                # lock only the one row taken: a wider lock would hide the others from colleagues
+                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+            case = candidates.first()
+            if case is None:
+                return None
+            claimed = (
+                CollectionCase.objects.filter(pk=case.pk, version=case.version)
+                .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+                .update(
+                    leased_by=user,
+                    lease_until=now + LEASE,
+                    assignee=case.assignee or user,
+                    version=case.version + 1,
+                )
+            )
+            if claimed:
+                CollectionCase.objects.filter(leased_by=user).exclude(pk=case.pk).update(
+                    leased_by=None, lease_until=None
+                )
+                return CollectionCase.objects.select_related("loan").get(pk=case.pk)
+    return None
+
+
+# --- refreshing the queue's columns, set-based --------------------------------------------------
+
+
+def _current_sources() -> tuple[dt.date | None, int | None, dt.date | None]:
+    from arrears.cycle.models import CycleRun
+    from arrears.promises.models import Promise
+    from arrears.strategy.models import PlannedAction
+
+    plan_as_of = PlannedAction.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+    run_id = (
+        CycleRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").values_list("pk", flat=True).first()
+    )
+    judged = Promise.objects.exclude(judged_on=None).order_by("-judged_on").values_list("judged_on", flat=True).first()
+    return plan_as_of, run_id, judged
+
+
+def ensure_fresh() -> bool:
+    """Refresh the queue's columns if a newer plan, cycle run or promise judgement exists; True if it did."""
+    from arrears.workbench.models import QueueRefresh
+
+    sources = _current_sources()
+    marker = QueueRefresh.objects.first()
+    if marker and (marker.plan_as_of, marker.cycle_run_id, marker.promises_judged_as_of) == sources:
+        return False
+    with transaction.atomic():
+        marker = QueueRefresh.objects.select_for_update().first() or QueueRefresh.objects.create()
+        if (marker.plan_as_of, marker.cycle_run_id, marker.promises_judged_as_of) == sources:
+            return False  # another request refreshed while this one waited for the lock
+        refresh_queue(sources[0])
+        marker.plan_as_of, marker.cycle_run_id, marker.promises_judged_as_of = sources
+        marker.refreshed_at = timezone.now()
+        marker.save()
+    return True
+
+
+def refresh_queue(plan_as_of: dt.date | None) -> None:
+    """Recompute every open case's queue columns (see the module's docstring)."""
+    case = CollectionCase._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {case} SET in_queue = FALSE WHERE closed_on IS NOT NULL AND in_queue")
+        cursor.execute(
+            f"""UPDATE {case} SET
+                  days_past_due = s.days_past_due,
+                  bucket = s.bucket,
+                  overdue_amount = s.overdue,
+                  expected_value = s.overdue
+                FROM (SELECT loan_id, days_past_due, bucket,
+                             overdue_principal + overdue_interest + fee_outstanding + penalty_outstanding AS overdue
+                      FROM cycle_accountstate) s
+                WHERE s.loan_id = {case}.loan_id AND {case}.closed_on IS NULL"""
+        )
+        cursor.execute(f"UPDATE {case} SET in_queue = FALSE, segment = '', priority = 0 WHERE closed_on IS NULL")
+        if plan_as_of is not None:
+            priorities, params = _segment_priorities(plan_as_of)
+            cursor.execute(
+                f"""UPDATE {case} SET
+                      segment = p.segment,
+                      in_queue = (p.owner = %s),
+                      priority = {priorities}
+                    FROM (SELECT loan_id, MIN(segment) AS segment, MIN(owner) AS owner
+                          FROM strategy_plannedaction WHERE as_of = %s GROUP BY loan_id) p
+                    WHERE p.loan_id = {case}.loan_id AND {case}.closed_on IS NULL""",
+                [INTERNAL_QUEUE_OWNER, *params, connection.ops.adapt_datefield_value(plan_as_of)],
+            )
+        cursor.execute(
+            f"""UPDATE {case} SET promise_state = COALESCE(
+                  (SELECT p.state FROM promises_promise p WHERE p.loan_id = {case}.loan_id
+                   ORDER BY p.promised_on DESC, p.id DESC LIMIT 1), '')
+                WHERE closed_on IS NULL"""
+        )
+        # a broken promise not worked since it was judged: back in the queue, first
+        cursor.execute(
+            f"""UPDATE {case} SET in_queue = TRUE, priority = priority + %s
+                FROM (SELECT p.loan_id, MAX(p.judged_on) AS judged_on FROM promises_promise p
+                      WHERE p.state = 'broken' GROUP BY p.loan_id) b
+                WHERE b.loan_id = {case}.loan_id AND {case}.closed_on IS NULL
+                  AND {case}.promise_state = 'broken'
+                  AND ({case}.last_worked_at IS NULL OR {case}.last_worked_at < b.judged_on)""",
+            [BROKEN_PROMISE_PRIORITY],
+        )
+
+
+def _segment_priorities(plan_as_of: dt.date) -> tuple[str, list]:
+    """A CASE expression giving each segment of the strategy in force its priority."""
+    from arrears.strategy.versions import strategy_in_force
+
+    segments = strategy_in_force(plan_as_of).segments
+    if not segments:
+        return "0", []
+    whens = " ".join("WHEN %s THEN %s" for _ in segments)
+    params: list = []
+    for segment in segments:
+        params.extend([segment.id, int(segment.priority)])
+    return f"CASE p.segment {whens} ELSE 0 END", params

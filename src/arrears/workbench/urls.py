@@ -1,0 +1,13 @@
+from django.urls import path
+
+from arrears.workbench import views
+
+app_name = "workbench"
+
+urlpatterns = [
+    path("", views.queue_page, name="queue"),
+    path("next/", views.next_account, name="next"),
+    path("loans/<int:loan_id>/contact/", views.record, name="record-contact"),
+    path("loans/<int:loan_id>/notes/", views.add_note, name="add-note"),
+    path("cases/<int:case_id>/assign/", views.assign, name="assign"),
+]
