@@ -1,0 +1,1 @@
+"""Third-party agencies: registry, contracts, placements, data minimisation, portal and commission."""

@@ -1,0 +1,132 @@
+"""An agency's monthly commission statement, built from the payment ledger in one grouped query.
+
+Recovered on a placement in a month: payments the lender received on the placed loan (never the
+agency: it collects no money) with a value date inside both the month and the placement's active
+period [activated_on, ended_on or expires_on), not reversed by a reversal dated within the month.
+The tier is chosen by the placement's recovery rate to the end of the month (recovered since it became
+active / overdue amount at placement); its rate applies to the month's recovered amount. All fen.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.db import connection
+
+from arrears.agencies.commission import StatementLine, apply_rate, recovery_bp, tier_for
+from arrears.agencies.models import Agency, Contract
+from arrears.agencies.terms import schedule_tiers
+from arrears.money import format_yuan
+
+LINES_SQL = """
+SELECT p.id, l.external_id, p.bucket, p.placed_on, p.activated_on, COALESCE(p.ended_on, p.expires_on) AS ends,
+       p.overdue_at_placement, p.contract_id,
+       COALESCE(SUM(CASE WHEN pay.value_date >= %(start)s THEN pay.amount ELSE 0 END), 0) AS in_month,
+       COALESCE(SUM(pay.amount), 0) AS to_date
+FROM agencies_placement p
+JOIN ledger_loan l ON l.id = p.loan_id
+LEFT JOIN ledger_payment pay
+  ON pay.loan_id = p.loan_id AND pay.reverses_id IS NULL
+ AND pay.value_date >= p.activated_on AND pay.value_date < COALESCE(p.ended_on, p.expires_on)
+ AND pay.value_date < %(end)s
+ AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date < %(end)s)
+WHERE p.agency_id = %(agency)s AND p.activated_on IS NOT NULL
+  AND p.activated_on < %(end)s AND COALESCE(p.ended_on, p.expires_on) > %(start)s
+GROUP BY p.id, l.external_id, p.bucket, p.placed_on, p.activated_on, p.ended_on, p.expires_on,
+         p.overdue_at_placement, p.contract_id
+ORDER BY p.id
+"""
+
+
+@dataclass(frozen=True)
+class Statement:
+    agency_id: int
+    month: dt.date  # the first day
+    lines: tuple[StatementLine, ...]
+
+    @property
+    def recovered(self) -> int:
+        return sum(line.recovered for line in self.lines)
+
+    @property
+    def commission(self) -> int:
+        return sum(line.commission for line in self.lines)
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    start = month.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def _date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def build_statement(agency: Agency, month: dt.date) -> Statement:
+    start, end = month_bounds(month)
+    with connection.cursor() as cursor:
+        cursor.execute(LINES_SQL, {"start": start, "end": end, "agency": agency.pk})
+        rows = cursor.fetchall()
+    tiers = {c.pk: schedule_tiers(c.commission_schedule) for c in Contract.objects.filter(agency=agency)}
+    lines = []
+    for pk, reference, bucket, placed_on, _activated, ends, placed, contract_id, in_month, to_date in rows:
+        bucket_tiers = tiers[contract_id].get(bucket, ())
+        tier = tier_for(recovery_bp(int(to_date), int(placed)), bucket_tiers)
+        lines.append(
+            StatementLine(
+                placement_id=pk,
+                loan_reference=reference,
+                bucket=bucket,
+                placed_on=_date(placed_on),
+                ended_on=_date(ends),
+                placed_amount=int(placed),
+                recovered=int(in_month),
+                recovery_bp=recovery_bp(int(to_date), int(placed)),
+                rate_bp=0 if tier is None else tier.rate_bp,
+                commission=0 if tier is None else apply_rate(int(in_month), tier.rate_bp),
+            )
+        )
+    return Statement(agency_id=agency.pk, month=start, lines=tuple(lines))
+
+
+HEADER = (
+    "placement", "loan", "bucket", "placed_on", "ends_on", "placed_fen", "recovered_fen", "recovery_bp", "rate_bp",
+    "commission_fen", "recovered_yuan", "commission_yuan",
+)
+
+
+def statement_csv(statement: Statement) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for line in statement.lines:
+        writer.writerow((
+            line.placement_id, line.loan_reference, line.bucket, line.placed_on, line.ended_on, line.placed_amount,
+            line.recovered, line.recovery_bp, line.rate_bp, line.commission,
+            format_yuan(line.recovered, ""), format_yuan(line.commission, ""),
+        ))
+    writer.writerow(("total", "", "", "", "", "", statement.recovered, "", "", statement.commission,
+                     format_yuan(statement.recovered, ""), format_yuan(statement.commission, "")))
+    return out.getvalue()
+
+
+def dispute_line(staff, *, month: dt.date, placement_id: int, reason: str):
+    """The agency disputes one line of its statement for `month`; only a line on that statement."""
+    from django.utils import timezone
+
+    from arrears.agencies.models import StatementDispute
+    from arrears.errors import InputError
+
+    if not reason.strip():
+        raise InputError("异议须说明理由", "A dispute needs a reason")
+    statement = build_statement(staff.agency, month)
+    if placement_id not in {line.placement_id for line in statement.lines}:
+        raise InputError("该委案不在此月对账单中", "That placement is not on this month's statement")
+    return StatementDispute.objects.create(
+        agency_id=staff.agency_id, month=statement.month, placement_id=placement_id, reason=reason.strip()[:2000],
+        raised_by_id=staff.user_id, raised_at=timezone.now(),
+    )

@@ -1,0 +1,57 @@
+"""Who sees and does what with visits.
+
+The lender's team leads and administrators see every visit, approve, schedule and cancel; a
+compliance officer reads every visit. An agency manager sees the visits of their own agency.
+A field collector — the lender's own or an agency's — sees only the visits they are named on,
+and only they take the steps at the door.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from arrears.access.roles import Role, has_role
+from arrears.visits.models import Visit
+
+APPROVERS = (Role.ADMIN, Role.TEAM_LEAD)
+READERS = (Role.ADMIN, Role.TEAM_LEAD, Role.COMPLIANCE_OFFICER)
+
+
+def staff_of(user):
+    from arrears.agencies.models import AgencyStaff
+
+    if user is None or not user.is_authenticated:
+        return None
+    return AgencyStaff.objects.filter(user=user).select_related("agency").first()
+
+
+def can_approve(user) -> bool:
+    return has_role(user, *APPROVERS) and staff_of(user) is None
+
+
+def named_on(user, prefix: str = "collectors__") -> Q:
+    return Q(**{f"{prefix}user": user}) | Q(**{f"{prefix}staff__user": user})
+
+
+def visible_visits(user) -> QuerySet[Visit]:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Visit.objects.none()
+    staff = staff_of(user)
+    if staff is None and has_role(user, *READERS):
+        return Visit.objects.all()
+    scope = Q(pk__in=[])
+    if has_role(user, Role.FIELD_COLLECTOR, Role.AGENCY_COLLECTOR, Role.AGENCY_MANAGER):
+        scope |= named_on(user)
+    if staff is not None and has_role(user, Role.AGENCY_MANAGER):
+        scope |= Q(agency_id=staff.agency_id)
+    return Visit.objects.filter(pk__in=Visit.objects.filter(scope).values("pk"))
+
+
+def is_collector_of(user, visit: Visit) -> bool:
+    return user.is_authenticated and visit.collectors.filter(named_on(user, prefix="")).exists()
+
+
+def client_address(request) -> str:
+    """The address the public page limits tries by. Behind a reverse proxy, the proxy must set
+    REMOTE_ADDR to the real client (e.g. gunicorn's --forwarded-allow-ips), never a header a client can forge."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
