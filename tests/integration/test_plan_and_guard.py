@@ -37,7 +37,7 @@ def test_plan_allows_lawful_reminders_and_blocks_what_a_rule_forbids(capsys):
     reachable = with_mobile(make_loan("L-OK"))
     do_not_contact = with_mobile(make_loan("L-DNC"), do_not_contact=True)
     ceased = with_mobile(make_loan("L-CEASE"))
-    AccountHold.objects.create(loan=ceased, kind="cease_contact", since=timezone.now())
+    AccountHold.objects.create(loan=ceased, kind="cease_contact", since=timezone.make_aware(dt.datetime(2026, 2, 27)))
     run_cycle(AS_OF)
     # when the day is planned
     outcome = run_plan(AS_OF)
@@ -56,6 +56,21 @@ def test_plan_allows_lawful_reminders_and_blocks_what_a_rule_forbids(capsys):
     # and planning the same day again replaces, never duplicates
     run_plan(AS_OF)
     assert PlannedAction.objects.filter(as_of=AS_OF).count() == 6
+
+
+def test_a_hold_placed_after_the_send_time_does_not_rewrite_that_day_but_binds_the_next():
+    # given an account whose cease-contact request arrives on the planned day at 15:00 Beijing time
+    loan = with_mobile(make_loan("L-LATE-HOLD"))
+    AccountHold.objects.create(loan=loan, kind="cease_contact", since=timezone.make_aware(dt.datetime(2026, 3, 1, 15)))
+    run_cycle(AS_OF)
+    run_cycle(AS_OF + dt.timedelta(days=1))
+    # when both days are planned
+    run_plan(AS_OF)
+    run_plan(AS_OF + dt.timedelta(days=1))
+    # then the 10:00 messages of the first day stood as planned, and every message of the next day is blocked
+    assert all(a.allowed for a in planned(loan))
+    next_day = PlannedAction.objects.filter(loan=loan, as_of=AS_OF + dt.timedelta(days=1))
+    assert next_day.exists() and all("cn.hold.cease_contact" in a.blocked_by.split(",") for a in next_day)
 
 
 def test_explain_tells_where_the_account_is_and_what_was_blocked(capsys):
@@ -78,7 +93,8 @@ def test_the_account_page_shows_the_explanation_and_the_blocked_actions(client, 
     loan = with_mobile(make_loan("L-PAGE"), do_not_contact=True)
     run_cycle(AS_OF)
     run_plan(AS_OF)
-    user = django_user_model.objects.create_user("collector", password="a-long-password-1")
+    # an administrator: the account has no case here, and only those who see every case open it
+    user = django_user_model.objects.create_superuser("collector", password="a-long-password-1")
     client.force_login(user)
     page = client.get(f"/accounts/{loan.external_id}/").content.decode()
     assert "策略与下一步" in page and "逾期 1 天" in page

@@ -111,7 +111,7 @@ def debtor(draw, index: int, agencies: tuple[AgencyAuthority, ...]):
             at_utc=draw(instants(3)),
             channel=draw(st.sampled_from([Channel.CALL] * 6 + [Channel.SMS, Channel.VISIT])),
             contact_point_id=draw(usual_point),
-            outcome=draw(st.sampled_from([Outcome.UNANSWERED, Outcome.RIGHT_PARTY_CONTACT] * 3 + list(Outcome))),
+            outcome=draw(st.sampled_from([Outcome.UNANSWERED, Outcome.RIGHT_PARTY_CONTACT] * 3 + list(Outcome) + [None])),
             party=draw(st.sampled_from([Party.DEBTOR] * 3 + [Party.THIRD_PARTY])),
             debt_ids=tuple(draw(st.lists(st.sampled_from(debts), max_size=2, unique=True))),
             loan_id=draw(st.sampled_from(loans + [None])),

@@ -113,13 +113,14 @@ class Attempt:
     debt_ids: every debt the attempt was about (a conversation can cover several); empty if none.
     loan_id: the account it was made for (visits are capped per account); None if not known.
     conversation: a telephone conversation took place with the person called.
+    outcome: None while it is not known (a message sent, no receipt yet).
     """
 
     attempt_id: str
     at_utc: dt.datetime
     channel: Channel
     contact_point_id: ContactPointId | None
-    outcome: Outcome
+    outcome: Outcome | None
     party: Party = Party.DEBTOR
     debt_ids: tuple[DebtId, ...] = ()
     loan_id: LoanId | None = None
@@ -127,8 +128,10 @@ class Attempt:
     conversation: bool = False
 
     def __post_init__(self) -> None:
-        for name, enum in (("channel", Channel), ("outcome", Outcome), ("party", Party)):
+        for name, enum in (("channel", Channel), ("party", Party)):
             _set(self, name, _word(enum, getattr(self, name), name))
+        if self.outcome is not None:
+            _set(self, "outcome", _word(Outcome, self.outcome, "outcome"))
         if self.template_kind is not None:
             _set(self, "template_kind", _word(TemplateKind, self.template_kind, "template_kind"))
         _set(self, "at_utc", _utc(self.at_utc, "at_utc"))

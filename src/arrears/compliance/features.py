@@ -165,7 +165,7 @@ def history_rows(a: Row, context: Context) -> list[Row]:
                     contact_point_id=attempt.contact_point_id or "",
                     channel=attempt.channel.value,
                     template_kind=attempt.template_kind.value if attempt.template_kind else "",
-                    outcome=attempt.outcome.value,
+                    outcome=attempt.outcome.value if attempt.outcome else "",
                     conversation=attempt.conversation,
                     attempted_utc_s=attempted,
                     local_day=day,

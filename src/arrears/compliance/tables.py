@@ -154,7 +154,7 @@ def history_table(contexts: Iterable[Context]) -> pa.Table:
                         "contact_point_id": attempt.contact_point_id,
                         "channel": attempt.channel.value,
                         "template_kind": attempt.template_kind.value if attempt.template_kind else None,
-                        "outcome": attempt.outcome.value,
+                        "outcome": attempt.outcome.value if attempt.outcome else None,
                         "conversation": attempt.conversation,
                         "attempted_utc": attempt.at_utc,
                     }
