@@ -106,6 +106,18 @@ def render(directory: Path = RESULTS) -> str:
         if data.get("compared_with_engine") is not None:
             out += ["", f"The reference equals the engine on all {data['compared_with_engine']:,} sampled accounts: "
                         f"**{'yes' if data['differ_from_engine'] == 0 else 'no'}**."]
+    data = load("plan")
+    if data and data.get("rows"):
+        rows = []
+        for row in data["rows"]:
+            stages = ", ".join(f"{name} {value:.1f}" for name, value in row.get("stage_seconds", {}).items()
+                               if isinstance(value, float))
+            rows.append([row["step"], _n(row.get("seconds")) if row["status"] == "ok" else row["status"], stages or "—",
+                         _n(row["peak_mib"], 0), _n(row.get("cpu_seconds"))])
+        out += ["", f"**plan** ({data['accounts_in_book']:,} accounts, as of {data['as_of']})", "",
+                _table(["step", "seconds", "stages", "peak MiB", "cpu s"], rows)]
+        if data.get("ratio") is not None:
+            out += ["", f"plan + guard ÷ cycle: **{data['ratio']:.2f}×** (budget ≤ 2×)."]
     return "\n".join(out) + "\n"
 
 

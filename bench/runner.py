@@ -13,6 +13,7 @@ reported, never asserted.
 from __future__ import annotations
 
 import argparse
+import importlib
 import datetime as dt
 import json
 import os
@@ -32,7 +33,11 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
-BENCHMARKS = ("import", "cycle", "compute", "reference")
+CORE_BENCHMARKS = ("import", "cycle", "compute", "reference")
+# Further benchmarks are modules bench/suite_<name>.py with `run(ws, with_postgres) -> dict`; a
+# returned "budgets" list joins the budget table.
+SUITES = tuple(sorted(path.stem.removeprefix("suite_") for path in BENCH.glob("suite_*.py")))
+BENCHMARKS = CORE_BENCHMARKS + SUITES
 SCALES = {"full": 1, "small": 100}
 SEED = 1
 BOOK_START = dt.date(2026, 1, 1)
@@ -762,8 +767,11 @@ def main(argv: list[str] | None = None) -> int:
                 output = compute = bench_compute(ws)
                 if "budget" in output:
                     budgets.append(output["budget"])
-            else:
+            elif name == "reference":
                 output = bench_reference(ws, compute)
+            else:
+                output = importlib.import_module(f"bench.suite_{name}").run(ws, with_postgres)
+                budgets += output.get("budgets", [])
             payload = {"benchmark": name, "scale": args.scale, "machine": about, "code_versions": ws.versions,
                        "seconds": time.perf_counter() - started, **output}
             console.print(f"  → {save(name, payload, args.results)}")

@@ -87,3 +87,43 @@ def ensure_demo_user() -> None:
     user.is_superuser = True
     user.set_password(DEMO_PASSWORD)
     user.save()
+
+
+DEMO_TEAM = "催收一组 Team 1"
+# user name → (role, in the demo team as); all share the demo password
+DEMO_STAFF = {
+    "lead": ("team_lead", "lead"),
+    "collector1": ("collector", "member"),
+    "collector2": ("collector", "member"),
+    "compliance": ("compliance_officer", None),
+}
+
+
+def ensure_demo_users() -> list[tuple[str, str, str]]:
+    """The demo administrator, a team lead with two collectors, a compliance officer; every open
+    case goes to the team (one UPDATE). Returns (user name, password, role) to print."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from arrears.access.models import Team
+    from arrears.access.sync import sync_roles
+    from arrears.cases.models import CollectionCase
+
+    ensure_demo_user()
+    sync_roles()
+    User = get_user_model()
+    team, _ = Team.objects.get_or_create(name=DEMO_TEAM)
+    logins = [(DEMO_USER, DEMO_PASSWORD, "admin")]
+    for name, (role, membership) in DEMO_STAFF.items():
+        user, _ = User.objects.get_or_create(username=name)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        if membership == "lead":
+            team.lead = user
+            team.save()
+        elif membership == "member":
+            team.members.add(user)
+        logins.append((name, DEMO_PASSWORD, role))
+    CollectionCase.objects.filter(closed_on__isnull=True, team__isnull=True).update(team=team)
+    return logins

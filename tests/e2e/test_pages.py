@@ -21,6 +21,20 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/", "/roll-rates/", "/accounts/?q=L-1001", "/accounts/L-1001/"]
 
 
+@pytest.fixture
+def staff(django_user_model, settings):
+    """A strategy manager: sees every page and account, read-only, contact details masked."""
+    from django.contrib.auth.models import Group
+
+    from arrears.access.sync import sync_roles
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not security
+    sync_roles()
+    user = django_user_model.objects.create_user(username="collector1", password="a-long-test-password-1")
+    user.groups.add(Group.objects.get(name="strategy_manager"))
+    return user
+
+
 # --- reading the HTML -----------------------------------------------------------------------
 
 
@@ -150,8 +164,9 @@ def test_portfolio_counts_accounts_by_status(staff_client, book):
 
 
 def test_portfolio_reads_the_book_in_a_fixed_number_of_queries(staff_client, book, django_assert_max_num_queries):
-    # session, user, newest run (the cache key), latest run by date, one grouped query over the states
-    with django_assert_max_num_queries(5):
+    # session, user, the user's permissions (user's own, groups'), newest run (the cache key),
+    # latest run by date, one grouped query over the states
+    with django_assert_max_num_queries(7):
         assert staff_client.get("/").status_code == 200
 
 

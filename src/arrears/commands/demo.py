@@ -50,11 +50,13 @@ def run(args) -> int:
     with Progress() as progress:
         task = progress.add_task(f"逐日回放 replaying {plan.days} nights", total=plan.days)
         demo.replay(plan, by_day, on_day=lambda _day: progress.advance(task))
-    demo.ensure_demo_user()
-    print(
-        f"演示数据已就绪，截至 {plan.last_day} / the demo book is aged to {plan.last_day}\n"
-        f"登录 / sign in: {demo.DEMO_USER} / {demo.DEMO_PASSWORD}"
-    )
+    from arrears.strategy.service import run_plan
+
+    print(run_plan(plan.last_day).summary())  # the day's plan fills the work queue
+    logins = demo.ensure_demo_users()
+    print(f"演示数据已就绪，截至 {plan.last_day} / the demo book is aged to {plan.last_day}")
+    for name, password, role in logins:
+        print(f"登录 / sign in: {name} / {password}  ({role})")
     if args.no_serve:
         return 0
     return serve.run(argparse.Namespace(host="127.0.0.1", port=args.port, workers=2))

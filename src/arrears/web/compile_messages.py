@@ -1,6 +1,6 @@
 """Compile the project's translation catalogues (.po → .mo) with polib, so GNU gettext is not needed.
 
-    python -m arrears.web.compile_messages            # every catalogue under arrears/locale
+    python -m arrears.web.compile_messages            # arrears/locale and every app's own <app>/locale
     python -m arrears.web.compile_messages PATH.po    # just these
 
 Exits 1, after compiling, when a catalogue has untranslated or fuzzy entries (these are left
@@ -15,7 +15,8 @@ from pathlib import Path
 
 import polib
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+LOCALE_DIR = PACKAGE_DIR / "locale"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
@@ -36,7 +37,7 @@ def compile_catalogue(po_path: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     paths = [Path(arg) for arg in (sys.argv[1:] if argv is None else argv)]
-    paths = paths or sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po"))
+    paths = paths or sorted([*LOCALE_DIR.glob("*/LC_MESSAGES/*.po"), *PACKAGE_DIR.glob("*/locale/*/LC_MESSAGES/*.po")])
     if not paths:
         print(f"没有找到 .po 文件 / no .po file found under {LOCALE_DIR}", file=sys.stderr)
         return 1

@@ -341,7 +341,7 @@ class AccountPage:
         return self.scheduled_principal + self.scheduled_interest
 
 
-def account_page(loan_external_id: str) -> AccountPage | None:
+def account_page(loan_external_id: str, *, unmasked: bool = False) -> AccountPage | None:
     """The account page for a loan, or None when no loan has that external id."""
     if "\x00" in loan_external_id:  # PostgreSQL refuses NUL in text; no id can contain it
         return None
@@ -358,7 +358,10 @@ def account_page(loan_external_id: str) -> AccountPage | None:
     contacts = sorted(ContactPoint.objects.filter(borrower_id=loan.borrower_id), key=_contact_order)
     return AccountPage(
         loan=loan,
-        contacts=tuple(ContactLine(contact, mask_contact(contact.kind, contact.value)) for contact in contacts),
+        contacts=tuple(
+            ContactLine(contact, contact.value if unmasked else mask_contact(contact.kind, contact.value))
+            for contact in contacts
+        ),
         instalments=tuple(Instalment.objects.filter(loan=loan).order_by("seq")),
         payments=tuple(
             PaymentLine(

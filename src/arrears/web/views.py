@@ -2,27 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from arrears.access.scope import Action, loans_visible_to, require, sees_unmasked_contacts
+from arrears.errors import ArrearsError
 from arrears.web import queries
 from arrears.web.forms import AccountSearchForm, RollRatesForm
 
 SEARCH_PAGE_SIZE = 25
 
 
+def internal_staff_required(view):
+    """Pages of the in-house back office: signed in, with a role that may see cases (not agency users)."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.has_perm("cases.view_collectioncase"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(checked)
+
+
 @require_safe
-@login_required
+@internal_staff_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     return render(request, "web/portfolio.html", {"summary": queries.portfolio_summary(), "nav": "portfolio"})
 
 
 @require_safe
-@login_required
+@internal_staff_required
 def roll_rates(request: HttpRequest) -> HttpResponse:
     form = RollRatesForm(request.GET or None)
     chosen = form.cleaned_data.get("as_of") if form.is_valid() else None
@@ -39,31 +57,64 @@ def roll_rates(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@login_required
+@internal_staff_required
 def account_search(request: HttpRequest) -> HttpResponse:
     form = AccountSearchForm(request.GET or None)
     result = page = None
     loans: list = []
     if form.is_valid() and form.cleaned_data["q"]:
-        result = queries.search_loans(form.cleaned_data["q"], form.cleaned_key())
+        result = _within_scope(request.user, queries.search_loans(form.cleaned_data["q"], form.cleaned_key()))
         page = Paginator(result.loan_ids, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         loans = queries.loans_by_id(page.object_list)
     context = {"form": form, "result": result, "page": page, "loans": loans, "nav": "account-search"}
     return render(request, "web/account_search.html", context)
 
 
+def _within_scope(user, result: queries.SearchResult) -> queries.SearchResult:
+    """Only the loans the user may open (at most SEARCH_LIMIT ids: one query)."""
+    if user.has_perm("access.view_all_cases") or user.is_superuser or not result.loan_ids:
+        return result
+    visible = set(loans_visible_to(user).filter(pk__in=result.loan_ids).values_list("pk", flat=True))
+    return replace(result, loan_ids=tuple(pk for pk in result.loan_ids if pk in visible))
+
+
 @require_safe
 @login_required
 def account(request: HttpRequest, loan_external_id: str) -> HttpResponse:
-    page = queries.account_page(loan_external_id)
-    if page is None:
-        raise Http404(_("No loan with this ID."))
+    return render_account(request, loan_external_id)
+
+
+def render_account(
+    request: HttpRequest,
+    loan_external_id: str,
+    *,
+    contact_form=None,
+    note_form=None,
+    problem: ArrearsError | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The account page; the workbench's POST views render it again with their form's errors."""
     from django.utils.translation import get_language
 
     from arrears.strategy.explaining import explain_loan, planned_actions
+    from arrears.workbench.account import work_section
+    from arrears.workbench.forms import ContactForm, MayICallForm, NoteForm
 
+    page = queries.account_page(loan_external_id, unmasked=sees_unmasked_contacts(request.user))
+    if page is None:
+        raise Http404(_("No loan with this ID."))
+    require(request.user, Action.VIEW, page.loan)
+    language = get_language() or "zh-hans"
     explanation = explain_loan(page.loan.pk)
-    lines = None if explanation is None else explanation.text(get_language() or "zh-hans").splitlines()
+    lines = None if explanation is None else explanation.text(language).splitlines()
+    work = work_section(request.user, page.loan)
+    may_i_call = None
+    check_form = MayICallForm(request.GET if "check-contact_point" in request.GET else None, prefix="check")
+    if check_form.is_bound and check_form.is_valid() and work.may_work:
+        may_i_call = _may_i_call(page, check_form.cleaned_data)
+    case = work.case
+    if contact_form is None and case is not None:
+        contact_form = ContactForm(initial={"version": case.version, "party": "debtor"})
     return render(
         request,
         "web/account.html",
@@ -72,5 +123,39 @@ def account(request: HttpRequest, loan_external_id: str) -> HttpResponse:
             "history_limit": queries.HISTORY_LIMIT,
             "explanation": lines,
             "planned_actions": planned_actions(page.loan.pk),
+            "work": work,
+            "contact_form": contact_form,
+            "note_form": note_form or NoteForm(),
+            "check_form": check_form,
+            "may_i_call": may_i_call,
+            "problem": problem,
+            "english": language == "en",
+            "plans_template": _optional_template("plans/account_section.html"),
         },
+        status=status,
     )
+
+
+def _optional_template(name: str) -> str | None:
+    """A section another app may provide: included when its template exists, else nothing."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return None
+    return name
+
+
+def _may_i_call(page, choice: dict):
+    """The guard's answer now for one of the borrower's contact points, or None if it is not theirs."""
+    from arrears.guard import check_now
+
+    point = next((line.contact for line in page.contacts if line.contact.pk == choice["contact_point"]), None)
+    if point is None:
+        return None
+    from arrears.workbench import clock
+
+    decision = check_now(loan_id=page.loan.pk, channel=choice["channel"], contact_point_id=point.pk, at=clock.now())
+    return {"point": point, "channel": choice["channel"], "decision": decision}

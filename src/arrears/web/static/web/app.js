@@ -1,6 +1,7 @@
 // Keyboard shortcuts for the arrears pages. The pages work fully without this file.
 //   /      focus the account search
-//   g p    portfolio      g r  roll rates      g s  account search
+//   g p    portfolio      g r  roll rates      g s  account search      g w  work queue
+//   n      next account (on the work queue)
 //   ?      list the shortcuts
 (function () {
   "use strict";
@@ -42,6 +43,13 @@
         event.preventDefault();
         box.focus();
         box.select();
+      }
+    } else if (event.key === "n") {
+      // the next account from the work queue: the queue page's button, or the form posted from anywhere
+      var next = document.querySelector("[data-next-account]");
+      if (next) {
+        event.preventDefault();
+        next.click();
       }
     } else if (event.key === "g") {
       pendingG = true;
