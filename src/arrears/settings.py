@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "ninja",  # installed so that /api/docs serves Swagger UI from local static files, not a CDN
     "arrears.ledger",
     "arrears.cycle",
     "arrears.cases",

@@ -4,6 +4,7 @@ assignment and optimistic locking — through the pages and the JSON API, under 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils.html import escape
@@ -357,3 +358,23 @@ def test_promises_api_takes_and_lists_promises(client, world, at_ten):
     assert bad.status_code == 400 and set(bad.json()["errors"]) >= {"amount", "due_date"}
     signed_in(client, world.users["col3"])
     assert client.get(f"/api/promises/?loan_id={loan_id}").status_code == 404
+
+
+def test_the_account_page_shows_the_loan_s_plans_and_the_proposal_form(client, world, at_ten):
+    # given a collector on an account of their team
+    signed_in(client, world.users["col1"])
+    # when they open the account page
+    body = client.get("/accounts/L-1001/").content.decode()
+    # then the plans section offers the proposal form that posts to the loan's plans
+    loan_id = world.book.loans["L-1001"].pk
+    assert 'id="plans"' in body
+    assert f'action="/plans/loan/{loan_id}/"' in body
+
+
+def test_the_api_docs_load_only_assets_served_here(client, world):
+    # given anyone who opens the API's documentation
+    signed_in(client, world.users["col1"])
+    body = client.get("/api/docs").content.decode()
+    # then every script and stylesheet is served by arrears itself
+    assets = re.findall(r'(?:src|href)="([^"]+)"', body)
+    assert assets and all(url.startswith("/") for url in assets), assets

@@ -131,9 +131,21 @@ def render_account(
             "problem": problem,
             "english": language == "en",
             "plans_template": _optional_template("plans/account_section.html"),
+            **_plans_section(request, page.loan),
         },
         status=status,
     )
+
+
+def _plans_section(request: HttpRequest, loan) -> dict:
+    """The loan's repayment plans and the proposal form, when the plans app is installed."""
+    from django.apps import apps
+
+    if not apps.is_installed("arrears.plans"):
+        return {}
+    from arrears.plans.views import section_context
+
+    return section_context(request, loan)
 
 
 def _optional_template(name: str) -> str | None:
