@@ -5,6 +5,8 @@ ARREARS_SECRET   signing and encryption key; a development key is used when unse
 ARREARS_DEBUG    "1" for debug pages
 ARREARS_VAR      where the SQLite file, feeds' rejects and exports live (default ./var)
 ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to disk (default 2GB)
+ARREARS_PROFILE  the compliance jurisdiction: cn (default) or us-regf, or a profile file
+ARREARS_POLICY   the lender's policy file on top of it, which may only tighten (none by default)
 ARREARS_TEST_TAG a suffix for the test database's name, so that two test runs on one machine do not share it
 """
 
@@ -22,6 +24,8 @@ VAR_DIR = Path(os.environ.get("ARREARS_VAR", Path.cwd() / "var")).resolve()
 SECRET_KEY = os.environ.get("ARREARS_SECRET", "arrears-development-key-change-me-in-production-0123456789")
 DEBUG = os.environ.get("ARREARS_DEBUG", "") == "1"
 ARREARS_DUCKDB_MEMORY = os.environ.get("ARREARS_DUCKDB_MEMORY", "2GB")
+ARREARS_PROFILE = os.environ.get("ARREARS_PROFILE", "cn")
+ARREARS_POLICY = os.environ.get("ARREARS_POLICY") or None
 ALLOWED_HOSTS = [host for host in os.environ.get("ARREARS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host]
 
 INSTALLED_APPS = [

@@ -135,3 +135,31 @@ def test_the_single_check_agrees_with_the_nightly_plan():
         # then both ways give the same answer and the same rules
         assert single.allowed == action.allowed
         assert set(single.rule_ids) == set(filter(None, action.blocked_by.split(",")))
+
+
+def test_the_lender_policy_in_settings_tightens_the_live_check(settings, tmp_path):
+    # given a lender whose policy file ends calls at 20:00 instead of the profile's 22:00
+    policy = tmp_path / "lender.yaml"
+    policy.write_text('policy: lender\nextends: cn\nrules:\n  cn.contact_hours: {latest: "20:00"}\n', encoding="utf-8")
+    loan = make_loan("G-POLICY")
+    point = mobile(loan)
+    before = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=local(21))
+    # when the policy is configured
+    settings.ARREARS_POLICY = str(policy)
+    after = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=local(21))
+    # then a call at 21:00 was allowed under the profile alone and is blocked under the policy
+    assert before.allowed
+    assert not after.allowed and after.rule_ids == ("cn.contact_hours",)
+
+
+def test_a_policy_that_loosens_a_rule_is_refused_by_name(settings, tmp_path):
+    from arrears.errors import ConfigurationError
+
+    policy = tmp_path / "loose.yaml"
+    policy.write_text('extends: cn\nrules:\n  cn.contact_hours: {latest: "23:00"}\n', encoding="utf-8")
+    loan = make_loan("G-LOOSE")
+    point = mobile(loan)
+    settings.ARREARS_POLICY = str(policy)
+    with pytest.raises(ConfigurationError) as refused:
+        check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=local(10))
+    assert "cn.contact_hours" in refused.value.en and "cn.contact_hours" in refused.value.zh

@@ -98,10 +98,10 @@ def notice_instant(placement) -> dt.datetime | None:
     return notice.sent_at or notice.attempted_at or notice.planned_for
 
 
-def judge_agency_contact(placement, *, channel: str, contact_point_id: int | None, at: dt.datetime, profile_name: str = "cn"):
+def judge_agency_contact(placement, *, channel: str, contact_point_id: int | None, at: dt.datetime, profile_name: str | None = None):
     """The guard's decision on a contact an agency made or will make on a placed case."""
     from arrears.compliance.context import Action
-    from arrears.compliance.profiles import load_profile
+    from arrears.compliance.lender import lender_profile
     from arrears.compliance.rules import decide
     from arrears.guard import subject_for
     from arrears.guard._reading import read_context
@@ -128,4 +128,4 @@ def judge_agency_contact(placement, *, channel: str, contact_point_id: int | Non
         agencies=authorities_of(placement.agency_id),
         loans=(LoanFacts(loan_id=str(placement.loan_id), outsourcing_notice_utc=notice_instant(placement)),),
     )
-    return decide(action, context, load_profile(profile_name))
+    return decide(action, context, lender_profile(profile_name))

@@ -32,7 +32,7 @@ from arrears.agencies.models import (
     PlacementState,
 )
 from arrears.bulk import BulkConnection
-from arrears.compliance.profiles import load_profile
+from arrears.compliance.lender import lender_profile
 
 NOTICE_TEMPLATE = "outsourcing_notice"  # the messaging catalogue's 委外催收告知书, as SMS and as letter
 NOTICE_TEMPLATES = ("placement_notice", "outsourcing_notice")  # either tells the borrower
@@ -82,7 +82,7 @@ class PlaceOutcome:
         )
 
 
-def place(as_of: dt.date, *, profile_name: str = "cn", challenger_share: int = DEFAULT_CHALLENGER_SHARE,
+def place(as_of: dt.date, *, profile_name: str | None = None, challenger_share: int = DEFAULT_CHALLENGER_SHARE,
           now: dt.datetime | None = None) -> PlaceOutcome:
     now = now or timezone.now()
     ended = end_placements(as_of, now=now)
@@ -116,8 +116,8 @@ def place(as_of: dt.date, *, profile_name: str = "cn", challenger_share: int = D
     )
 
 
-def requires_outsourcing_notice(profile_name: str) -> bool:
-    return any(rule.kind == "outsourcing_notice" for rule in load_profile(profile_name).rules)
+def requires_outsourcing_notice(profile_name: str | None = None) -> bool:
+    return any(rule.kind == "outsourcing_notice" for rule in lender_profile(profile_name).rules)
 
 
 def offers_on(as_of: dt.date) -> pa.Table:

@@ -9,7 +9,6 @@ Every message carries List-Unsubscribe (with One-Click, RFC 8058) when the outbo
 from __future__ import annotations
 
 import smtplib
-import socket
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate

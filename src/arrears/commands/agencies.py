@@ -26,7 +26,7 @@ def register(subparsers) -> None:
     commands = parser.add_subparsers(dest="agencies_command", metavar="ACTION")
     placing = commands.add_parser("place", help="把当日计划中的委外案件分配给机构 / place the day's agency-pool cases")
     placing.add_argument("--as-of", type=iso_date, required=True, help="业务日期 / business date")
-    placing.add_argument("--profile", default="cn", help="合规辖区 / jurisdiction profile (cn, us-regf)")
+    placing.add_argument("--profile", default=None, help="合规辖区（默认 ARREARS_PROFILE 或 cn）/ jurisdiction profile (default ARREARS_PROFILE or cn)")
     placing.add_argument("--challenger-share", type=int, default=20, help="挑战者组比例 %% / challenger arm share (0–100)")
     placing.set_defaults(handler=run_place)
     expiring = commands.add_parser("expire", help="收回到期及合同终止的委案 / end expired placements (nightly)")

@@ -8,7 +8,7 @@ from arrears.commands._options import iso_date
 def register(subparsers) -> None:
     parser = subparsers.add_parser("plan", help="生成当日催收动作并合规检查 / plan the day's actions through the guard")
     parser.add_argument("--as-of", type=iso_date, required=True, help="业务日期 / business date")
-    parser.add_argument("--profile", default="cn", help="合规辖区 / jurisdiction profile (cn, us-regf)")
+    parser.add_argument("--profile", default=None, help="合规辖区（默认 ARREARS_PROFILE 或 cn）/ jurisdiction profile (default ARREARS_PROFILE or cn)")
     parser.set_defaults(handler=run)
 
 

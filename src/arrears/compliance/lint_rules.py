@@ -269,7 +269,7 @@ THIRD_PARTY_PRESSURE = LintRule(
         rf"\b{_CONTACT_EN}\s+(?:all\s+)?(?:of\s+)?{_POSSESSIVE_EN}\s+(?:\w+\s+)?{_PARTY_EN}\b",
         rf"\b(?:tell|told|inform|notify|warn)\w*\s+(?:everyone|everybody|people|all)\s+(?:at|in|from)\s+{_POSSESSIVE_EN}\s+\w+",
         rf"\b{_POSSESSIVE_EN}\s+(?:\w+\s+)?{_PARTY_EN}\s+(?:will\s+)?(?:knows?|finds? out|hears?|learns?|will be (?:told|informed|notified|contacted|held responsible|liable))\b",
-        rf"\bcall(?:s|ed|ing)? you at (?:work|your (?:work|job|office|workplace))\b",
+        r"\bcall(?:s|ed|ing)? you at (?:work|your (?:work|job|office|workplace))\b",
         rf"\b(?:discuss|share)\w*\s+(?:this|the|your)\s+(?:debt|account|balance|matter)\s+with\s+{_POSSESSIVE_EN}\s+{_PARTY_EN}\b",
     ),
     consent_allows=True,

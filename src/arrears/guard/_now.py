@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from arrears.compliance.context import Action
-from arrears.compliance.profiles import load_profile
+from arrears.compliance.lender import lender_profile
 from arrears.compliance.rules import Decision, decide
 from arrears.errors import InputError
 from arrears.guard._reading import read_context, read_subject
@@ -73,7 +73,7 @@ def check_now(
     collectors: int = 0,
     advance_notice: bool = False,
     opt_out_notice: bool = True,
-    profile_name: str = "cn",
+    profile_name: str | None = None,
 ) -> Decision:
     """May this contact happen at `at` (default: now)? Allowed, or blocked with every rule that
     forbids it. `opt_out_notice`: the message tells the reader how to opt out (every approved
@@ -98,4 +98,4 @@ def check_now(
         opt_out_notice=opt_out_notice,
     )
     context = read_context(subject.debtor_id, at)
-    return decide(action, context, load_profile(profile_name))
+    return decide(action, context, lender_profile(profile_name))

@@ -7,10 +7,8 @@ tries to use one fails to render, and so cannot be approved. The national ID is 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from django.conf import settings
 
 from arrears.compliance.lint import MessageFacts
 from arrears.ledger.models import ContactPoint, Loan
@@ -44,7 +42,9 @@ class AccountVariables:
 
 def current_profile() -> str:
     """The lender's compliance profile: ARREARS_PROFILE in settings or the environment, else cn."""
-    return getattr(settings, "ARREARS_PROFILE", None) or os.environ.get("ARREARS_PROFILE") or "cn"
+    from arrears.compliance.lender import lender_profile_name
+
+    return lender_profile_name()
 
 
 def preferred_language(loan: Loan) -> str:

@@ -25,37 +25,14 @@ class SendDecision:
 NO_CONTACT_POINT = SendDecision(False, ("outbox.no_contact_point",), ("没有可用的联系方式",), ("No contact point to send to",))
 
 
-class _Profiles:
-    """Profiles loaded once per worker and read again every few minutes: loading one parses its
-    YAML (about 0.4 s on a busy machine), which per message would cap a worker near 2 a second."""
-
-    REFRESH_SECONDS = 300.0
-
-    def __init__(self) -> None:
-        self._loaded: dict[str, tuple[float, object]] = {}
-
-    def get(self, name: str):
-        import time
-
-        from arrears.compliance.profiles import load_profile
-
-        kept = self._loaded.get(name)
-        if kept is None or time.monotonic() - kept[0] > self.REFRESH_SECONDS:
-            kept = (time.monotonic(), load_profile(name))
-            self._loaded[name] = kept
-        return kept[1]
-
-
-PROFILES = _Profiles()
-
-
-def check(attempt, *, at: dt.datetime | None = None, profile_name: str = "cn") -> SendDecision:
+def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = None) -> SendDecision:
     """The guard's decision on sending `attempt` at `at` (default now): the same steps as
     `arrears.guard.check_now` (subject, the debtor's context, `compliance.rules.decide`), with the
     profile kept between messages."""
     from django.utils import timezone
 
     from arrears.compliance.context import Action
+    from arrears.compliance.lender import lender_profile
     from arrears.compliance.rules import decide
     from arrears.guard import subject_for
     from arrears.guard._reading import read_context
@@ -85,7 +62,7 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str = "cn") -
         advance_notice=False,
         opt_out_notice=True,  # every approved electronic template carries its profile's opt-out line
     )
-    decision = decide(action, read_context(subject.debtor_id, at), PROFILES.get(profile_name))
+    decision = decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name))
     if decision.allowed:
         return SendDecision(True)
     return SendDecision(

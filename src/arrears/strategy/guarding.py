@@ -17,7 +17,6 @@ from arrears.bulk import BulkConnection
 from arrears.compliance.frames import decide_frame
 from arrears.compliance.tables import (
     ACTIONS_SCHEMA,
-    AGENCIES_SCHEMA,
     CONTACT_POINTS_SCHEMA,
     DEBTORS_SCHEMA,
     DEBTS_SCHEMA,

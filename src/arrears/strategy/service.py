@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.bulk import BulkConnection
-from arrears.compliance.profiles import load_profile
+from arrears.compliance.lender import lender_profile
 from arrears.strategy import guarding
 from arrears.strategy.facts_source import read_facts
 from arrears.strategy.planning import plan_actions
@@ -38,13 +38,13 @@ class PlanOutcome:
         )
 
 
-def run_plan(as_of: dt.date, *, profile_name: str = "cn") -> PlanOutcome:
+def run_plan(as_of: dt.date, *, profile_name: str | None = None) -> PlanOutcome:
     import time
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
     strategy = strategy_in_force(as_of)
-    profile = load_profile(profile_name)
+    profile = lender_profile(profile_name)
     with BulkConnection.for_django() as db:
         facts = read_facts(db)
         timings["facts"] = time.perf_counter() - started

@@ -26,8 +26,7 @@ from django.utils import timezone
 from arrears.access.roles import Role, has_role
 from arrears.compliance.context import Attempt, Context, LoanFacts
 from arrears.compliance.rules import Violation
-from arrears.compliance.profiles import load_profile
-from arrears.compliance.rules import Violation
+from arrears.compliance.lender import lender_profile
 from arrears.compliance.vocabulary import Channel, Outcome
 from arrears.errors import InputError
 from arrears.visits import attachments, codes
@@ -43,7 +42,6 @@ NOTICE_LEAD = dt.timedelta(hours=24)
 CHECK_IN_EARLY = dt.timedelta(minutes=30)
 CODE_EARLY = dt.timedelta(hours=1)
 NOTICE_DONE_STATES = ("sent", "done")
-PROFILE = "cn"
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -347,7 +345,7 @@ def schedule(visit_id: int, *, actor, booking: Booking, now: dt.datetime | None 
         agency_ids = {c.agency_id for c in collectors}
         agency_id = next(iter(agency_ids)) if len(agency_ids) == 1 else None
         facts = _facts(visit, collectors, advance_notice=point is not None, starts=starts, ends=ends)
-        violations = judge(facts, _context(visit, agency_id=agency_id, at=starts), load_profile(PROFILE))
+        violations = judge(facts, _context(visit, agency_id=agency_id, at=starts), lender_profile())
         violations += tuple(placement_violations(visit, agency_id, booking.day))
         if not violations:
             moved = visit.state == State.SCHEDULED
@@ -619,7 +617,7 @@ def check_in(visit_id: int, *, actor, now: dt.datetime | None = None) -> Visit:
         collectors = _present_collectors(visit, day)
         facts = _facts(visit, collectors, advance_notice=notice_given(visit, now), starts=visit.starts_at, ends=visit.ends_at)
         agency_id = None if visit.agency_id is None else str(visit.agency_id)
-        violations = judge(facts, _context(visit, agency_id=agency_id, at=now), load_profile(PROFILE), at_utc=now)
+        violations = judge(facts, _context(visit, agency_id=agency_id, at=now), lender_profile(), at_utc=now)
         violations += tuple(placement_violations(visit, agency_id, day))
         if not violations:
             visit.state = state

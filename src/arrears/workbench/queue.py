@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from arrears.access.scope import Action, _is_admin, cases_visible_to, team_ids_of
+from arrears.access.scope import _is_admin, cases_visible_to, team_ids_of
 from arrears.cases.models import CollectionCase
 from arrears.workbench import clock
 
