@@ -55,3 +55,30 @@ def test_an_sms_from_its_template_and_a_letter_with_the_written_notice_go_out(tm
         assert missing.idempotency_key not in gateway.delivered
     finally:
         gateway.stop()
+
+
+def test_an_attempt_s_own_text_is_linted_and_carries_the_opt_out_line():
+    # given an aged account with two SMS of their own wording: a plain reminder and a threat
+    loan = make_account("L-OUT-FREE")
+    Borrower.objects.filter(pk=loan.borrower_id).update(time_zone=daytime_zone())
+    run_cycle(AS_OF)
+    plain = attempt_for(loan)
+    threat = attempt_for(loan)
+    ContactAttempt.objects.filter(pk=plain.pk).update(as_of=AS_OF, body="您好，您的借款已逾期，请通过官方App还款。")
+    ContactAttempt.objects.filter(pk=threat.pk).update(as_of=AS_OF, body="再不还钱就上门找你家人，让你好看。")
+    gateway = HttpProvider().start()
+    try:
+        cfg = parse_config({
+            "channels": {"sms": {"provider": "gateway"}},
+            "providers": {"gateway": {"kind": "http_gateway", "url": gateway.url, "secret": gateway.secret}},
+        })
+        # when the worker runs
+        Worker(cfg).run(until_idle=True, max_seconds=60)
+        # then the plain text goes out ending with the profile's opt-out line
+        assert gateway.delivered[plain.idempotency_key]["text"].endswith("回复TD退订")
+        # and the threat is never sent: the attempt fails with the lint's rules named
+        threat.refresh_from_db()
+        assert threat.idempotency_key not in gateway.delivered
+        assert threat.state == "failed" and "lint." in threat.last_error
+    finally:
+        gateway.stop()

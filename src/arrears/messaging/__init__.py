@@ -11,7 +11,14 @@ from __future__ import annotations
 from arrears.messaging.errors import ApprovalRefused, NoApprovedTemplate, TemplateError
 from arrears.messaging.message import RenderedMessage
 
-__all__ = ["ApprovalRefused", "NoApprovedTemplate", "RenderedMessage", "TemplateError", "render_attempt"]
+__all__ = ["ApprovalRefused", "NoApprovedTemplate", "RenderedMessage", "TemplateError", "render_attempt", "render_free_text"]
+
+
+def render_free_text(attempt) -> RenderedMessage:
+    """An attempt's own text, linted and with its opt-out line; raises TemplateError on a finding."""
+    from arrears.messaging.service import render_free_text as render
+
+    return render(attempt)
 
 
 def render_attempt(attempt) -> RenderedMessage:

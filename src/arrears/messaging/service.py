@@ -58,6 +58,27 @@ def render_attempt(attempt) -> RenderedMessage:
     return render_version(version, loan, audience=audience)
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
+    """An attempt's own text (a visit notice, a collector's message), held to the rules a template
+    meets: the content lint finds nothing in it, and an electronic message ends with the profile's
+    opt-out line. Raises TemplateError, naming every finding, when the lint finds something.
+    """
+    body = attempt.body
+    findings = lint(body) + lint(attempt.subject or "")
+    if findings:
+        rules = ", ".join(sorted({finding.rule_id for finding in findings}))
+        raise TemplateError(
+            f"消息内容未通过检查（{rules}）：{findings[0].message_zh}",
+            f"The message's wording failed the content check ({rules}): {findings[0].message_en}",
+        )
+    language = "zh-hans" if _CJK.search(body) else "en"
+    body = with_opt_out(body, profile or current_profile(), attempt.channel, language)
+    return RenderedMessage(subject=attempt.subject, body=body, language=language)
+
+
 def approved_version(code: str, channel: str, language: str) -> TemplateVersion:
     version = TemplateVersion.objects.filter(
         code=code, channel=channel, language=language, state=TemplateState.APPROVED

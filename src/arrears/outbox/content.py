@@ -34,13 +34,12 @@ def unsubscribe_url(public_url: str, contact_point_id: int, channel: str) -> str
 
 
 def rendered(attempt) -> tuple[str, str, str]:
-    """(subject, body, language): the attempt's own text when it has one, else its template's."""
-    if attempt.body:
-        return attempt.subject, attempt.body, "zh-hans"
-    from arrears.messaging import NoApprovedTemplate, TemplateError, render_attempt
+    """(subject, body, language): the attempt's own text when it has one (linted, with its opt-out
+    line), else its template's."""
+    from arrears.messaging import NoApprovedTemplate, TemplateError, render_attempt, render_free_text
 
     try:
-        result = render_attempt(attempt)
+        result = render_free_text(attempt) if attempt.body else render_attempt(attempt)
     except NoApprovedTemplate as error:
         raise NoContent(error.bilingual()) from error
     except TemplateError as error:
