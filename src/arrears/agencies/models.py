@@ -200,6 +200,20 @@ class PlacementState(models.TextChoices):
 OPEN_STATES = (PlacementState.AWAITING_NOTICE, PlacementState.ACTIVE)
 
 
+class PlacementQuerySet(models.QuerySet):
+    def readable_on(self, day: dt.date) -> "PlacementQuerySet":
+        """Placements an agency may read on `day` (a business date in the lender's zone): active, the
+        period not yet over, under a contract still in force, with an agency still whitelisted. The
+        nightly job (placing.end_placements) records the end; access does not wait for it."""
+        return self.filter(
+            state=PlacementState.ACTIVE,
+            expires_on__gt=day,
+            contract__valid_from__lte=day,
+            contract__valid_until__gte=day,
+            agency__status=AgencyStatus.WHITELISTED,
+        )
+
+
 class Placement(models.Model):
     """A case placed with an agency for a period. The agency sees it only while it is active."""
 
@@ -223,6 +237,8 @@ class Placement(models.Model):
     data_deletion_marked_at = models.DateTimeField(_("shared data marked for deletion at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PlacementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
@@ -241,6 +257,15 @@ class Placement(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state == PlacementState.ACTIVE
+
+    def is_readable_on(self, day: dt.date) -> bool:
+        """The same test as PlacementQuerySet.readable_on, for a placement already loaded."""
+        return (
+            self.state == PlacementState.ACTIVE
+            and day < self.expires_on
+            and self.contract.in_force_on(day)
+            and self.agency.status == AgencyStatus.WHITELISTED
+        )
 
 
 class PlacementEventKind(models.TextChoices):

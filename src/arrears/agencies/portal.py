@@ -22,7 +22,6 @@ from arrears.agencies.models import (
     AgencyStatus,
     DataAccess,
     Placement,
-    PlacementState,
     PlanProposal,
 )
 from arrears.errors import InputError
@@ -56,9 +55,28 @@ def log_access(staff: AgencyStaff, action: str, *, placement: Placement | None =
     )
 
 
-def active_placements(staff: AgencyStaff):
-    """The agency's own active placements: the only cases its users may see."""
-    return Placement.objects.filter(agency_id=staff.agency_id, state=PlacementState.ACTIVE)
+def log_reads(staff: AgencyStaff, action: str, shown: list[tuple[int, tuple[str, ...]]], *, via: str = "web") -> None:
+    """One access row per placement whose data was shown, with the fields shown of it, in one insert.
+    A list that showed nothing is kept too, as one row without a placement."""
+    at = timezone.now()
+    if not shown:
+        log_access(staff, action, via=via)
+        return
+    DataAccess.objects.bulk_create(
+        [
+            DataAccess(at=at, user_id=staff.user_id, agency_id=staff.agency_id, placement_id=placement_id, action=action,
+                       fields=",".join(fields)[:300], via=via, rows=1)
+            for placement_id, fields in shown
+        ],
+        batch_size=500,
+    )
+
+
+def active_placements(staff: AgencyStaff, *, day: dt.date | None = None):
+    """The agency's own placements it may read today (see PlacementQuerySet.readable_on): the only
+    cases its users may see. A period run out, a contract ended or an agency suspended stops access
+    at once, whether or not the expiry job has run."""
+    return Placement.objects.readable_on(day or timezone.localdate()).filter(agency_id=staff.agency_id)
 
 
 def placement_for(staff: AgencyStaff, placement_id: int, *, via: str = "web") -> Placement | None:
@@ -107,10 +125,8 @@ def case_rows(staff: AgencyStaff, placements, *, action: str = AccessAction.LIST
     placements = list(placements.select_related("contract", "loan__borrower", "loan__state"))
     contacts = _borrower_contacts({p.loan.borrower_id for p in placements})
     rows = []
-    shared_union: set[str] = set()
     for placement in placements:
         shared = tuple(placement.contract.shared_fields)
-        shared_union |= set(shared)
         rows.append(
             {
                 "placement_id": placement.pk,
@@ -119,7 +135,7 @@ def case_rows(staff: AgencyStaff, placements, *, action: str = AccessAction.LIST
                 "fields": shown_fields(_raw_values(placement, contacts.get(placement.loan.borrower_id, {})), shared),
             }
         )
-    log_access(staff, action, placement=placements[0] if len(placements) == 1 else None, fields=sorted(shared_union), via=via, rows=len(rows))
+    log_reads(staff, action, [(row["placement_id"], tuple(row["fields"])) for row in rows], via=via)
     return rows
 
 
