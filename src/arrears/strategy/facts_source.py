@@ -1,14 +1,18 @@
 """The account facts a strategy reads, built set-based from the night's states and records.
 
-One SQL statement, portable between SQLite and PostgreSQL, read as Arrow over ADBC.
-Facts that later capabilities fill (score, promises, plans) are null or false until then.
+    facts = read_facts(db, as_of)                                   # every account, tonight's states
+    facts = read_facts(db, as_of, loan_id=7, from_history=True)     # one account as it stood on as_of
+
+One SQL statement, portable between SQLite and PostgreSQL, read as Arrow over ADBC. Promises and
+repayment plans are judged as of `as_of` from their own dates, so a past day reads as it stood.
+`score` is null: no score source exists yet.
 """
 
 from __future__ import annotations
 
-import pyarrow as pa
+import datetime as dt
 
-from arrears.bulk import BulkConnection
+import pyarrow as pa
 
 FAILED_OUTCOMES = ("no_answer", "wrong_number", "undelivered")
 REACHED_OUTCOMES = ("right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested")
@@ -38,6 +42,22 @@ verified_addresses AS (
     SELECT DISTINCT l.id AS loan_id FROM ledger_loan l
     JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id
     WHERE c.kind = 'address' AND c.verified AND c.owner = 'borrower'
+),
+promises AS (
+    SELECT loan_id,
+           SUM(CASE WHEN due_date >= {day} AND (judged_on IS NULL OR judged_on > {day}) THEN 1 ELSE 0 END) AS pending,
+           SUM(CASE WHEN state = 'broken' AND judged_on <= {day} THEN 1 ELSE 0 END) AS broken
+    FROM promises_promise WHERE promised_on <= {day} GROUP BY loan_id
+),
+plans_in_force AS (
+    SELECT DISTINCT p.loan_id FROM plans_plan p
+    JOIN plans_planevent approved
+      ON approved.plan_id = p.id AND approved.kind = 'approved' AND approved.business_date <= {day}
+    WHERE p.kind <> 'waiver' AND p.status IN ('active', 'kept', 'reverted')
+      AND NOT EXISTS (
+          SELECT 1 FROM plans_planevent ended
+          WHERE ended.plan_id = p.id AND ended.kind IN ('kept', 'broken') AND ended.business_date <= {day}
+      )
 )
 SELECT s.loan_id,
        s.days_past_due AS dpd,
@@ -51,15 +71,20 @@ SELECT s.loan_id,
        CASE WHEN d.loan_id IS NULL THEN 0 ELSE 1 END AS dispute,
        CASE WHEN COALESCE(f.failed_contacts, 0) >= {unreachable_after} THEN 1 ELSE 0 END AS unreachable,
        CASE WHEN v.loan_id IS NULL THEN 0 ELSE 1 END AS address_verified,
+       CASE WHEN COALESCE(pr.pending, 0) > 0 THEN 1 ELSE 0 END AS promise_pending,
+       CASE WHEN pl.loan_id IS NULL THEN 0 ELSE 1 END AS plan_active,
        COALESCE(o.refusal_count, 0) AS refusal_count,
-       COALESCE(f.failed_contacts, 0) AS failed_contacts
-FROM cycle_accountstate s
+       COALESCE(f.failed_contacts, 0) AS failed_contacts,
+       COALESCE(pr.broken, 0) AS broken_promises
+FROM {states} s
 JOIN ledger_loan l ON l.id = s.loan_id
 JOIN ledger_product p ON p.id = l.product_id
 LEFT JOIN outcomes o ON o.loan_id = s.loan_id
 LEFT JOIN failed f ON f.loan_id = s.loan_id
 LEFT JOIN disputes d ON d.loan_id = s.loan_id
 LEFT JOIN verified_addresses v ON v.loan_id = s.loan_id
+LEFT JOIN promises pr ON pr.loan_id = s.loan_id
+LEFT JOIN plans_in_force pl ON pl.loan_id = s.loan_id
 {where}
 """
 
@@ -91,27 +116,39 @@ def _quoted(words) -> str:
     return ", ".join(f"'{word}'" for word in words)
 
 
-def read_facts(db: BulkConnection, loan_id: int | None = None) -> pa.Table:
-    """Every account's facts (or one account's), in the columns of FACTS_SCHEMA."""
+def read_facts(db, as_of: dt.date, *, loan_id: int | None = None, from_history: bool = False) -> pa.Table:
+    """Every account's facts (or one account's) as of `as_of`, in the columns of FACTS_SCHEMA.
+
+    `db`: anything with `fetch(sql) -> pa.Table` (a BulkConnection, or a reader on Django's own
+    connection). The states are tonight's (`cycle_accountstate`), or with `from_history` those
+    the cycle stored for `as_of` (`cycle_accountstatehistory`).
+
+    A promise is pending on `as_of` when it was made by then, its pay-by date has not passed and
+    it had not been judged; `broken_promises` counts those judged broken by then. A plan is in
+    force from the day it was approved until it is judged kept or broken; a waiver is a one-off
+    and puts no account on a plan.
+    """
+    day = f"'{as_of.isoformat()}'"  # compared with date columns only: text on SQLite, cast on PostgreSQL
+    conditions = [f"s.as_of = {day}"] if from_history else []
+    if loan_id is not None:
+        conditions.append(f"s.loan_id = {int(loan_id)}")
     sql = FACTS_SQL.format(
         reached=_quoted(REACHED_OUTCOMES),
         failed=_quoted(FAILED_OUTCOMES),
         unreachable_after=UNREACHABLE_AFTER_FAILED_ATTEMPTS,
-        where="" if loan_id is None else f"WHERE s.loan_id = {int(loan_id)}",
+        day=day,
+        states="cycle_accountstatehistory" if from_history else "cycle_accountstate",
+        where=("WHERE " + " AND ".join(conditions)) if conditions else "",
     )
     table = db.fetch(sql)
     rows = table.num_rows
     columns = {}
     for field in FACTS_SCHEMA:
-        if field.name in table.column_names:
-            column = table.column(field.name)
-            if pa.types.is_boolean(field.type) and not pa.types.is_boolean(column.type):
-                column = column.cast(pa.int64()).to_numpy() != 0
-            columns[field.name] = pa.array(column, field.type) if not isinstance(column, pa.ChunkedArray) else column.cast(field.type)
-        elif pa.types.is_boolean(field.type):
-            columns[field.name] = pa.array([False] * rows, pa.bool_())
-        elif field.name == "broken_promises":
-            columns[field.name] = pa.array([0] * rows, pa.int64())
-        else:
-            columns[field.name] = pa.nulls(rows, field.type)
+        if field.name not in table.column_names:
+            columns[field.name] = pa.nulls(rows, field.type)  # score: no source yet
+            continue
+        column = table.column(field.name)
+        if pa.types.is_boolean(field.type) and not pa.types.is_boolean(column.type):
+            column = pa.array(column.cast(pa.int64()).to_numpy(zero_copy_only=False) != 0)
+        columns[field.name] = column.cast(field.type)
     return pa.table(columns, schema=FACTS_SCHEMA)
