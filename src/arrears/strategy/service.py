@@ -8,9 +8,12 @@ from dataclasses import dataclass
 import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
+from django.db.models import Max, Min
 
 from arrears.bulk import BulkConnection
 from arrears.compliance.lender import lender_profile
+from arrears.cycle.models import AccountState, CycleRun
+from arrears.errors import InputError
 from arrears.strategy import guarding
 from arrears.strategy.facts_source import read_facts
 from arrears.strategy.planning import plan_actions
@@ -39,14 +42,16 @@ class PlanOutcome:
 
 
 def run_plan(as_of: dt.date, *, profile_name: str | None = None) -> PlanOutcome:
+    """Plan `as_of` from the states the nightly cycle stored for it; refused when they are of another day."""
     import time
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    require_aged(as_of)
     strategy = strategy_in_force(as_of)
     profile = lender_profile(profile_name)
     with BulkConnection.for_django() as db:
-        facts = read_facts(db)
+        facts = read_facts(db, as_of)
         timings["facts"] = time.perf_counter() - started
         backend = ibis.duckdb.connect()
         actions = backend.to_pyarrow(plan_actions(ibis.memtable(facts), strategy))
@@ -73,6 +78,31 @@ def run_plan(as_of: dt.date, *, profile_name: str | None = None) -> PlanOutcome:
         blocked=blocked.num_rows,
         blocks_by_rule=counts,
         seconds={name: round(value, 3) for name, value in timings.items()},
+    )
+
+
+def require_aged(as_of: dt.date) -> None:
+    """The plan reads tonight's states: they must be those of `as_of`, or the plan would act on
+    another day's days past due. An empty book is aged once the day's cycle has finished."""
+    aged = AccountState.objects.aggregate(first=Min("as_of"), last=Max("as_of"))
+    if aged["first"] == as_of and aged["last"] == as_of:
+        return
+    if aged["last"] is None and CycleRun.objects.filter(as_of=as_of, finished_at__isnull=False).exists():
+        return
+    raise stale_states_error(as_of, aged["last"])
+
+
+def stale_states_error(as_of: dt.date, last_aged: dt.date | None) -> InputError:
+    command = f"arrears cycle --as-of {as_of}"
+    if last_aged is None:
+        return InputError(
+            f"无法生成 {as_of} 的计划：夜间账龄计算尚未运行过。请先运行 {command}",
+            f"cannot plan {as_of}: the nightly cycle has not been run yet. Run {command} first",
+        )
+    return InputError(
+        f"无法生成 {as_of} 的计划：当前账户状态截至 {last_aged}，{as_of} 的夜间账龄计算尚未运行。请先运行 {command}",
+        f"cannot plan {as_of}: the stored account states are as of {last_aged}; the nightly cycle has not "
+        f"been run for {as_of}. Run {command} first",
     )
 
 
