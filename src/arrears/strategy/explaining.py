@@ -1,4 +1,8 @@
-"""The explanation of one account, gathered from the database (used by the CLI and the account page)."""
+"""The explanation of one account, gathered from the database (used by the CLI and the account page).
+
+    explanation = explain_loan(loan.pk)                          # as of the last cycle
+    explanation = explain_loan(loan.pk, dt.date(2026, 3, 1))     # as the account stood that day
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import datetime as dt
 
 import pyarrow as pa
 from django.db import connection
+from django.db.models import Max, Min
 
-from arrears.cycle.models import AccountState
+from arrears.cycle.models import AccountState, AccountStateHistory
+from arrears.errors import InputError
 from arrears.strategy.explain import BlockedAction, Explanation, explain_account
 from arrears.strategy.facts_source import read_facts
 from arrears.strategy.models import PlannedAction
@@ -15,12 +21,20 @@ from arrears.strategy.versions import strategy_in_force
 
 
 def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | None:
-    """None when the nightly cycle has not aged the account yet."""
-    state = AccountState.objects.filter(loan_id=loan_id).first()
-    if state is None:
+    """The account as of the last cycle, or as it stood on `as_of`: its state that day, the
+    strategy then in force, and the actions that day's plan blocked.
+
+    None when the nightly cycle has not aged the account yet; an InputError when it has, but
+    holds no state of the account for `as_of`.
+    """
+    current = AccountState.objects.filter(loan_id=loan_id).values_list("as_of", flat=True).first()
+    if current is None:
         return None
-    as_of = as_of or state.as_of
-    strategy = strategy_in_force(as_of)
+    day = as_of or current
+    from_history = day != current
+    if from_history and not AccountStateHistory.objects.filter(loan_id=loan_id, as_of=day).exists():
+        raise _no_state_on(loan_id, day)
+    strategy = strategy_in_force(day)
     blocked = [
         BlockedAction(
             channel=action.channel,
@@ -29,12 +43,24 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
             reasons_zh=tuple(filter(None, action.reasons_zh.split("；"))),
             reasons_en=tuple(filter(None, action.reasons_en.split("; "))),
         )
-        for action in PlannedAction.objects.filter(loan_id=loan_id, as_of=as_of, allowed=False)
+        for action in PlannedAction.objects.filter(loan_id=loan_id, as_of=day, allowed=False).order_by("channel", "id")
     ]
-    facts = read_facts(_DjangoReader(), loan_id=loan_id).to_pylist()
+    facts = read_facts(_DjangoReader(), day, loan_id=loan_id, from_history=from_history).to_pylist()
     if not facts:
         return None
-    return explain_account(facts[0], strategy, state.as_of, blocked)
+    return explain_account(facts[0], strategy, day, blocked)
+
+
+def _no_state_on(loan_id: int, day: dt.date) -> InputError:
+    from arrears.ledger.models import Loan
+
+    name = Loan.objects.filter(pk=loan_id).values_list("external_id", flat=True).first() or loan_id
+    stored = AccountStateHistory.objects.filter(loan_id=loan_id).aggregate(first=Min("as_of"), last=Max("as_of"))
+    return InputError(
+        f"贷款 {name} 没有 {day} 的账户状态（当日未运行夜间账龄计算）；已存的日期为 {stored['first']} 至 {stored['last']}",
+        f"loan {name} has no stored state for {day} (the nightly cycle did not age it that day); "
+        f"stored days run from {stored['first']} to {stored['last']}",
+    )
 
 
 class _DjangoReader:
