@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from arrears.cases.models import AccountHold
 from arrears.cli import main
+from arrears.errors import InputError
 from arrears.cycle.service import run_cycle
 from arrears.ledger.models import ContactPoint
 from arrears.strategy.models import PlannedAction
@@ -62,10 +63,10 @@ def test_a_hold_placed_after_the_send_time_does_not_rewrite_that_day_but_binds_t
     # given an account whose cease-contact request arrives on the planned day at 15:00 Beijing time
     loan = with_mobile(make_loan("L-LATE-HOLD"))
     AccountHold.objects.create(loan=loan, kind="cease_contact", since=timezone.make_aware(dt.datetime(2026, 3, 1, 15)))
+    # when both days are aged and planned, each after its own cycle
     run_cycle(AS_OF)
-    run_cycle(AS_OF + dt.timedelta(days=1))
-    # when both days are planned
     run_plan(AS_OF)
+    run_cycle(AS_OF + dt.timedelta(days=1))
     run_plan(AS_OF + dt.timedelta(days=1))
     # then the 10:00 messages of the first day stood as planned, and every message of the next day is blocked
     assert all(a.allowed for a in planned(loan))
@@ -101,3 +102,64 @@ def test_the_account_page_shows_the_explanation_and_the_blocked_actions(client, 
     assert "拦截" in page and "cn.do_not_contact" in page
     english = client.get(f"/accounts/{loan.external_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Strategy and next steps" in english and "1 days past due" in english
+
+
+def test_explain_as_of_a_past_day_tells_the_account_as_it_stood_that_day(capsys):
+    # given an account aged and planned one day past due (its messages blocked: do-not-contact),
+    # then aged again 35 days past due
+    with_mobile(make_loan("L-THEN"), do_not_contact=True)
+    run_cycle(AS_OF)
+    run_plan(AS_OF)
+    later = AS_OF + dt.timedelta(days=34)
+    run_cycle(later)
+    # when it is explained as of the first day
+    assert main(["explain", "L-THEN", "--as-of", AS_OF.isoformat()]) == 0
+    out = capsys.readouterr().out
+    # then the first day's days past due, bucket, segment and blocks are told, not today's
+    assert f"截至 {AS_OF}，账户逾期 1 天（M1）" in out and f"As of {AS_OF} the account is 1 days past due (M1)" in out
+    assert "Early reminder" in out and "cn.do_not_contact" in out
+    assert "35" not in out.split("\n")[0]
+    # and without a date it is explained as of the last cycle
+    assert main(["explain", "L-THEN", "--lang", "en"]) == 0
+    now = capsys.readouterr().out
+    assert f"As of {later} the account is 35 days past due (M2)" in now and "Blocked by the guard" not in now
+
+
+def test_explain_as_of_a_day_the_account_was_not_aged_says_so_in_both_languages(capsys):
+    # given an account aged on one day only
+    make_loan("L-ONE-DAY")
+    run_cycle(AS_OF)
+    # when it is explained as of a day with no stored state
+    code = main(["explain", "L-ONE-DAY", "--as-of", "2026-03-10"])
+    # then it is refused, plainly, naming the day and the days that are stored
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert "没有 2026-03-10 的账户状态" in err and "no stored state for 2026-03-10" in err
+    assert str(AS_OF) in err
+
+
+def test_plan_is_refused_for_a_day_the_cycle_has_not_aged(capsys):
+    # given a book aged to one day
+    make_loan("L-STALE")
+    run_cycle(AS_OF)
+    next_day = AS_OF + dt.timedelta(days=1)
+    # when the next day is planned before its cycle
+    with pytest.raises(InputError) as refused:
+        run_plan(next_day)
+    # then it is refused in both languages, naming the day asked for and the day the states are of
+    assert str(next_day) in refused.value.zh and str(AS_OF) in refused.value.zh
+    assert f"cannot plan {next_day}" in refused.value.en and f"as of {AS_OF}" in refused.value.en
+    assert not PlannedAction.objects.exists()
+    # and the command prints it without a traceback and exits with 1
+    assert main(["plan", "--as-of", next_day.isoformat()]) == 1
+    err = capsys.readouterr().err
+    assert "夜间账龄计算尚未运行" in err and f"cycle has not been run for {next_day}" in err and "Traceback" not in err
+
+
+def test_plan_is_refused_before_any_cycle(capsys):
+    # given a book never aged
+    make_loan("L-NEVER")
+    # when a day is planned, then it is refused with the command to run first
+    assert main(["plan", "--as-of", AS_OF.isoformat()]) == 1
+    err = capsys.readouterr().err
+    assert "尚未运行过" in err and "has not been run yet" in err and f"arrears cycle --as-of {AS_OF}" in err
