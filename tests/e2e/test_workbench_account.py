@@ -94,6 +94,18 @@ def test_the_account_api_returns_the_page_s_data(client, world, at_ten, points):
     assert body["loan"]["external_id"] == "L-1001"
     assert body["case"]["team"] == "East" and body["may_work"] is True
     assert {p["value"] for p in body["contact_points"]} >= {"138****5678"}
+    # and the ledger as the page shows it: schedule, payments with what each paid, history, case events
+    loan = world.book.loans["L-1001"]
+    assert [(k["seq"], k["principal"]) for k in body["schedule"]] == list(
+        loan.instalments.order_by("seq").values_list("seq", "principal"))
+    assert sorted(p["reference"] for p in body["payments"]) == sorted(loan.payments.values_list("reference", flat=True))
+    assert body["payments"][0]["allocation"] is not None
+    for payment in body["payments"]:
+        if payment["allocation"] is not None and payment["reverses"] is None:
+            assert sum(payment["allocation"].values()) == payment["amount"]
+    assert [h["as_of"] for h in body["state_history"]] == [
+        day.isoformat() for day in loan.state_history.order_by("-as_of").values_list("as_of", flat=True)]
+    assert len(body["case_events"]) == loan.case_events.count()
     assert client.get("/api/workbench/accounts/999999").status_code == 404
 
 

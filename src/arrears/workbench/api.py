@@ -183,6 +183,39 @@ def account(request, loan_id: int):
         "promises": [_promise_json(p) for p in work.promises],
         "holds": [{"kind": h.kind, "since": h.since.isoformat(), "until": h.until.isoformat() if h.until else None}
                   for h in work.holds],
+        **_ledger_json(loan, unmasked),
+    }
+
+
+def _ledger_json(loan, unmasked: bool) -> dict:
+    """The ledger part of the account page: schedule, payments with what each paid, state history, case events."""
+    from arrears.web.queries import account_page
+
+    page = account_page(loan.external_id, unmasked=unmasked)
+    return {
+        "schedule": [
+            {"seq": k.seq, "due_date": k.due_date.isoformat(), "principal": k.principal, "interest": k.interest}
+            for k in page.instalments
+        ],
+        "payments": [
+            {"id": line.payment.pk, "reference": line.payment.reference, "amount": line.payment.amount,
+             "value_date": line.payment.value_date.isoformat(), "channel": line.payment.channel,
+             "reverses": line.payment.reverses_id, "is_reversed": line.is_reversed,
+             "allocation": None if line.allocation is None else {
+                 "penalty": line.allocation.penalty, "fee": line.allocation.fee, "interest": line.allocation.interest,
+                 "principal": line.allocation.principal, "credit": line.allocation.credit}}
+            for line in page.payments
+        ],
+        "allocations_as_of": page.statement_as_of.isoformat() if page.statement_available else None,
+        "state_history": [
+            {"as_of": h.as_of.isoformat(), "days_past_due": h.days_past_due, "bucket": h.bucket, "status": h.status,
+             "balance": h.balance}
+            for h in page.history
+        ],
+        "case_events": [
+            {"on_date": e.on_date.isoformat(), "kind": e.kind, "days_past_due": e.days_past_due, "bucket": e.bucket}
+            for e in page.case_events
+        ],
     }
 
 
