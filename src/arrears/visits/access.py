@@ -3,12 +3,17 @@
 The lender's team leads and administrators see every visit, approve, schedule and cancel; a
 compliance officer reads every visit. An agency manager sees the visits of their own agency.
 A field collector — the lender's own or an agency's — sees only the visits they are named on,
-and only they take the steps at the door.
+and only they take the steps at the door. An agency's people see a visit only while the case is
+placed with their agency and readable today (arrears.agencies.models.PlacementQuerySet.readable_on):
+a recall, an expiry, a contract's end or a suspension hides it at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from arrears.access.roles import Role, has_role
 from arrears.visits.models import Visit
@@ -33,6 +38,21 @@ def named_on(user, prefix: str = "collectors__") -> Q:
     return Q(**{f"{prefix}user": user}) | Q(**{f"{prefix}staff__user": user})
 
 
+def agency_placements(agency_id: int, day: dt.date | None = None):
+    """The agency's placements it may read on `day` (today in the lender's zone by default)."""
+    from arrears.agencies.models import Placement
+
+    return Placement.objects.readable_on(day or timezone.localdate()).filter(agency_id=agency_id)
+
+
+def placements_by_loan(staff, loan_ids) -> dict:
+    """The readable placement, with its contract, of each of these loans placed with the staff member's agency."""
+    return {
+        placement.loan_id: placement
+        for placement in agency_placements(staff.agency_id).filter(loan_id__in=list(loan_ids)).select_related("contract")
+    }
+
+
 def visible_visits(user) -> QuerySet[Visit]:
     if user is None or not user.is_authenticated or not user.is_active:
         return Visit.objects.none()
@@ -44,7 +64,10 @@ def visible_visits(user) -> QuerySet[Visit]:
         scope |= named_on(user)
     if staff is not None and has_role(user, Role.AGENCY_MANAGER):
         scope |= Q(agency_id=staff.agency_id)
-    return Visit.objects.filter(pk__in=Visit.objects.filter(scope).values("pk"))
+    visits = Visit.objects.filter(scope)
+    if staff is not None:
+        visits = visits.filter(loan_id__in=agency_placements(staff.agency_id).values("loan_id"))
+    return Visit.objects.filter(pk__in=visits.values("pk"))
 
 
 def is_collector_of(user, visit: Visit) -> bool:

@@ -237,18 +237,17 @@ def placement_for(visit: Visit, agency_id: str | int):
 
     return (
         Placement.objects.filter(loan_id=visit.loan_id, agency_id=int(agency_id), state__in=OPEN_PLACEMENTS)
-        .select_related("notice").order_by("-placed_on").first()
+        .select_related("notice", "contract", "agency").order_by("-placed_on").first()
     )
 
 
 def placement_violations(visit: Visit, agency_id: str | None, day: dt.date) -> list[Violation]:
-    """An agency visits only a case placed with it and active on the visit's day."""
-    from arrears.agencies.models import PlacementState
-
+    """An agency visits only a case placed with it and readable on the visit's day: active, the
+    period not over, the contract in force, the agency whitelisted."""
     if agency_id is None:
         return []
     placement = placement_for(visit, agency_id)
-    if placement is not None and placement.state == PlacementState.ACTIVE and placement.expires_on > day:
+    if placement is not None and placement.is_readable_on(day):
         return []
     return [
         Violation(
@@ -467,8 +466,39 @@ def _code_key() -> bytes:
     return ("arrears.visits.code:" + settings.SECRET_KEY).encode()
 
 
+def authority_refusal(visit: Visit, at: dt.datetime) -> StepRefused | None:
+    """Why the people named on the visit may not be at the door at `at`, or None. Each agency among
+    them must still hold the case (its placement readable on the lender's date, as for every agency
+    read), and each of them must be authorised on the day in the borrower's zone."""
+    from arrears.agencies.models import Placement
+
+    agency_ids = set(visit.collectors.filter(staff__isnull=False).values_list("staff__agency_id", flat=True))
+    if visit.agency_id is not None:
+        agency_ids.add(visit.agency_id)
+    holding = set(
+        Placement.objects.readable_on(timezone.localdate(at))
+        .filter(loan_id=visit.loan_id, agency_id__in=agency_ids).values_list("agency_id", flat=True)
+    )
+    if agency_ids - holding:
+        return StepRefused(
+            "该案件已不在此机构的有效委案中（已收回、到期、合同终止或机构暂停）",
+            "The case is no longer actively placed with the agency (recalled, expired, contract ended or agency suspended)",
+            rule_ids=("visits.placed_with_agency",),
+        )
+    day = local_of(at, visit.loan.borrower.time_zone).date()
+    unauthorised = [c.name for c in _present_collectors(visit, day) if not c.authorised]
+    if unauthorised:
+        return StepRefused(
+            f"以下上门人员今日未获授权：{'、'.join(unauthorised)}",
+            f"Not authorised today: {', '.join(unauthorised)}",
+            rule_ids=("visits.collector_authorised",),
+        )
+    return None
+
+
 def issue_code(visit_id: int, *, actor, now: dt.datetime | None = None) -> str:
-    """A fresh code for the visit (any earlier one stops working), shown once to the collector."""
+    """A fresh code for the visit (any earlier one stops working), shown once to the collector;
+    only while the case is placed with the visitors' agency and every visitor is authorised."""
     now = now or timezone.now()
     with transaction.atomic():
         visit = _locked(visit_id)
@@ -479,6 +509,9 @@ def issue_code(visit_id: int, *, actor, now: dt.datetime | None = None) -> str:
             "核验码只能在上门时段内（开始前一小时起）生成",
             "A verification code is issued only during the visit's window (from an hour before it)",
         )
+        refusal = authority_refusal(visit, now)
+        if refusal is not None:
+            raise refusal
         for _ in range(5):
             code = codes.new_code()
             digest = codes.code_digest(code, key=_code_key())
@@ -496,7 +529,8 @@ RATE_WINDOW = dt.timedelta(minutes=15)
 
 
 class VerificationRefused(InputError):
-    """The code is wrong or expired, or the client tried too often; `reason` says which."""
+    """The code is wrong or expired, the visit is no longer authorised, or the client tried too often;
+    `reason` says which (unknown, expired, not_authorised, rate_limited)."""
 
     def __init__(self, reason: str, zh: str, en: str) -> None:
         super().__init__(zh, en)
@@ -570,6 +604,15 @@ def verify(code_text: str, *, client: str, now: dt.datetime | None = None) -> Ve
             "expired",
             "核验码已过期或本次上门已结束。请上门人员重新生成核验码；如有疑问，请致电我们的客服热线。",
             "This code has expired or the visit is over. Ask the visitors for a new code; if in doubt, call our customer service line.",
+        )
+    refusal = authority_refusal(visit, now)
+    if refusal is not None:
+        # the code was right, but the people behind it no longer act for us: the borrower is told not to open
+        record(visit, "code_refused", None, at=now, rule_ids=list(refusal.rule_ids))
+        raise VerificationRefused(
+            "not_authorised",
+            "这次上门已不再获得授权。请勿开门，并致电我们的客服热线。",
+            "This visit is no longer authorised. Do not let the visitors in, and call our customer service line.",
         )
     with transaction.atomic():
         VerificationAttempt.objects.filter(pk=attempt.pk).update(succeeded=True, visit=visit)
