@@ -10,7 +10,13 @@ import pytest
 from django.utils import timezone
 
 from arrears.agencies import portal
-from arrears.agencies.models import AgencyStaff, Contract, DataAccess, Placement, PlacementEvent
+from arrears.agencies.models import (
+    AgencyStaff,
+    Contract,
+    DataAccess,
+    Placement,
+    PlacementEvent,
+)
 from arrears.agencies.placing import end_placements
 from tests.e2e.test_agencies_portal import agency, agency_user, placed_loan
 

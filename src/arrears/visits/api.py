@@ -1,7 +1,9 @@
 """/api/visits/: the same steps as the pages, for agencies' and the lender's systems.
 
 Every call passes the same scope and role checks as the pages; a refused step answers 409 with
-the reasons in zh-Hans and English and the rule ids that refused it.
+the reasons in zh-Hans and English and the rule ids that refused it. An agency user is shown the
+loan reference, the days past due and the overdue amount only where the placement's contract
+shares them (null otherwise), and each read is logged as on the pages (arrears.visits.disclosure).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from ninja.errors import HttpError
 from arrears.errors import ArrearsError
 from arrears.visits import services
 from arrears.visits.access import visible_visits
+from arrears.visits.disclosure import disclose
 from arrears.visits.models import Visit
 from arrears.visits.times import local_of
 from arrears.visits.workflow import StepRefused
@@ -24,11 +27,11 @@ router = Router(tags=["visits"])
 
 class VisitOut(Schema):
     id: int
-    loan: str
+    loan: str | None
     state: str
     screened_on: dt.date
-    days_past_due: int
-    overdue_amount_fen: int
+    days_past_due: int | None
+    overdue_amount_fen: int | None
     purpose: str
     agency_id: int | None
     starts_at_utc: dt.datetime | None
@@ -82,12 +85,14 @@ class CodeOut(Schema):
     expires_at_utc: dt.datetime
 
 
-def _out(visit: Visit) -> VisitOut:
+def _out(visit: Visit, shown: dict) -> VisitOut:
+    """`shown`: the borrower's fields the reader may see (arrears.visits.disclosure.disclose)."""
     zone_name = visit.loan.borrower.time_zone
     starts = local_of(visit.starts_at, zone_name)
     return VisitOut(
-        id=visit.pk, loan=visit.loan.external_id, state=visit.state, screened_on=visit.screened_on,
-        days_past_due=visit.days_past_due, overdue_amount_fen=visit.overdue_amount, purpose=visit.purpose,
+        id=visit.pk, loan=visit.loan.external_id if "loan_reference" in shown else None, state=visit.state,
+        screened_on=visit.screened_on, days_past_due=visit.days_past_due if "days_past_due" in shown else None,
+        overdue_amount_fen=visit.overdue_amount if "overdue_amount" in shown else None, purpose=visit.purpose,
         agency_id=visit.agency_id, starts_at_utc=visit.starts_at, ends_at_utc=visit.ends_at,
         starts_local=None if starts is None else starts.isoformat(), time_zone=zone_name,
         collectors=[c.name for c in visit.collectors.order_by("id")], notice_attempt_id=visit.notice_id,
@@ -96,7 +101,7 @@ def _out(visit: Visit) -> VisitOut:
 
 
 def _visible(request: HttpRequest, visit_id: int) -> Visit:
-    visit = visible_visits(request.user).filter(pk=visit_id).select_related("loan__borrower").first()
+    visit = visible_visits(request.user).filter(pk=visit_id).select_related("loan__borrower", "address").first()
     if visit is None:
         raise HttpError(404, "没有此上门，或无权查看 / no such visit, or not yours to see")
     return visit
@@ -110,7 +115,11 @@ def _run(request: HttpRequest, visit_id: int, step):
         return 409, Refusal(zh=refused.zh, en=refused.en, rule_ids=list(refused.rule_ids))
     except ArrearsError as error:
         return 400, Refusal(zh=error.zh, en=error.en)
-    return 200, _out(Visit.objects.select_related("loan__borrower").get(pk=visit_id))
+    return 200, _read(request, Visit.objects.select_related("loan__borrower", "address").get(pk=visit_id))
+
+
+def _read(request: HttpRequest, visit: Visit) -> VisitOut:
+    return _out(visit, disclose(request.user, [visit], action="view", via="api")[visit.pk])
 
 
 ANSWERS = {200: VisitOut, 400: Refusal, 404: Refusal, 409: Refusal}
@@ -118,15 +127,17 @@ ANSWERS = {200: VisitOut, 400: Refusal, 404: Refusal, 409: Refusal}
 
 @router.get("/", response=list[VisitOut])
 def list_visits(request: HttpRequest, state: str = ""):
-    visits = visible_visits(request.user).select_related("loan__borrower").order_by("-screened_on", "-id")
+    visits = visible_visits(request.user).select_related("loan__borrower", "address").order_by("-screened_on", "-id")
     if state:
         visits = visits.filter(state=state)
-    return [_out(v) for v in visits[:500]]
+    visits = list(visits[:500])
+    shown = disclose(request.user, visits, action="list", via="api")
+    return [_out(v, shown[v.pk]) for v in visits]
 
 
 @router.get("/{visit_id}", response=VisitOut)
 def get_visit(request: HttpRequest, visit_id: int):
-    return _out(_visible(request, visit_id))
+    return _read(request, _visible(request, visit_id))
 
 
 @router.post("/{visit_id}/approve", response=ANSWERS)

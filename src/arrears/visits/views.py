@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from arrears.errors import ArrearsError
 from arrears.visits import services
 from arrears.visits.access import can_approve, client_address, is_collector_of, staff_of, visible_visits
+from arrears.visits.disclosure import disclose
 from arrears.visits.forms import AttachmentForm, CheckOutForm, IncidentForm, NoteForm, ScheduleForm, VerifyForm
 from arrears.visits.models import State, Visit
 from arrears.visits.times import local_of
@@ -43,12 +44,14 @@ def _local(instant, zone_name: str) -> str:
 @login_required
 def visit_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
-    visits = visible_visits(request.user).select_related("loan__borrower", "agency").order_by("-screened_on", "-id")
+    visits = visible_visits(request.user).select_related("loan__borrower", "agency", "address").order_by("-screened_on", "-id")
     if state in State.values:
         visits = visits.filter(state=state)
+    visits = list(visits[:200])
+    shown = disclose(request.user, visits, action="list")
     rows = [
-        {"visit": v, "starts": _local(v.starts_at, v.loan.borrower.time_zone)}
-        for v in visits[:200]
+        {"visit": v, "fields": shown[v.pk], "starts": _local(v.starts_at, v.loan.borrower.time_zone)}
+        for v in visits
     ]
     return render(
         request, "visits/list.html",
@@ -63,12 +66,14 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if staff_of(request.user) is not None:
         # an agency's people read borrower data (name, address, amounts): every read is kept
         services.record(visit, "read", request.user)
+    fields = disclose(request.user, [visit], action="view")[visit.pk]
     zone_name = visit.loan.borrower.time_zone
     steps = allowed_steps(visit.state)
     approver = can_approve(request.user)
     collector = is_collector_of(request.user, visit)
     context = {
         "visit": visit,
+        "fields": fields,
         "nav": "visits",
         "zone": zone_name,
         "starts": _local(visit.starts_at, zone_name),
@@ -191,6 +196,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     if row is None:
         raise Http404(_("No such attachment."))
     services.record(visit, "attachment_read", request.user, attachment=row.pk)
+    disclose(request.user, [visit], action="view", fields=("attachment",))
     response = FileResponse(row.file.open("rb"), content_type=row.content_type, as_attachment=True, filename=row.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
