@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from arrears.cases.models import AccountHold
 from arrears.cli import main
-from arrears.errors import InputError
 from arrears.cycle.service import run_cycle
+from arrears.errors import InputError
 from arrears.ledger.models import ContactPoint
 from arrears.strategy.models import PlannedAction
 from arrears.strategy.service import run_plan
