@@ -114,6 +114,53 @@ def statement_csv(statement: Statement) -> str:
     return out.getvalue()
 
 
+def _percent(bp: int) -> str:
+    whole, rest = divmod(bp, 100)
+    return f"{whole}.{rest:02d}%"
+
+
+def statement_document(statement: Statement, agency: Agency):
+    """The statement as a printed document (arrears.notices lays it out): the same lines and total
+    as the CSV, in zh-Hans and English side by side, as the CSV is read by both sides."""
+    from arrears.notices.document import Document, Section
+
+    names = agency.name if not agency.name_en or agency.name_en == agency.name else f"{agency.name} / {agency.name_en}"
+    lines = tuple(
+        f"#{line.placement_id} · {line.loan_reference} · {line.bucket} · {line.placed_on}–{line.ended_on} · "
+        f"委案 placed {format_yuan(line.placed_amount)} · 回收 recovered {format_yuan(line.recovered)} · "
+        f"回收率 recovery {_percent(line.recovery_bp)} · 费率 rate {_percent(line.rate_bp)} · "
+        f"佣金 commission {format_yuan(line.commission)}"
+        for line in statement.lines
+    ) or ("本月无委案 / No placements in this month",)
+    return Document(
+        title="佣金对账单 / Commission statement",
+        subtitle=f"{names} · {agency.credit_code} · {statement.month:%Y-%m}",
+        sections=(
+            Section(heading="明细 / Lines", lines=lines),
+            Section(
+                heading="合计 / Total",
+                lines=(),
+                table=(
+                    ("回收合计 / Recovered", format_yuan(statement.recovered)),
+                    ("佣金合计 / Commission", format_yuan(statement.commission)),
+                ),
+            ),
+        ),
+        footer=(
+            "回收：出借人在当月、委案有效期内就所委贷款收到的还款；催收机构不收取任何款项。"
+            " Recovered: payments the lender received on each placed loan within the month and within the "
+            "placement's active period. The agency never collects money."
+        ),
+    )
+
+
+def statement_pdf(statement: Statement, agency: Agency) -> bytes:
+    """The statement as PDF, in the notices' CJK font; raises ConfigurationError (zh/en) without it."""
+    from arrears.notices.pdf import render
+
+    return render(statement_document(statement, agency))
+
+
 def dispute_line(staff, *, month: dt.date, placement_id: int, reason: str):
     """The agency disputes one line of its statement for `month`; only a line on that statement."""
     from django.utils import timezone

@@ -269,11 +269,24 @@ def _month(request) -> "dt.date":
         return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month by default
 
 
-def _statement_response(statement, agency):
-    from arrears.agencies.statements import statement_csv
+STATEMENT_FORMATS = ("csv", "pdf")
 
+
+def _statement_response(request, statement, agency):
+    """The statement as a CSV or a PDF download; without the PDF font, an error page (503)."""
+    from arrears.agencies.statements import statement_csv, statement_pdf
+    from arrears.errors import ConfigurationError
+
+    name = f"commission-{agency.credit_code}-{statement.month:%Y-%m}"
+    if request.GET.get("format") == "pdf":
+        try:
+            response = HttpResponse(statement_pdf(statement, agency), content_type="application/pdf")
+        except ConfigurationError as error:
+            return render(request, "agencies/error.html", {"message": _message(error)}, status=503)
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
     response = HttpResponse("\ufeff" + statement_csv(statement), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="commission-{agency.credit_code}-{statement.month:%Y-%m}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
 
@@ -294,8 +307,8 @@ def portal_statement(request: HttpRequest) -> HttpResponse:
             messages.error(request, _message(error) if isinstance(error, InputError) else _("Choose a line to dispute."))
         return redirect(f"{request.path}?month={month:%Y-%m}")
     statement = build_statement(staff.agency, month)
-    if request.GET.get("format") == "csv":
-        return _statement_response(statement, staff.agency)
+    if request.GET.get("format") in STATEMENT_FORMATS:
+        return _statement_response(request, statement, staff.agency)
     disputes = StatementDispute.objects.filter(agency_id=staff.agency_id, month=month)
     return render(request, "agencies/statement.html", {"staff": staff, "statement": statement, "agency": staff.agency,
                                                         "disputes": disputes, "portal": True, "nav": "agency-portal"})
@@ -311,8 +324,8 @@ def lender_statement(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = get_object_or_404(Agency, pk=agency_id)
     month = _month(request)
     statement = build_statement(agency, month)
-    if request.GET.get("format") == "csv":
-        return _statement_response(statement, agency)
+    if request.GET.get("format") in STATEMENT_FORMATS:
+        return _statement_response(request, statement, agency)
     disputes = StatementDispute.objects.filter(agency=agency, month=month)
     return render(request, "agencies/statement.html", {"statement": statement, "agency": agency, "disputes": disputes,
                                                         "portal": False, "nav": "agencies"})
