@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 5, 11, 9, 0, tzinfo=SHANGHAI)  # Monday morning
 VISIT_DAY = dt.date(2026, 5, 12)
+# contracts, placements and authorisations in these tests run long past any day a test runs on
+LONG_AFTER = dt.date(2099, 12, 31)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -50,7 +52,7 @@ def agency_with_field_staff(name: str, credit_code: str, *names: str, django_use
             AgencyStaff.objects.create(
                 agency=agency, user=user, full_name=full_name, role=StaffRole.FIELD_COLLECTOR,
                 credential_number=f"C-{credit_code[-4:]}-{i}", training_completed_on=dt.date(2026, 1, 5),
-                authorised_from=dt.date(2026, 1, 10), authorised_until=dt.date(2026, 12, 31),
+                authorised_from=dt.date(2026, 1, 10), authorised_until=LONG_AFTER,
             )
         )
     return agency, staff
@@ -59,7 +61,7 @@ def agency_with_field_staff(name: str, credit_code: str, *names: str, django_use
 def contract_for(agency: Agency, *, visits_allowed: bool = True) -> Contract:
     return Contract.objects.create(
         agency=agency, reference=f"C-{agency.credit_code[-6:]}-{visits_allowed}", valid_from=dt.date(2026, 1, 1),
-        valid_until=dt.date(2026, 12, 31), buckets=["M2", "M3"], channels=["call", "visit"], visits_allowed=visits_allowed,
+        valid_until=LONG_AFTER, buckets=["M2", "M3"], channels=["call", "visit"], visits_allowed=visits_allowed,
         purpose="催收", processing_duration="合同期内", processing_method="电话及上门", data_types="姓名、地址", protection_measures="加密",
     )
 
@@ -72,7 +74,7 @@ def placed_with(agency: Agency, loan, *, visits_allowed: bool = True) -> Placeme
     )
     return Placement.objects.create(
         loan=loan, agency=agency, contract=contract_for(agency, visits_allowed=visits_allowed), placed_on=dt.date(2026, 4, 1),
-        expires_on=dt.date(2027, 1, 1), state="active", bucket="M2", overdue_at_placement=3_300_000,
+        expires_on=LONG_AFTER, state="active", bucket="M2", overdue_at_placement=3_300_000,
         balance_at_placement=12_000_000, notice=notice, activated_on=dt.date(2026, 4, 2),
     )
 
