@@ -64,6 +64,9 @@ class PlannedAction(models.Model):
     rule = models.CharField(_("rule"), max_length=120, help_text="segment, cadence step")
     channel = models.CharField(_("channel"), max_length=24)
     template = models.CharField(_("template"), max_length=64)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=1, help_text=_("the most attempts the cadence allows that day (the guard's caps still apply)")
+    )
     allowed = models.BooleanField(_("allowed"), default=True)
     blocked_by = models.CharField(_("blocked by (rule ids)"), max_length=300, blank=True)
     reasons_zh = models.TextField(_("reasons (zh)"), blank=True)

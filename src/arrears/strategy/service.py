@@ -137,6 +137,7 @@ def _stored_rows(actions: pa.Table, decisions: pa.Table, as_of: dt.date) -> pa.T
             "rule": joined.column("rule"),
             "channel": joined.column("channel"),
             "template": joined.column("template"),
+            "attempts": pc.cast(joined.column("attempts"), pa.int64()),
             "allowed": allowed,
             "blocked_by": joined_text("rule_ids"),
             "reasons_zh": joined_text("reasons_zh"),
