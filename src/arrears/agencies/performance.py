@@ -2,58 +2,87 @@
 cases and cost per yuan recovered — each from grouped queries over all placements at once.
 
     recovery rate        recovered / overdue at placement, over placements active by `as_of`
-    contact rate         placements with at least one right-party contact / placements
-    promise-kept rate    promises taken by the agency judged kept / promises judged (kept, partly kept, broken)
-    complaints per 1,000 complaints received / placements × 1,000
+    contact rate         placements with a right-party contact by the end of `as_of` / placements
+    promise-kept rate    promises taken by the agency and judged by `as_of`: kept / judged (kept, partly kept, broken)
+    complaints per 1,000 complaints received by `as_of` / placements × 1,000
     cost per yuan        commission earned / recovered (fen per yuan, i.e. per 100 fen)
-Recovered and commission follow the statement's rule (agencies/statements.py) over the whole period.
+
+Recovered follows the statement's rule (agencies/statements.py) from activation to `as_of`. The
+commission is what the monthly statements give, summed: each month's lines with the tier reached by
+that month's end, the month of `as_of` counted to `as_of`. So cost per yuan agrees with the statements.
+
+    >>> league(as_of, agency_ids)                 # one row per agency
+    >>> league(as_of, agency_ids, by_arm=True)    # one row per agency and arm (champion, challenger)
+
+By arm, a complaint counts for the arm of the placement it is about; one about no placement counts
+only in the agency's overall row. `arm_totals` adds the arms up over all agencies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 
-from arrears.agencies.commission import apply_rate, recovery_bp, tier_for
-from arrears.agencies.models import Contract
-from arrears.agencies.terms import BASIS_POINTS, schedule_tiers
+from arrears.agencies.commission import recovery_bp
+from arrears.agencies.terms import BASIS_POINTS
 
 RIGHT_PARTY = ("right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested", "stop_channel")
+JUDGED = ("kept", "partly_kept", "broken")
 
-PER_PLACEMENT_SQL = """
-SELECT p.id, p.agency_id, p.contract_id, p.bucket, p.overdue_at_placement, COALESCE(SUM(pay.amount), 0)
+COUNTED = "p.activated_on IS NOT NULL AND p.activated_on <= %(as_of)s"  # the placements the league measures
+
+PER_PLACEMENT_SQL = f"""
+SELECT p.agency_id, p.arm, COUNT(*), COALESCE(SUM(p.overdue_at_placement), 0), COALESCE(SUM(rec.amount), 0)
 FROM agencies_placement p
-LEFT JOIN ledger_payment pay
-  ON pay.loan_id = p.loan_id AND pay.reverses_id IS NULL
- AND pay.value_date >= p.activated_on AND pay.value_date < COALESCE(p.ended_on, p.expires_on)
- AND pay.value_date <= %(as_of)s
- AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date <= %(as_of)s)
-WHERE p.activated_on IS NOT NULL AND p.activated_on <= %(as_of)s
-GROUP BY p.id, p.agency_id, p.contract_id, p.bucket, p.overdue_at_placement
+LEFT JOIN (
+  SELECT p2.id AS placement_id, SUM(pay.amount) AS amount
+  FROM agencies_placement p2
+  JOIN ledger_payment pay
+    ON pay.loan_id = p2.loan_id AND pay.reverses_id IS NULL
+   AND pay.value_date >= p2.activated_on AND pay.value_date < COALESCE(p2.ended_on, p2.expires_on)
+   AND pay.value_date <= %(as_of)s
+   AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date <= %(as_of)s)
+  WHERE p2.activated_on IS NOT NULL
+  GROUP BY p2.id
+) rec ON rec.placement_id = p.id
+WHERE {COUNTED}
+GROUP BY p.agency_id, p.arm
 """
+# attempted_at is UTC; `as_of` ends at midnight after it in the lender's zone
 CONTACTED_SQL = f"""
-SELECT p.agency_id, COUNT(DISTINCT p.id) FROM agencies_placement p
+SELECT p.agency_id, p.arm, COUNT(DISTINCT p.id) FROM agencies_placement p
 JOIN agencies_agencycontact ac ON ac.placement_id = p.id
 JOIN contact_contactattempt a ON a.id = ac.attempt_id
-WHERE a.outcome IN ({", ".join(f"'{o}'" for o in RIGHT_PARTY)})
-GROUP BY p.agency_id
+WHERE {COUNTED} AND a.outcome IN ({", ".join(f"'{o}'" for o in RIGHT_PARTY)})
+  AND a.attempted_at < %(as_of_ends)s
+GROUP BY p.agency_id, p.arm
 """
-PROMISES_SQL = """
-SELECT p.agency_id, SUM(CASE WHEN pr.state = 'kept' THEN 1 ELSE 0 END), COUNT(*)
+PROMISES_SQL = f"""
+SELECT p.agency_id, p.arm, SUM(CASE WHEN pr.state = 'kept' THEN 1 ELSE 0 END), COUNT(*)
 FROM promises_promise pr
 JOIN agencies_agencycontact ac ON ac.attempt_id = pr.attempt_id
 JOIN agencies_placement p ON p.id = ac.placement_id
-WHERE pr.state IN ('kept', 'partly_kept', 'broken')
-GROUP BY p.agency_id
+WHERE pr.state IN ({", ".join(f"'{s}'" for s in JUDGED)}) AND pr.judged_on <= %(as_of)s
+GROUP BY p.agency_id, p.arm
 """
-COMPLAINTS_SQL = "SELECT agency_id, COUNT(*) FROM agencies_complaint WHERE received_on <= %(as_of)s GROUP BY agency_id"
+COMPLAINTS_SQL = """
+SELECT c.agency_id, p.arm, COUNT(*) FROM agencies_complaint c
+LEFT JOIN agencies_placement p ON p.id = c.placement_id
+WHERE c.received_on <= %(as_of)s
+GROUP BY c.agency_id, p.arm
+"""
 
 
 @dataclass(frozen=True)
 class AgencyPerformance:
-    agency_id: int
+    """A row of the league: one agency (`arm` None: both arms), one agency's arm, or one arm over
+    every agency (`agency_id` None). Counts and amounts are integers, amounts in fen."""
+
+    agency_id: int | None
     placements: int
     placed: int
     recovered: int
@@ -62,6 +91,7 @@ class AgencyPerformance:
     promises_kept: int
     promises_judged: int
     complaints: int
+    arm: str | None = None
 
     @property
     def recovery_bp(self) -> int | None:
@@ -84,31 +114,78 @@ class AgencyPerformance:
         return self.commission * 100 // self.recovered if self.recovered > 0 else None
 
 
+COUNTS = ("placements", "placed", "recovered", "commission", "contacted", "promises_kept", "promises_judged", "complaints")
+
+
+def end_of_day_utc(day: dt.date) -> dt.datetime:
+    """The instant a business date ends (midnight after it in the lender's zone), in UTC; exclusive."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(dt.UTC)
+
+
 def _rows(sql: str, as_of: dt.date) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"as_of": as_of})
+        cursor.execute(sql, {"as_of": as_of, "as_of_ends": end_of_day_utc(as_of)})
         return cursor.fetchall()
 
 
-def league(as_of: dt.date, agency_ids) -> list[AgencyPerformance]:
-    tiers = {c.pk: schedule_tiers(c.commission_schedule) for c in Contract.objects.all()}
-    totals: dict[int, list[int]] = {a: [0, 0, 0, 0] for a in agency_ids}  # placements, placed, recovered, commission
-    for _pk, agency_id, contract_id, bucket, placed, recovered in _rows(PER_PLACEMENT_SQL, as_of):
-        placed, recovered = int(placed), int(recovered)
-        tier = tier_for(recovery_bp(recovered, placed), tiers.get(contract_id, {}).get(bucket, ()))
-        row = totals.setdefault(agency_id, [0, 0, 0, 0])
-        row[0] += 1
-        row[1] += placed
-        row[2] += recovered
-        row[3] += 0 if tier is None else apply_rate(recovered, tier.rate_bp)
-    contacted = {a: int(n) for a, n in _rows(CONTACTED_SQL, as_of)}
-    promises = {a: (int(k or 0), int(n)) for a, k, n in _rows(PROMISES_SQL, as_of)}
-    complaints = {a: int(n) for a, n in _rows(COMPLAINTS_SQL, as_of)}
-    return [
-        AgencyPerformance(
-            agency_id=agency_id, placements=t[0], placed=t[1], recovered=t[2], commission=t[3],
-            contacted=contacted.get(agency_id, 0), promises_kept=promises.get(agency_id, (0, 0))[0],
-            promises_judged=promises.get(agency_id, (0, 0))[1], complaints=complaints.get(agency_id, 0),
-        )
-        for agency_id, t in totals.items()
-    ]
+def _first_activation() -> dt.date | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(activated_on) FROM agencies_placement WHERE activated_on IS NOT NULL")
+        (first,) = cursor.fetchone()
+    return None if first is None else first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first)[:10])
+
+
+def statement_commission(as_of: dt.date, agency_ids) -> dict[tuple[int, str], int]:
+    """Commission by agency and arm: the monthly statements' lines up to `as_of`, summed."""
+    from arrears.agencies.statements import month_bounds, month_starts, period_lines
+
+    first = _first_activation()
+    if first is None or first > as_of:
+        return {}
+    day_after = as_of + dt.timedelta(days=1)
+    periods = [(start, min(month_bounds(start)[1], day_after)) for start in month_starts(first, as_of)]
+    totals: dict[tuple[int, str], int] = {}
+    for row in period_lines(periods, agency_ids):
+        totals[(row.agency_id, row.arm)] = totals.get((row.agency_id, row.arm), 0) + row.line.commission
+    return totals
+
+
+def league(as_of: dt.date, agency_ids, *, by_arm: bool = False) -> list[AgencyPerformance]:
+    """One row per agency in `agency_ids` (in that order); with `by_arm`, one per agency and arm that has
+    placements, complaints about no placement left out."""
+    order = {agency_id: n for n, agency_id in enumerate(agency_ids)}
+    counts: dict[tuple[int, str | None], dict[str, int]] = {}
+    if not by_arm:
+        counts = {(agency_id, None): dict.fromkeys(COUNTS, 0) for agency_id in order}
+
+    def add(agency_id: int, arm: str | None, **values) -> None:
+        if agency_id not in order or (by_arm and arm is None):
+            return
+        row = counts.setdefault((agency_id, arm if by_arm else None), dict.fromkeys(COUNTS, 0))
+        for name, value in values.items():
+            row[name] += int(value or 0)
+
+    for agency_id, arm, n, placed, recovered in _rows(PER_PLACEMENT_SQL, as_of):
+        add(agency_id, arm, placements=n, placed=placed, recovered=recovered)
+    for (agency_id, arm), commission in statement_commission(as_of, list(order)).items():
+        add(agency_id, arm, commission=commission)
+    for agency_id, arm, n in _rows(CONTACTED_SQL, as_of):
+        add(agency_id, arm, contacted=n)
+    for agency_id, arm, kept, judged in _rows(PROMISES_SQL, as_of):
+        add(agency_id, arm, promises_kept=kept, promises_judged=judged)
+    for agency_id, arm, n in _rows(COMPLAINTS_SQL, as_of):
+        add(agency_id, arm, complaints=n)
+    rows = [AgencyPerformance(agency_id=agency_id, arm=arm, **values) for (agency_id, arm), values in counts.items()]
+    return sorted(rows, key=lambda r: (order[r.agency_id], r.arm or ""))
+
+
+def arm_totals(rows: list[AgencyPerformance]) -> list[AgencyPerformance]:
+    """The rows of `league(..., by_arm=True)` added up over the agencies, one per arm (agency_id None):
+    the champion/challenger comparison itself."""
+    totals: dict[str, dict[str, int]] = {}
+    for row in rows:
+        if row.arm is not None:
+            total = totals.setdefault(row.arm, dict.fromkeys(COUNTS, 0))
+            for name in COUNTS:
+                total[name] += getattr(row, name)
+    return [AgencyPerformance(agency_id=None, arm=arm, **totals[arm]) for arm in sorted(totals)]

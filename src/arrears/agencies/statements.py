@@ -21,24 +21,39 @@ from arrears.agencies.models import Agency, Contract
 from arrears.agencies.terms import schedule_tiers
 from arrears.money import format_yuan
 
-LINES_SQL = """
-SELECT p.id, l.external_id, p.bucket, p.placed_on, p.activated_on, COALESCE(p.ended_on, p.expires_on) AS ends,
-       p.overdue_at_placement, p.contract_id,
-       COALESCE(SUM(CASE WHEN pay.value_date >= %(start)s THEN pay.amount ELSE 0 END), 0) AS in_month,
+# One row per placement and period (any number of periods, all agencies or some, in one query): what
+# was recovered in the period and to its end. A period is [start, end) in business dates.
+PERIOD_LINES_SQL = """
+WITH periods (period_start, period_end) AS (VALUES {periods})
+SELECT p.agency_id, p.arm, per.period_start, p.id, l.external_id, p.bucket, p.placed_on,
+       COALESCE(p.ended_on, p.expires_on) AS ends, p.overdue_at_placement, p.contract_id,
+       COALESCE(SUM(CASE WHEN pay.value_date >= per.period_start THEN pay.amount ELSE 0 END), 0) AS in_period,
        COALESCE(SUM(pay.amount), 0) AS to_date
-FROM agencies_placement p
+FROM periods per
+JOIN agencies_placement p
+  ON p.activated_on IS NOT NULL AND p.activated_on < per.period_end
+ AND COALESCE(p.ended_on, p.expires_on) > per.period_start
 JOIN ledger_loan l ON l.id = p.loan_id
 LEFT JOIN ledger_payment pay
   ON pay.loan_id = p.loan_id AND pay.reverses_id IS NULL
  AND pay.value_date >= p.activated_on AND pay.value_date < COALESCE(p.ended_on, p.expires_on)
- AND pay.value_date < %(end)s
- AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date < %(end)s)
-WHERE p.agency_id = %(agency)s AND p.activated_on IS NOT NULL
-  AND p.activated_on < %(end)s AND COALESCE(p.ended_on, p.expires_on) > %(start)s
-GROUP BY p.id, l.external_id, p.bucket, p.placed_on, p.activated_on, p.ended_on, p.expires_on,
+ AND pay.value_date < per.period_end
+ AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date < per.period_end)
+{where}
+GROUP BY p.agency_id, p.arm, per.period_start, p.id, l.external_id, p.bucket, p.placed_on, p.ended_on, p.expires_on,
          p.overdue_at_placement, p.contract_id
-ORDER BY p.id
+ORDER BY per.period_start, p.id
 """
+
+
+@dataclass(frozen=True)
+class PeriodLine:
+    """A statement line with the agency, arm and period it belongs to."""
+
+    agency_id: int
+    arm: str
+    period_start: dt.date
+    line: StatementLine
 
 
 @dataclass(frozen=True)
@@ -66,31 +81,62 @@ def _date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def build_statement(agency: Agency, month: dt.date) -> Statement:
-    start, end = month_bounds(month)
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from `first`'s to `last`'s, inclusive."""
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = month_bounds(month)[1]
+    return months
+
+
+def period_lines(periods: list[tuple[dt.date, dt.date]], agency_ids=None) -> list[PeriodLine]:
+    """Every statement line of the periods, for the agencies given (all when None), in one query.
+
+    The tier is chosen by the placement's recovery to the end of the period; its rate applies to
+    what was recovered in the period. A monthly statement is the lines of one month."""
+    if not periods:
+        return []
+    params: list = [day for period in periods for day in period]
+    where = ""
+    if agency_ids is not None:
+        agency_ids = list(agency_ids)
+        if not agency_ids:
+            return []
+        where = f"WHERE p.agency_id IN ({', '.join(['%s'] * len(agency_ids))})"
+        params += agency_ids
+    sql = PERIOD_LINES_SQL.format(periods=", ".join(["(%s, %s)"] * len(periods)), where=where)
     with connection.cursor() as cursor:
-        cursor.execute(LINES_SQL, {"start": start, "end": end, "agency": agency.pk})
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    tiers = {c.pk: schedule_tiers(c.commission_schedule) for c in Contract.objects.filter(agency=agency)}
+    contracts = Contract.objects.all() if agency_ids is None else Contract.objects.filter(agency_id__in=agency_ids)
+    tiers = {c.pk: schedule_tiers(c.commission_schedule) for c in contracts}
     lines = []
-    for pk, reference, bucket, placed_on, _activated, ends, placed, contract_id, in_month, to_date in rows:
-        bucket_tiers = tiers[contract_id].get(bucket, ())
-        tier = tier_for(recovery_bp(int(to_date), int(placed)), bucket_tiers)
-        lines.append(
-            StatementLine(
+    for agency_id, arm, period_start, pk, reference, bucket, placed_on, ends, placed, contract_id, in_period, to_date in rows:
+        reached = recovery_bp(int(to_date), int(placed))
+        tier = tier_for(reached, tiers[contract_id].get(bucket, ()))
+        lines.append(PeriodLine(
+            agency_id=agency_id, arm=arm, period_start=_date(period_start),
+            line=StatementLine(
                 placement_id=pk,
                 loan_reference=reference,
                 bucket=bucket,
                 placed_on=_date(placed_on),
                 ended_on=_date(ends),
                 placed_amount=int(placed),
-                recovered=int(in_month),
-                recovery_bp=recovery_bp(int(to_date), int(placed)),
+                recovered=int(in_period),
+                recovery_bp=reached,
                 rate_bp=0 if tier is None else tier.rate_bp,
-                commission=0 if tier is None else apply_rate(int(in_month), tier.rate_bp),
-            )
-        )
-    return Statement(agency_id=agency.pk, month=start, lines=tuple(lines))
+                commission=0 if tier is None else apply_rate(int(in_period), tier.rate_bp),
+            ),
+        ))
+    return lines
+
+
+def build_statement(agency: Agency, month: dt.date) -> Statement:
+    start, end = month_bounds(month)
+    lines = tuple(row.line for row in period_lines([(start, end)], [agency.pk]))
+    return Statement(agency_id=agency.pk, month=start, lines=lines)
 
 
 HEADER = (
