@@ -73,8 +73,9 @@ def promise(placement: Placement, state: str, judged_on: dt.date | None, *, thro
                                   due_date=made + dt.timedelta(days=5), made_by=user, state=state, judged_on=judged_on)
 
 
-def complaint(agency: Agency, placement: Placement | None, received_on: dt.date = AS_OF) -> Complaint:
-    return Complaint.objects.create(agency=agency, placement=placement, received_on=received_on, summary="夜间来电")
+def complaint(agency: Agency, placement: Placement | None, received_on: dt.date = AS_OF, upheld: bool | None = None) -> Complaint:
+    return Complaint.objects.create(agency=agency, placement=placement, received_on=received_on, summary="夜间来电",
+                                    upheld=upheld)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import connection
 
 from arrears.agencies.models import Agency, ScoreWeight
+from arrears.agencies.performance import end_of_day_utc
 from arrears.agencies.scorecard import DEFAULT_WEIGHTS, Measures, Scorecard, check_weights, scorecard
 
 # Recovered on a placement: payments the lender received on the placed loan from the day the
@@ -26,11 +27,13 @@ PLACED_SQL = """
 SELECT agency_id, COUNT(*), COALESCE(SUM(overdue_at_placement), 0)
 FROM agencies_placement WHERE activated_on IS NOT NULL AND activated_on <= %s GROUP BY agency_id
 """
+# compliance findings: agency contacts the guard would have blocked, made by the end of the day
+# measured (attempted_at is UTC; the day ends at midnight after it in the lender's zone)
 BLOCKED_SQL = """
 SELECT p.agency_id, COUNT(*) FROM agencies_agencycontact ac
 JOIN agencies_placement p ON p.id = ac.placement_id
 JOIN contact_contactattempt a ON a.id = ac.attempt_id
-WHERE a.blocked_by <> '' GROUP BY p.agency_id
+WHERE a.blocked_by <> '' AND a.attempted_at < %s GROUP BY p.agency_id
 """
 COMPLAINTS_SQL = """
 SELECT agency_id, COUNT(*), SUM(CASE WHEN upheld THEN 1 ELSE 0 END)
@@ -61,7 +64,7 @@ def _grouped(sql: str, *params) -> dict[int, tuple]:
 def measures(as_of: dt.date) -> list[Measures]:
     recovered = _grouped(RECOVERED_SQL, as_of, as_of)
     placed = _grouped(PLACED_SQL, as_of)
-    blocked = _grouped(BLOCKED_SQL)
+    blocked = _grouped(BLOCKED_SQL, end_of_day_utc(as_of))
     complaints = _grouped(COMPLAINTS_SQL, as_of)
     feedback = _grouped(FEEDBACK_SQL, as_of)
     result = []
