@@ -1,4 +1,4 @@
-"""Names people read for shared fields and scorecard criteria (zh-Hans through the app's catalogue)."""
+"""Names people read for shared fields, scorecard criteria and allocation arms (zh-Hans through the app's catalogue)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -20,4 +20,8 @@ CRITERION_LABELS = {
     "compliance": _("Lawful methods"),
     "complaints": _("Complaints"),
     "feedback": _("Client feedback"),
+}
+ARM_LABELS = {
+    "champion": _("champion"),
+    "challenger": _("challenger"),
 }

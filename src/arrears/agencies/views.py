@@ -202,13 +202,18 @@ def league(request: HttpRequest) -> HttpResponse:
     open_counts = {}
     for agency_id in Placement.objects.filter(state="active").values_list("agency_id", flat=True):
         open_counts[agency_id] = open_counts.get(agency_id, 0) + 1
-    from arrears.agencies.performance import league as performance
+    from arrears.agencies.performance import arm_totals, league as performance
 
-    measured = {p.agency_id: p for p in performance(timezone.localdate(), names)}
+    today = timezone.localdate()
+    measured = {p.agency_id: p for p in performance(today, names)}
     rows = [{"agency": names[c.agency_id], "card": c, "scores": [c.scores[k] for k in CRITERIA],
              "active": open_counts.get(c.agency_id, 0), "performance": measured.get(c.agency_id)} for c in cards]
+    ranked = [c.agency_id for c in cards]
+    by_arm = performance(today, ranked, by_arm=True)
+    arms = [{"agency": None, "performance": p} for p in arm_totals(by_arm)]
+    arms += [{"agency": names[p.agency_id], "performance": p} for p in by_arm]
     return render(request, "agencies/league.html", {
-        "rows": rows, "criteria": CRITERIA, "weights": [chosen.get(k, 0) for k in CRITERIA], "nav": "agencies",
+        "rows": rows, "arms": arms, "criteria": CRITERIA, "weights": [chosen.get(k, 0) for k in CRITERIA], "nav": "agencies",
         "proposals": PlanProposal.objects.filter(state="pending").select_related("placement__loan", "placement__agency"),
     })
 

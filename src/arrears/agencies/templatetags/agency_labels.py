@@ -1,6 +1,6 @@
 from django import template
 
-from arrears.agencies.labels import CRITERION_LABELS, FIELD_LABELS
+from arrears.agencies.labels import ARM_LABELS, CRITERION_LABELS, FIELD_LABELS
 
 register = template.Library()
 
@@ -13,3 +13,8 @@ def field_label(name: str) -> str:
 @register.filter
 def criterion_label(name: str) -> str:
     return CRITERION_LABELS.get(name, name)
+
+
+@register.filter
+def arm_label(name: str) -> str:
+    return ARM_LABELS.get(name, name)
