@@ -138,16 +138,19 @@ def test_contacts_and_promises_count_only_once_they_happened_by_the_day_measured
     # and one ten minutes after midnight the next day (still the day measured in UTC)
     next_day = placed(a, "A-6")
     contact(next_day, "callback_requested", local(AS_OF + dt.timedelta(days=1), 0, 10))
+    # and one at midnight exactly, when the next day begins
+    midnight = placed(a, "A-7")
+    contact(midnight, "refusal", local(AS_OF + dt.timedelta(days=1), 0))
     # and a promise judged kept the next day
     promise(late, "kept", AS_OF + dt.timedelta(days=1))
     # when the league is read on the day measured
     [row] = league(AS_OF, [a.pk])
-    # then the call of that evening counts, the one after midnight and the promise judged later do not
-    assert (row.placements, row.contacted, row.contact_rate_bp) == (6, 4, 6_666)
+    # then the call of that evening counts; those from midnight on and the promise judged later do not
+    assert (row.placements, row.contacted, row.contact_rate_bp) == (7, 4, 5_714)
     assert (row.promises_kept, row.promises_judged) == (1, 3)
     # when it is read the next day: both count
     [later] = league(AS_OF + dt.timedelta(days=1), [a.pk])
-    assert (later.contacted, later.promises_kept, later.promises_judged) == (5, 2, 4)
+    assert (later.contacted, later.promises_kept, later.promises_judged) == (6, 2, 4)
     # and nothing recorded before the placements were active is measured on a day before any of them
     [before] = league(AS_OF - dt.timedelta(days=30), [a.pk])
     assert (before.placements, before.contacted, before.promises_judged, before.contact_rate_bp) == (0, 0, 0, None)

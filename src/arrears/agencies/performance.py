@@ -122,9 +122,15 @@ def end_of_day_utc(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=ZoneInfo(settings.TIME_ZONE)).astimezone(dt.UTC)
 
 
+def end_of_day_param(day: dt.date):
+    """`end_of_day_utc` as a raw query parameter, in the form the database stores timestamps (SQLite
+    compares them as text)."""
+    return connection.ops.adapt_datetimefield_value(end_of_day_utc(day))
+
+
 def _rows(sql: str, as_of: dt.date) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"as_of": as_of, "as_of_ends": end_of_day_utc(as_of)})
+        cursor.execute(sql, {"as_of": as_of, "as_of_ends": end_of_day_param(as_of)})
         return cursor.fetchall()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import connection
 
 from arrears.agencies.models import Agency, ScoreWeight
-from arrears.agencies.performance import end_of_day_utc
+from arrears.agencies.performance import end_of_day_param
 from arrears.agencies.scorecard import DEFAULT_WEIGHTS, Measures, Scorecard, check_weights, scorecard
 
 # Recovered on a placement: payments the lender received on the placed loan from the day the
@@ -64,7 +64,7 @@ def _grouped(sql: str, *params) -> dict[int, tuple]:
 def measures(as_of: dt.date) -> list[Measures]:
     recovered = _grouped(RECOVERED_SQL, as_of, as_of)
     placed = _grouped(PLACED_SQL, as_of)
-    blocked = _grouped(BLOCKED_SQL, end_of_day_utc(as_of))
+    blocked = _grouped(BLOCKED_SQL, end_of_day_param(as_of))
     complaints = _grouped(COMPLAINTS_SQL, as_of)
     feedback = _grouped(FEEDBACK_SQL, as_of)
     result = []
