@@ -9,6 +9,6 @@ and judged by `compliance.rules.decide`, the same rule definitions the nightly p
 set-based (`compliance.frames`); `tests/unit/test_compliance_agreement.py` shows the two agree.
 """
 
-from arrears.guard._now import GuardSubject, check_now, subject_for
+from arrears.guard._now import GuardSubject, check_now, subject_for, subject_from
 
-__all__ = ["GuardSubject", "check_now", "subject_for"]
+__all__ = ["GuardSubject", "check_now", "subject_for", "subject_from"]

@@ -35,6 +35,14 @@ def subject_for(*, loan_id: int, contact_point_id: int | None) -> GuardSubject:
     if found is None:
         raise InputError(f"没有编号为 {loan_id} 的贷款", f"No loan with id {loan_id}")
     debtor_id, time_zone, point = found
+    return subject_from(loan_id=loan_id, debtor_id=debtor_id, time_zone=time_zone, contact_point_id=contact_point_id,
+                        point=point)
+
+
+def subject_from(*, loan_id: int, debtor_id: int, time_zone: str, contact_point_id: int | None,
+                 point: tuple[str, str] | None) -> GuardSubject:
+    """The subject from rows the caller has just read: the loan's borrower and zone, and the
+    contact point's (owner, relation) when it belongs to that borrower, else None."""
     if contact_point_id is not None and point is None:
         raise InputError(
             f"联系方式 {contact_point_id} 不属于贷款 {loan_id} 的借款人",

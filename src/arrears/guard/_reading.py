@@ -10,7 +10,6 @@ from django.db.models import Q
 from arrears.cases.models import AccountHold
 from arrears.compliance.context import AccountHold as GuardHold
 from arrears.compliance.context import Attempt, ChannelOptOut, ContactPoint, Context
-from arrears.contact.models import ChannelOptOut as StoredOptOut
 from arrears.contact.models import ContactAttempt
 from arrears.ledger.models import ContactPoint as LedgerContactPoint
 from arrears.ledger.models import Loan
@@ -34,69 +33,77 @@ def read_subject(loan_id: int, contact_point_id: int | None):
 
 
 def read_context(debtor_id: int, at: dt.datetime) -> Context:
-    loan_ids = list(Loan.objects.filter(borrower_id=debtor_id).values_list("id", flat=True))
+    """The debtor's context at `at`, read now in three queries: attempts, holds, contact points
+    with their opt-outs."""
+    failed, history = _attempts(debtor_id, at)
+    contact_points, opt_outs = _contact_points(debtor_id, at)
     return Context(
         debtor_id=str(debtor_id),
-        consecutive_failed_attempts=_consecutive_failed(loan_ids, at),
-        holds=_holds(loan_ids, at),
-        opt_outs=_opt_outs(debtor_id, at),
-        contact_points=_contact_points(debtor_id),
-        history=_history(loan_ids, at),
+        consecutive_failed_attempts=failed,
+        holds=_holds(debtor_id, at),
+        opt_outs=opt_outs,
+        contact_points=contact_points,
+        history=history,
     )
 
 
-def _consecutive_failed(loan_ids: list[int], at: dt.datetime) -> int:
-    """Failed attempts since the last time the debtor was reached, the most over their accounts
-    (the nightly facts count the same way)."""
-    attempts = (
-        ContactAttempt.objects.filter(loan_id__in=loan_ids, attempted_at__lte=at)
-        .filter(outcome__in=FAILED_OUTCOMES + REACHED_OUTCOMES)
-        .order_by("attempted_at")
-        .values_list("loan_id", "outcome")
+def _attempts(debtor_id: int, at: dt.datetime) -> tuple[int, tuple[Attempt, ...]]:
+    """(consecutive failed attempts, history) from one read of the debtor's attempts up to `at`:
+    those with a reached or failed outcome (any age) and those within HISTORY_DAYS.
+
+    Consecutive failed: failed attempts since the last time the debtor was reached, the most over
+    their accounts (the nightly facts count the same way)."""
+    since = at - dt.timedelta(days=HISTORY_DAYS)
+    counted = FAILED_OUTCOMES + REACHED_OUTCOMES
+    rows = (
+        ContactAttempt.objects.filter(loan__borrower_id=debtor_id, attempted_at__lte=at)
+        .filter(Q(outcome__in=counted) | Q(attempted_at__gte=since))
+        .order_by("attempted_at", "id")
+        .values_list("id", "loan_id", "party", "contact_point_id", "channel", "outcome", "conversation", "attempted_at")
     )
     failed: dict[int, int] = {}
-    for loan_id, outcome in attempts:
-        failed[loan_id] = failed.get(loan_id, 0) + 1 if outcome in FAILED_OUTCOMES else 0
-    return max(failed.values(), default=0)
+    history = []
+    for pk, loan_id, party, point, channel, outcome, conversation, attempted_at in rows:
+        if outcome in counted:
+            failed[loan_id] = failed.get(loan_id, 0) + 1 if outcome in FAILED_OUTCOMES else 0
+        if attempted_at >= since:
+            history.append(
+                Attempt(
+                    attempt_id=str(pk),
+                    at_utc=attempted_at,
+                    channel=channel,
+                    contact_point_id=None if point is None else str(point),
+                    outcome=GUARD_OUTCOME.get(outcome),
+                    party=party,
+                    debt_ids=(str(loan_id),),
+                    loan_id=str(loan_id),
+                    template_kind="collection",
+                    conversation=conversation,
+                )
+            )
+    return max(failed.values(), default=0), tuple(history)
 
 
-def _holds(loan_ids: list[int], at: dt.datetime) -> tuple[GuardHold, ...]:
-    active = AccountHold.objects.filter(loan_id__in=loan_ids, since__lte=at).filter(Q(until__isnull=True) | Q(until__gt=at))
+def _holds(debtor_id: int, at: dt.datetime) -> tuple[GuardHold, ...]:
+    active = AccountHold.objects.filter(loan__borrower_id=debtor_id, since__lte=at).filter(Q(until__isnull=True) | Q(until__gt=at))
     return tuple(GuardHold(hold=kind, loan_id=str(loan_id)) for loan_id, kind in active.values_list("loan_id", "kind"))
 
 
-def _opt_outs(debtor_id: int, at: dt.datetime) -> tuple[ChannelOptOut, ...]:
-    rows = StoredOptOut.objects.filter(contact_point__borrower_id=debtor_id, at__lte=at).values_list("contact_point_id", "channel")
-    return tuple(ChannelOptOut(channel=channel, contact_point_id=str(point)) for point, channel in set(rows))
-
-
-def _contact_points(debtor_id: int) -> tuple[ContactPoint, ...]:
-    rows = LedgerContactPoint.objects.filter(borrower_id=debtor_id).values_list(
-        "id", "consent", "do_not_contact", "valid", "verified"
+def _contact_points(debtor_id: int, at: dt.datetime) -> tuple[tuple[ContactPoint, ...], tuple[ChannelOptOut, ...]]:
+    """The debtor's contact points and their channel opt-outs made by `at`, in one query (each
+    point once per opt-out it carries, once when it has none)."""
+    rows = LedgerContactPoint.objects.filter(borrower_id=debtor_id).order_by("id").values_list(
+        "id", "consent", "do_not_contact", "valid", "verified", "opt_outs__channel", "opt_outs__at"
     )
-    return tuple(
-        ContactPoint(contact_point_id=str(pk), consent=consent, do_not_contact=dnc, valid=valid, verified=verified)
-        for pk, consent, dnc, valid, verified in rows
-    )
-
-
-def _history(loan_ids: list[int], at: dt.datetime) -> tuple[Attempt, ...]:
-    since = at - dt.timedelta(days=HISTORY_DAYS)
-    rows = ContactAttempt.objects.filter(loan_id__in=loan_ids, attempted_at__gte=since, attempted_at__lte=at).values_list(
-        "id", "loan_id", "party", "contact_point_id", "channel", "outcome", "conversation", "attempted_at"
-    )
-    return tuple(
-        Attempt(
-            attempt_id=str(pk),
-            at_utc=attempted_at,
-            channel=channel,
-            contact_point_id=None if point is None else str(point),
-            outcome=GUARD_OUTCOME.get(outcome),
-            party=party,
-            debt_ids=(str(loan_id),),
-            loan_id=str(loan_id),
-            template_kind="collection",
-            conversation=conversation,
-        )
-        for pk, loan_id, party, point, channel, outcome, conversation, attempted_at in rows
+    points: dict[int, ContactPoint] = {}
+    opt_outs: set[tuple[int, str]] = set()
+    for pk, consent, dnc, valid, verified, channel, opted_at in rows:
+        if pk not in points:
+            points[pk] = ContactPoint(contact_point_id=str(pk), consent=consent, do_not_contact=dnc, valid=valid,
+                                      verified=verified)
+        if opted_at is not None and opted_at <= at:
+            opt_outs.add((pk, channel))
+    return (
+        tuple(points.values()),
+        tuple(ChannelOptOut(channel=channel, contact_point_id=str(point)) for point, channel in opt_outs),
     )

@@ -25,16 +25,20 @@ class SendDecision:
 NO_CONTACT_POINT = SendDecision(False, ("outbox.no_contact_point",), ("没有可用的联系方式",), ("No contact point to send to",))
 
 
-def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = None) -> SendDecision:
+def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = None, just_read: bool = False) -> SendDecision:
     """The guard's decision on sending `attempt` at `at` (default now): the same steps as
     `arrears.guard.check_now` (subject, the debtor's context, `compliance.rules.decide`), with the
-    profile kept between messages."""
+    profile kept between messages.
+
+    `just_read`: the caller has just read `attempt` with its contact point and its loan's
+    borrower (select_related), so the subject is taken from those rows instead of read again.
+    The debtor's context (holds, opt-outs, contact points, history) is always read here."""
     from django.utils import timezone
 
     from arrears.compliance.context import Action
     from arrears.compliance.lender import lender_profile
     from arrears.compliance.rules import decide
-    from arrears.guard import subject_for
+    from arrears.guard import subject_for, subject_from
     from arrears.guard._reading import read_context
 
     if attempt.contact_point_id is None:
@@ -42,7 +46,16 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
     at = at or timezone.now()
     channel = GUARD_CHANNEL.get(attempt.channel, attempt.channel)
     try:
-        subject = subject_for(loan_id=attempt.loan_id, contact_point_id=attempt.contact_point_id)
+        if just_read:
+            borrower = attempt.loan.borrower
+            point = attempt.contact_point
+            subject = subject_from(
+                loan_id=attempt.loan_id, debtor_id=borrower.pk, time_zone=borrower.time_zone,
+                contact_point_id=attempt.contact_point_id,
+                point=(point.owner, point.relation) if point.borrower_id == borrower.pk else None,
+            )
+        else:
+            subject = subject_for(loan_id=attempt.loan_id, contact_point_id=attempt.contact_point_id)
     except ArrearsError as error:  # e.g. a contact point that is not the borrower's
         return SendDecision(False, ("outbox.invalid_subject",), (error.zh,), (error.en,))
     action = Action(

@@ -19,7 +19,7 @@ import socket
 import time
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -141,7 +141,7 @@ class Worker:
 
     def send_one(self, attempt_id: int) -> str:
         attempt = ContactAttempt.objects.select_related("contact_point", "loan__borrower").get(pk=attempt_id)
-        decision = send_guard.check(attempt)
+        decision = send_guard.check(attempt, just_read=True)  # judged now, on rows read just now
         if not decision.allowed:
             self._finish(attempt_id, state=State.BLOCKED, blocked_by=",".join(decision.rule_ids),
                          reasons_zh="；".join(decision.reasons_zh), reasons_en="; ".join(decision.reasons_en))
@@ -249,7 +249,17 @@ class Worker:
 
     def poll_inbound(self) -> None:
         for channel in list(self._channels.values()):
-            for event in channel.poll_inbound():
+            self.apply_all(channel.poll_inbound())
+
+    def apply_all(self, events: list[Receipt | Reply]) -> None:
+        """Receipts written in one transaction (one commit for the lot); replies one at a time."""
+        receipts = [event for event in events if isinstance(event, Receipt)]
+        if receipts:
+            with transaction.atomic():
+                for receipt in receipts:
+                    self.apply(receipt)
+        for event in events:
+            if not isinstance(event, Receipt):
                 self.apply(event)
 
     def apply(self, event: Receipt | Reply) -> None:
@@ -264,8 +274,7 @@ class Worker:
         for channel in list(self._channels.values()):
             listen = getattr(channel, "listen", None)
             if listen is not None:
-                for event in listen(seconds):
-                    self.apply(event)
+                self.apply_all(listen(seconds))
 
     def close(self) -> None:
         for channel in self._channels.values():
