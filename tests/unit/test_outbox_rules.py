@@ -67,3 +67,27 @@ def test_the_configuration_names_every_mistake_in_both_languages():
     with pytest.raises(ConfigurationError):
         parse_config({"channels": {"sms": {"provider": "g", "rate": {"count": 0, "seconds": 1}}},
                       "providers": {"g": {"kind": "http_gateway", "url": "u", "secret": "s"}}})
+
+
+def test_a_step_s_attempts_become_that_many_attempts_two_hours_apart_and_a_letter_stays_one():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from arrears.outbox.enqueue import attempt_rows
+
+    # given an SMS step allowing 3 attempts a day, an email allowing 1, a letter marked 2
+    actions = pa.table({
+        "loan_id": [7, 7, 8], "channel": ["sms", "email", "letter"], "template": ["t_sms", "t_mail", "t_letter"],
+        "segment": ["s"] * 3, "rule": ["r"] * 3, "attempts": [3, 1, 2], "time_zone": ["Asia/Shanghai"] * 3,
+        "mobile_id": [70, 70, 80], "email_id": [71, 71, 81], "address_id": [72, 72, 82],
+    })
+    # when they become attempts
+    rows = attempt_rows(actions, dt.date(2026, 3, 1), dt.datetime(2026, 3, 1, tzinfo=dt.UTC)).to_pylist()
+    # then the SMS is three attempts numbered in their keys, from 10:00 Beijing time two hours apart
+    sms = [r for r in rows if r["channel"] == "sms"]
+    assert [r["idempotency_key"] for r in sms] == [f"L7/sms/t_sms/2026-03-01/{n}" for n in (1, 2, 3)]
+    assert [r["planned_for"].hour for r in sms] == [2, 4, 6]  # UTC: 10:00, 12:00, 14:00 in Shanghai
+    # and the email and the letter are one each
+    assert [r["idempotency_key"] for r in rows if r["channel"] != "sms"] == [
+        "L7/email/t_mail/2026-03-01/1", "L8/letter/t_letter/2026-03-01/1"]

@@ -3,7 +3,9 @@
     enqueue(dt.date(2026, 3, 1))
 
 Each attempt's idempotency key is (account, action, date, attempt): `L<loan>/<channel>/<template>/
-<date>/1`. The rows are built in Arrow from the plan's table, written to a scratch table in bulk,
+<date>/<n>`. A cadence step that allows n attempts a day gives n attempts, ATTEMPT_SPACING apart
+from the send hour (a letter is always one); the worker's send-time guard still holds each one to
+the profile's caps. The rows are built in Arrow from the plan's table, written to a scratch table in bulk,
 and inserted with ON CONFLICT DO NOTHING, so running the step twice adds nothing.
 """
 
@@ -13,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -21,9 +24,11 @@ from arrears.strategy.guarding import CONTACT_KIND, SEND_HOUR
 
 OUTBOX_CHANNELS = ("sms", "email", "app_push", "letter")
 SCRATCH = "outbox_enqueue_scratch"
+ATTEMPT_SPACING = dt.timedelta(hours=2)
+"""Between one day's attempts of one action: six attempts from 10:00 end by 20:00 local time."""
 
 ALLOWED_ACTIONS_SQL = f"""
-SELECT p.loan_id, p.channel, p.template, p.segment, p.rule, b.time_zone,
+SELECT p.loan_id, p.channel, p.template, p.segment, p.rule, p.attempts, b.time_zone,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
          AND c.kind = 'mobile' AND c.valid) AS mobile_id,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
@@ -62,8 +67,21 @@ def _send_instants(zones: list[str], as_of: dt.date) -> pa.Array:
     return pa.array([by_zone[zone] for zone in zones], pa.timestamp("us"))
 
 
+def _one_row_per_attempt(actions: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Each action repeated by its attempts (1 when absent; a letter always 1), with each row's
+    attempt number (1, 2, …)."""
+    counts = np.ones(actions.num_rows, dtype=np.int64)
+    if "attempts" in actions.column_names:
+        counts = np.maximum(pc.fill_null(actions.column("attempts"), 1).to_numpy(zero_copy_only=False).astype(np.int64), 1)
+        counts[np.asarray(pc.equal(actions.column("channel"), "letter").to_numpy(zero_copy_only=False), dtype=bool)] = 1
+    rows = np.repeat(np.arange(actions.num_rows), counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return actions.take(pa.array(rows)), np.arange(len(rows)) - starts + 1
+
+
 def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Table:
     """The attempts for the plan's allowed actions (pure over Arrow)."""
+    actions, numbers = _one_row_per_attempt(actions)
     n = actions.num_rows
     channel = actions.column("channel")
     contact = {"mobile": "mobile_id", "email": "email_id", "address": "address_id"}
@@ -75,7 +93,10 @@ def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Tabl
     date = as_of.isoformat()
     loan = pc.cast(actions.column("loan_id"), pa.string())
     account = pc.binary_join_element_wise(pa.array(["L"] * n), loan, "")
-    key = pc.binary_join_element_wise(account, channel, actions.column("template"), pa.array([date] * n), pa.array(["1"] * n), "/")
+    number = pa.array(numbers.astype(str).tolist(), pa.string())
+    key = pc.binary_join_element_wise(account, channel, actions.column("template"), pa.array([date] * n), number, "/")
+    later = pa.array((numbers - 1) * int(ATTEMPT_SPACING / dt.timedelta(microseconds=1)), pa.duration("us"))
+    planned_for = pc.add(_send_instants(actions.column("time_zone").to_pylist(), as_of), later)
     text = lambda value: pa.array([value] * n, pa.string())  # noqa: E731
     return pa.table(
         {
@@ -86,7 +107,7 @@ def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Tabl
             "party": text("debtor"),
             "template": actions.column("template"),
             "state": text("planned"),
-            "planned_for": _send_instants(actions.column("time_zone").to_pylist(), as_of),
+            "planned_for": planned_for,
             "outcome": text(""),
             "conversation": pa.array([False] * n),
             "segment": actions.column("segment"),
