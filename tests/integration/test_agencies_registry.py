@@ -35,11 +35,15 @@ def test_only_trained_active_staff_of_a_whitelisted_agency_within_their_period_a
     inactive = staff(agency, "C-6", active=False)
     at_suspended = staff(suspended, "C-7")
     last_day = staff(agency, "C-8", authorised_until=DAY)
+    credential_lapsed = staff(agency, "C-9", credential_expires_on=DAY - dt.timedelta(days=1))
+    training_lapsed = staff(agency, "C-10", training_expires_on=DAY - dt.timedelta(days=1))
+    credential_last_day = staff(agency, "C-11", credential_expires_on=DAY, training_expires_on=DAY)
     # when asking who is authorised on the day
     authorised = set(AgencyStaff.objects.authorised_on(DAY))
     # then the queryset and the per-row check agree, and only the right people pass
-    assert authorised == {current, open_ended, last_day}
-    for person in (current, open_ended, expired, future, untrained, inactive, at_suspended, last_day):
+    assert authorised == {current, open_ended, last_day, credential_last_day}
+    for person in (current, open_ended, expired, future, untrained, inactive, at_suspended, last_day,
+                   credential_lapsed, training_lapsed, credential_last_day):
         assert person.is_authorised_on(DAY) == (person in authorised)
 
 

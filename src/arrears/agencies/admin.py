@@ -16,8 +16,8 @@ from arrears.agencies.models import (
 class AgencyStaffInline(admin.TabularInline):
     model = AgencyStaff
     extra = 0
-    fields = ("full_name", "role", "credential_number", "training_completed_on", "authorised_from",
-              "authorised_until", "active", "user")
+    fields = ("full_name", "role", "credential_number", "credential_expires_on", "training_completed_on",
+              "training_expires_on", "authorised_from", "authorised_until", "active", "user")
     raw_id_fields = ("user",)
 
 
@@ -31,7 +31,8 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(AgencyStaff)
 class AgencyStaffAdmin(admin.ModelAdmin):
-    list_display = ("full_name", "agency", "role", "credential_number", "authorised_from", "authorised_until", "active")
+    list_display = ("full_name", "agency", "role", "credential_number", "credential_expires_on", "training_expires_on",
+                    "authorised_from", "authorised_until", "active")
     list_filter = ("agency", "role", "active")
     search_fields = ("full_name", "credential_number")
     raw_id_fields = ("user",)

@@ -64,14 +64,18 @@ class StaffRole(models.TextChoices):
 
 class AgencyStaffQuerySet(models.QuerySet):
     def authorised_on(self, day: dt.date) -> "AgencyStaffQuerySet":
-        """Active staff of a whitelisted agency, trained, whose authorisation covers `day`."""
+        """Active staff of a whitelisted agency, trained, whose authorisation, credential and
+        training all cover `day`."""
+        still = models.Q()
+        for field in ("authorised_until", "credential_expires_on", "training_expires_on"):
+            still &= models.Q(**{f"{field}__isnull": True}) | models.Q(**{f"{field}__gte": day})
         return self.filter(
             active=True,
             agency__status=AgencyStatus.WHITELISTED,
             training_completed_on__isnull=False,
             training_completed_on__lte=day,
             authorised_from__lte=day,
-        ).filter(models.Q(authorised_until__isnull=True) | models.Q(authorised_until__gte=day))
+        ).filter(still)
 
 
 class AgencyStaff(models.Model):
@@ -90,7 +94,13 @@ class AgencyStaff(models.Model):
     photo = models.FileField(_("photo"), upload_to="agency-staff/", storage=media_storage, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=StaffRole.choices, default=StaffRole.COLLECTOR)
     credential_number = models.CharField(_("credential number"), max_length=64)
+    credential_expires_on = models.DateField(
+        _("credential expires on"), null=True, blank=True, help_text=_("the last day the credential is valid; empty: no expiry")
+    )
     training_completed_on = models.DateField(_("training completed on"), null=True, blank=True)
+    training_expires_on = models.DateField(
+        _("training valid until"), null=True, blank=True, help_text=_("the last day before refresher training is due; empty: no expiry")
+    )
     authorised_from = models.DateField(_("authorised from"))
     authorised_until = models.DateField(_("authorised until"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -122,7 +132,8 @@ class AgencyStaff(models.Model):
             and self.training_completed_on is not None
             and self.training_completed_on <= day
             and self.authorised_from <= day
-            and (self.authorised_until is None or day <= self.authorised_until)
+            and all(until is None or day <= until
+                    for until in (self.authorised_until, self.credential_expires_on, self.training_expires_on))
         )
 
 
