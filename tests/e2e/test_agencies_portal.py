@@ -338,3 +338,31 @@ def test_the_agency_reads_its_commission_statement_and_disputes_a_line(client, d
     client.force_login(lead)
     page = client.get(f"/agencies/statements/{world['full'].pk}/?month={month}").content.decode()
     assert "¥543.21" in page and "a payment is missing" in page
+
+
+def test_the_api_takes_the_daily_results_file_with_the_same_checks(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    # given an agency collector with a results file of one good row and one for a case not theirs
+    client.force_login(world["a_user"])
+    rows = [
+        "loan,channel,outcome,attempted_at,promise_amount,promise_due,note",
+        f"L-A1,call,no_answer,{local(1, 9).strftime('%Y-%m-%dT%H:%M')},,,",
+        f"L-B1,call,no_answer,{local(1, 9).strftime('%Y-%m-%dT%H:%M')},,,not ours",
+    ]
+    upload = SimpleUploadedFile("results.csv", ("\n".join(rows) + "\n").encode("utf-8"), content_type="text/csv")
+    # when it is posted to the API
+    response = client.post("/api/agencies/results", {"file": upload})
+    # then the good row lands and the bad one is kept with its reasons, readable by the agency only
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["rows_read"], body["rows_landed"], body["rows_rejected"]) == (2, 1, 1)
+    assert AgencyContact.objects.count() == 1
+    rejects = client.get(body["rejects_url"]).content.decode("utf-8-sig")
+    assert "L-B1" in rejects and "Not a case currently placed with this agency" in rejects
+    client.force_login(world["b_user"])
+    assert client.get(body["rejects_url"]).status_code in (403, 404)
+    # and a file without the right columns is a 400 naming the problem in both languages
+    client.force_login(world["a_user"])
+    bad = client.post("/api/agencies/results", {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")})
+    assert bad.status_code == 400

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import File, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 
 from arrears.agencies import portal
 from arrears.agencies.exports import export_cases
@@ -51,6 +52,14 @@ class ProposalOut(Schema):
 
 class MobileOut(Schema):
     mobile: str
+
+
+class UploadOut(Schema):
+    upload_id: int
+    rows_read: int
+    rows_landed: int
+    rows_rejected: int
+    rejects_url: str | None
 
 
 def _staff(request):
@@ -122,6 +131,34 @@ def propose_plan(request, placement_id: int, payload: ProposalIn):
     except InputError as error:
         raise HttpError(400, f"{error.zh} / {error.en}") from None
     return 201, {"proposal_id": proposal.pk, "state": proposal.state}
+
+
+@router.post("/results", response={201: UploadOut})
+def upload_results(request, file: UploadedFile = File(...)):
+    """The day's results as CSV (the portal's upload format): good rows land, bad ones are kept with reasons."""
+    from arrears.agencies.results import upload_results as land
+
+    staff = _staff(request)
+    try:
+        upload = land(staff, file_name=file.name or "results.csv", content=file.read(), via="api")
+    except InputError as error:
+        raise HttpError(400, f"{error.zh} / {error.en}") from None
+    rejects = f"/api/agencies/results/{upload.pk}/rejects.csv" if upload.rows_rejected else None
+    return 201, {"upload_id": upload.pk, "rows_read": upload.rows_read, "rows_landed": upload.rows_landed,
+                 "rows_rejected": upload.rows_rejected, "rejects_url": rejects}
+
+
+@router.get("/results/{upload_id}/rejects.csv")
+def upload_rejects(request, upload_id: int):
+    from django.http import HttpResponse
+
+    from arrears.agencies.models import ResultUpload
+
+    staff = _staff(request)
+    upload = ResultUpload.objects.filter(pk=upload_id, agency_id=staff.agency_id).first()
+    if upload is None:
+        raise HttpError(404, "没有此上传记录 / No such upload")
+    return HttpResponse("\ufeff" + upload.rejects_csv, content_type="text/csv; charset=utf-8")
 
 
 @router.get("/export.csv")
