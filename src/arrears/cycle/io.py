@@ -82,15 +82,13 @@ def read_book(db: BulkConnection, as_of: dt.date | None = None) -> dict[str, pa.
     """The ledger as the engine's three Arrow tables, with the schedules in force on `as_of`
     (None: every plan that started and is not reverted)."""
     loans = _day_numbers(db.fetch(LOANS_SQL, dates=["start_date"]), "start_date", "start_day")
-    orders = loans.column("allocation_order")
-    rank_columns = {name: [] for name in ("rank_penalty", "rank_fee", "rank_interest", "rank_principal")}
-    ranks_by_order = {order: allocation_ranks(order.split(",")) for order in pc.unique(orders).to_pylist()}
-    for order in orders.to_pylist():
-        for name, rank in ranks_by_order[order].items():
-            rank_columns[name].append(rank)
+    # a book has few allocation orders: rank each once, then spread the ranks over the loans
+    orders = pc.dictionary_encode(loans.column("allocation_order")).combine_chunks()
+    ranks_by_order = [allocation_ranks(order.split(",")) for order in orders.dictionary.to_pylist()]
     loans = loans.drop_columns(["allocation_order"])
-    for name, values in rank_columns.items():
-        loans = loans.append_column(name, pa.array(values, pa.int64()))
+    for name in ("rank_penalty", "rank_fee", "rank_interest", "rank_principal"):
+        ranks = pa.array([ranks[name] for ranks in ranks_by_order], pa.int64())
+        loans = loans.append_column(name, pc.take(ranks, orders.indices))
     instalments = _day_numbers(db.fetch(INSTALMENTS_SQL, dates=["due_date"]), "due_date", "due_day")
     payments = _day_numbers(db.fetch(PAYMENTS_SQL, dates=["value_date"]), "value_date", "value_day")
     tables = {
@@ -275,4 +273,7 @@ def write_states(db: BulkConnection, rows: pa.Table, as_of: dt.date) -> None:
     db.execute("DELETE FROM cycle_accountstate")
     db.ingest("cycle_accountstate", rows)
     db.execute(f"DELETE FROM cycle_accountstatehistory WHERE as_of = '{as_of.isoformat()}'")
-    db.ingest("cycle_accountstatehistory", rows)
+    # the history's rows are the current states just written: copied inside the database, they
+    # are not converted from Arrow a second time
+    columns = ", ".join(STATE_WRITE_COLUMNS)
+    db.execute(f"INSERT INTO cycle_accountstatehistory ({columns}) SELECT {columns} FROM cycle_accountstate")

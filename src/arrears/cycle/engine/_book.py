@@ -17,7 +17,14 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from arrears.cycle.engine._events import EVENT_COLUMNS, cumulative_schedule, effective_payments, numbered_events
+from arrears.cycle.engine._events import (
+    EVENT_COLUMNS,
+    EVENT_ROW_COLUMNS,
+    cumulative_schedule,
+    effective_payments,
+    numbered_events,
+    round_events,
+)
 from arrears.cycle.engine._finish import AGED_COLUMNS, ALLOCATION_COLUMNS, aged_accounts, allocations, close_day
 from arrears.cycle.engine._inputs import INSTALMENT_COLUMNS, LOAN_COLUMNS, PAYMENT_COLUMNS, BookInputs
 from arrears.cycle.engine._rounds import PAYMENT_CONTEXT_COLUMNS, STATE_COLUMNS, advance, opening_state, without_events
@@ -25,6 +32,10 @@ from arrears.cycle.engine._rounds import PAYMENT_CONTEXT_COLUMNS, STATE_COLUMNS,
 AS_OF_MARKER = 987_654_321
 SCHEDULE_COLUMNS = (*INSTALMENT_COLUMNS, "cumulative_principal", "cumulative_interest")
 COUNTED_PAYMENT_COLUMNS = ("payment_id", "loan_id", "amount", "value_day")
+# The events table is the largest the ageing keeps (about 20 rows a loan): its day numbers,
+# kinds and marks are stored in the narrow types they fit (money stays BIGINT), and every round
+# types what it reads from it as BIGINT again.
+EVENT_ROW_TYPES = {"day": "INTEGER", "kind": "SMALLINT", "last_row": "SMALLINT", "alone": "SMALLINT", "round_no": "INTEGER"}
 AGED_FLAGS = ("ever_delinquent", "charged_off", "closed")  # replaced by the as-of day number in the compiled text
 _INT = "int64"
 _names = itertools.count()
@@ -32,6 +43,18 @@ _names = itertools.count()
 
 def _placeholder(name: str, columns) -> ir.Table:
     return ibis.table({column: _INT for column in columns}, name=f"__{name}__")
+
+
+def _typed(sql: str, columns, booleans=(), smaller=None) -> str:
+    """`sql` with its integer columns cast to BIGINT (engines widen sums on their own, and Ibis
+    leaves out casts it believes redundant), or to the type `smaller` names for a column."""
+    smaller = smaller or {}
+    typed = ", ".join(
+        f'CAST(step."{column}" AS {smaller.get(column, "BIGINT")}) AS "{column}"' if column not in booleans
+        else f'step."{column}"'
+        for column in columns
+    )
+    return f"SELECT {typed} FROM ({sql}) AS step"
 
 
 @dataclass
@@ -75,7 +98,7 @@ class CompiledCycle:
     @functools.cached_property
     def events(self) -> str:
         numbered = numbered_events(self._inputs, self._schedule, self._payments, self._as_of)
-        return self._sql(numbered.order_by("round_no", "loan_id"))
+        return self._sql(numbered.order_by("round_no"))
 
     @functools.cached_property
     def opening(self) -> str:
@@ -87,8 +110,14 @@ class CompiledCycle:
         return self._sql(moved), self._sql(context)
 
     @functools.cached_property
+    def round_events(self) -> str:
+        """One round's event rows folded into one row per loan, every column typed BIGINT (the
+        sums would otherwise be wider, and so would everything the round computes from them)."""
+        return _typed(self._sql(round_events(_placeholder("round_rows", EVENT_ROW_COLUMNS))), EVENT_COLUMNS)
+
+    @functools.cached_property
     def eventless(self) -> str:
-        return self._sql(without_events(self._state, _placeholder("round_events", EVENT_COLUMNS)))
+        return self._sql(without_events(self._state, _placeholder("round_rows", EVENT_ROW_COLUMNS)))
 
     @functools.cached_property
     def closing(self) -> str:
@@ -122,22 +151,19 @@ class _Run:
         self.run_id = next(_names)
         self._serial = itertools.count()
 
-    def _bind(self, sql: str) -> str:
+    def bind(self, sql: str) -> str:
         for placeholder, real in self.names.items():
             sql = sql.replace(f'"__{placeholder}__"', real if real.startswith("(") else f'"{real}"')
         return sql.replace(str(AS_OF_MARKER), str(self.as_of_day))
 
-    def create(self, role: str, sql: str, columns=(), booleans=()) -> str:
+    def create(self, role: str, sql: str, columns=(), booleans=(), smaller=None) -> str:
         """Materialise a step; `columns` lists its integer columns, which are stored as BIGINT
-        (engines widen sums on their own, and Ibis leaves out casts it believes redundant)."""
+        (engines widen sums on their own, and Ibis leaves out casts it believes redundant)
+        unless `smaller` gives a column a narrower type."""
         name = f"arrears_{role}_{self.run_id}_{next(self._serial)}"
-        body = self._bind(sql)
+        body = self.bind(sql)
         if columns:
-            typed = ", ".join(
-                f'CAST(step."{column}" AS BIGINT) AS "{column}"' if column not in booleans else f'step."{column}"'
-                for column in columns
-            )
-            body = f"SELECT {typed} FROM ({body}) AS step"
+            body = _typed(body, columns, booleans, smaller)
         self.backend.raw_sql(f'CREATE TEMPORARY TABLE "{name}" AS {body}')
         self.created.append(name)
         self.names[role] = name
@@ -157,7 +183,7 @@ class _Run:
 
     def scalar(self, sql: str):
         # DuckDB's execute returns the connection itself, so the cursor is not closed here
-        return self.backend.raw_sql(self._bind(sql)).fetchone()[0]
+        return self.backend.raw_sql(self.bind(sql)).fetchone()[0]
 
     def drop_all(self) -> None:
         for name in list(self.created):
@@ -178,11 +204,11 @@ def age_book(
     try:
         with timer.stage("compile"):
             round_sql, context_sql = compiled.round_step
-            _ = (compiled.schedule, compiled.events, compiled.closing, compiled.aged)
+            _ = (compiled.schedule, compiled.events, compiled.round_events, compiled.closing, compiled.aged)
         with timer.stage("events"):
             run.create("schedule", compiled.schedule, SCHEDULE_COLUMNS)
             run.create("counted_payments", compiled.counted_payments, COUNTED_PAYMENT_COLUMNS)
-            events = run.create("events", compiled.events, (*EVENT_COLUMNS, "round_no"))
+            events = run.create("events", compiled.events, (*EVENT_ROW_COLUMNS, "round_no"), smaller=EVENT_ROW_TYPES)
             if backend.name == "postgres":
                 backend.raw_sql(f'CREATE INDEX ON "{events}" (round_no)')
                 backend.raw_sql(f'ANALYZE "{events}"')
@@ -195,9 +221,10 @@ def age_book(
             for round_no in range(1, rounds + 1):
                 previous_state = run.names["state"]
                 # read in place: the events are stored in round order, so this reads one round's rows
-                run.names["round_events"] = (
-                    f'(SELECT {", ".join(EVENT_COLUMNS)} FROM "{events}" WHERE round_no = {round_no})'
+                run.names["round_rows"] = (
+                    f'(SELECT {", ".join(EVENT_ROW_COLUMNS)} FROM "{events}" WHERE round_no = {round_no})'
                 )
+                run.names["round_events"] = "(" + run.bind(compiled.round_events) + ")"
                 if round_no == 1:
                     settled = run.create("settled", compiled.eventless, STATE_COLUMNS)
                 if with_allocations:

@@ -29,6 +29,7 @@ EVENT_COLUMNS = (
     "charge_off_cumulative_interest",
     "is_last",
 )
+EVENT_ROW_COLUMNS = ("loan_id", "day", "kind", "first", "second", "last_row", "alone")
 
 
 def cumulative_schedule(inputs: BookInputs) -> ir.Table:
@@ -70,9 +71,14 @@ def _narrow(loan_id, day, kind: int, first, second) -> dict:
     }
 
 
+def _differs(neighbour: ir.IntegerValue, day: ir.IntegerValue) -> ir.BooleanValue:
+    return neighbour.isnull() | (neighbour != day)
+
+
 def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, as_of_day: int) -> ir.Table:
-    """One row per (loan, event day) up to as_of, with `round_no` counting each loan's days and
-    `is_last` marking its last one."""
+    """Every event up to as_of as a narrow row, with `round_no` numbering each loan's event days
+    (a day with several events gives several rows of the same round) and `last_row` marking the
+    loan's very last row, so the round of its last day knows it is the last."""
     terms = inputs.loans.select("loan_id", "grace_days", "charge_off_dpd")
     k = schedule.inner_join(terms, "loan_id")
     dues = k.filter(k.due_day <= as_of_day).select(
@@ -88,35 +94,73 @@ def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, 
     )
     pays = payments.select(**_narrow(payments.loan_id, payments.value_day, PAY, payments.amount, 0))
     every = dues.union(fees).union(charge_offs).union(pays)
+    # Numbering the narrow rows costs one sort of five columns; the rows of one day are folded
+    # into one event row by the round that plays them (`round_events`), a small aggregate each.
+    each_loan = ibis.window(group_by=every.loan_id, order_by=every.day)
+    numbered = every.mutate(
+        round_no=(ibis.dense_rank().over(each_loan) + 1).cast("int64"),
+        # exactly one row of a loan has no next row, and it lies on the loan's last event day
+        last_row=ibis.ifelse(every.day.lead().over(each_loan).isnull(), 1, 0),
+        # the only row of its day: it is its day's event row as it stands, with nothing to fold
+        alone=ibis.ifelse(_differs(every.day.lag().over(each_loan), every.day)
+                          & _differs(every.day.lead().over(each_loan), every.day), 1, 0),
+    )
+    return numbered.select(*EVENT_ROW_COLUMNS, "round_no").cast(
+        {name: "int64" for name in (*EVENT_ROW_COLUMNS, "round_no")}
+    )
+
+
+def round_events(rows: ir.Table) -> ir.Table:
+    """One round's rows as one event row per loan (a loan's rows in a round share its day): a row
+    alone on its day is that row as it stands; the rows of a day with several events are folded."""
 
     def flag(kind: int) -> ir.IntegerValue:
-        return ibis.ifelse(every.kind == kind, 1, 0).max()
+        return ibis.ifelse(rows.kind == kind, 1, 0)
+
+    def part(column: str, kind: int) -> ir.IntegerValue:
+        return ibis.ifelse(rows.kind == kind, rows[column], 0)
+
+    single = rows.filter(rows.alone == 1).select(
+        "loan_id",
+        "day",
+        has_due=flag(DUE),
+        due_principal=part("first", DUE),
+        due_interest=part("second", DUE),
+        has_pay=flag(PAY),
+        pay_amount=part("first", PAY),
+        has_fee=flag(FEE),
+        fee_cumulative_principal=part("first", FEE),
+        fee_cumulative_interest=part("second", FEE),
+        has_charge_off_check=flag(CHARGE_OFF_CHECK),
+        charge_off_cumulative_principal=part("first", CHARGE_OFF_CHECK),
+        charge_off_cumulative_interest=part("second", CHARGE_OFF_CHECK),
+        is_last=rows.last_row,
+    )
+    shared = rows.filter(rows.alone == 0)
 
     def total(column: str, kind: int) -> ir.IntegerValue:
-        return every[column].sum(where=every.kind == kind).fill_null(0)
+        return shared[column].sum(where=shared.kind == kind).fill_null(0)
 
     def largest(column: str, kind: int) -> ir.IntegerValue:
-        return every[column].max(where=every.kind == kind).fill_null(0)
+        return shared[column].max(where=shared.kind == kind).fill_null(0)
 
-    by_day = every.group_by(["loan_id", "day"]).aggregate(
-        has_due=flag(DUE),
+    def any_of(kind: int) -> ir.IntegerValue:
+        return ibis.ifelse(shared.kind == kind, 1, 0).max()
+
+    folded = shared.group_by("loan_id").aggregate(
+        day=shared.day.max(),
+        has_due=any_of(DUE),
         due_principal=total("first", DUE),
         due_interest=total("second", DUE),
-        has_pay=flag(PAY),
+        has_pay=any_of(PAY),
         pay_amount=total("first", PAY),
-        has_fee=flag(FEE),
+        has_fee=any_of(FEE),
         fee_cumulative_principal=largest("first", FEE),
         fee_cumulative_interest=largest("second", FEE),
-        has_charge_off_check=flag(CHARGE_OFF_CHECK),
+        has_charge_off_check=any_of(CHARGE_OFF_CHECK),
         charge_off_cumulative_principal=largest("first", CHARGE_OFF_CHECK),
         charge_off_cumulative_interest=largest("second", CHARGE_OFF_CHECK),
+        is_last=shared.last_row.max(),
     )
-    each_loan = ibis.window(group_by=by_day.loan_id, order_by=by_day.day)
-    numbered = by_day.mutate(
-        round_no=(ibis.row_number().over(each_loan) + 1).cast("int64"),
-        # the loan's last event day: after that round it needs no further round
-        is_last=ibis.ifelse(by_day.day.lead().over(each_loan).isnull(), 1, 0),
-    )
-    return numbered.select(*EVENT_COLUMNS, "round_no").cast(
-        {name: "int64" for name in (*EVENT_COLUMNS, "round_no")}
-    )
+    typed = {name: "int64" for name in EVENT_COLUMNS}
+    return single.select(*EVENT_COLUMNS).cast(typed).union(folded.select(*EVENT_COLUMNS).cast(typed))

@@ -186,6 +186,6 @@ def advance(state: ir.Table, events: ir.Table) -> tuple[ir.Table, ir.Table]:
     return played.select(*STATE_COLUMNS, "is_last"), payment_context
 
 
-def without_events(state: ir.Table, first_round: ir.Table) -> ir.Table:
-    """Loans with no event day at all up to as_of: they stay as they opened."""
-    return state.anti_join(first_round, "loan_id").select(*STATE_COLUMNS)
+def without_events(state: ir.Table, first_round_rows: ir.Table) -> ir.Table:
+    """Loans with no event day at all up to as_of (no event row in round 1): they stay as they opened."""
+    return state.anti_join(first_round_rows, "loan_id").select(*STATE_COLUMNS)
