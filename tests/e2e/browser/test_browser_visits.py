@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from arrears.access.roles import Role
+from arrears.agencies.models import Contract
 from arrears.ledger.models import Borrower
 from arrears.visits import services
 from arrears.visits.models import Visit
@@ -34,7 +35,9 @@ def visit_under_way(transactional_db, django_user_model) -> tuple[Visit, list]:
     visit = screened_visit("L-DOOR")
     zone_name = daytime_zone()
     Borrower.objects.filter(pk=visit.loan.borrower_id).update(time_zone=zone_name)
-    placed_with(agency, visit.loan)
+    placement = placed_with(agency, visit.loan)
+    # a visiting agency's contract shares whom and where to visit, and the loan it is about
+    Contract.objects.filter(pk=placement.contract_id).update(shared_fields=["borrower_name", "loan_reference", "address"])
     services.approve(visit.pk, actor=lead)
     local_now = timezone.now().astimezone(ZoneInfo(zone_name))
     starts = (local_now - dt.timedelta(minutes=20)).time().replace(second=0, microsecond=0)
