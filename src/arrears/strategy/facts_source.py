@@ -21,39 +21,39 @@ UNREACHABLE_AFTER_FAILED_ATTEMPTS = 3  # 金融机构个人消费类贷款催收
 FACTS_SQL = """
 WITH last_reached AS (
     SELECT loan_id, MAX(attempted_at) AS reached_at FROM contact_contactattempt
-    WHERE outcome IN ({reached}) GROUP BY loan_id
+    WHERE outcome IN ({reached}){only_loan} GROUP BY loan_id
 ),
 failed AS (
     SELECT a.loan_id, COUNT(*) AS failed_contacts FROM contact_contactattempt a
     LEFT JOIN last_reached r ON r.loan_id = a.loan_id
-    WHERE a.outcome IN ({failed}) AND (r.reached_at IS NULL OR a.attempted_at > r.reached_at)
+    WHERE a.outcome IN ({failed}) AND (r.reached_at IS NULL OR a.attempted_at > r.reached_at){only_a_loan}
     GROUP BY a.loan_id
 ),
 outcomes AS (
     SELECT loan_id,
            SUM(CASE WHEN outcome = 'refusal' THEN 1 ELSE 0 END) AS refusal_count,
            SUM(CASE WHEN outcome = 'hardship_claim' THEN 1 ELSE 0 END) AS hardship_claims
-    FROM contact_contactattempt GROUP BY loan_id
+    FROM contact_contactattempt WHERE 1 = 1{only_loan} GROUP BY loan_id
 ),
 disputes AS (
-    SELECT DISTINCT loan_id FROM cases_accounthold WHERE kind = 'dispute_open' AND until IS NULL
+    SELECT DISTINCT loan_id FROM cases_accounthold WHERE kind = 'dispute_open' AND until IS NULL{only_loan}
 ),
 verified_addresses AS (
     SELECT DISTINCT l.id AS loan_id FROM ledger_loan l
     JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id
-    WHERE c.kind = 'address' AND c.verified AND c.owner = 'borrower'
+    WHERE c.kind = 'address' AND c.verified AND c.owner = 'borrower'{only_l_id}
 ),
 promises AS (
     SELECT loan_id,
            SUM(CASE WHEN due_date >= {day} AND (judged_on IS NULL OR judged_on > {day}) THEN 1 ELSE 0 END) AS pending,
            SUM(CASE WHEN state = 'broken' AND judged_on <= {day} THEN 1 ELSE 0 END) AS broken
-    FROM promises_promise WHERE promised_on <= {day} GROUP BY loan_id
+    FROM promises_promise WHERE promised_on <= {day}{only_loan} GROUP BY loan_id
 ),
 plans_in_force AS (
     SELECT DISTINCT p.loan_id FROM plans_plan p
     JOIN plans_planevent approved
       ON approved.plan_id = p.id AND approved.kind = 'approved' AND approved.business_date <= {day}
-    WHERE p.kind <> 'waiver' AND p.status IN ('active', 'kept', 'reverted')
+    WHERE p.kind <> 'waiver' AND p.status IN ('active', 'kept', 'reverted'){only_p_loan}
       AND NOT EXISTS (
           SELECT 1 FROM plans_planevent ended
           WHERE ended.plan_id = p.id AND ended.kind IN ('kept', 'broken') AND ended.business_date <= {day}
@@ -132,7 +132,14 @@ def read_facts(db, as_of: dt.date, *, loan_id: int | None = None, from_history: 
     conditions = [f"s.as_of = {day}"] if from_history else []
     if loan_id is not None:
         conditions.append(f"s.loan_id = {int(loan_id)}")
+    # One account: every part is read for that loan alone (by its indexes), not for the book.
+    only = {
+        name: "" if loan_id is None else f" AND {column} = {int(loan_id)}"
+        for name, column in (("only_loan", "loan_id"), ("only_a_loan", "a.loan_id"), ("only_l_id", "l.id"),
+                             ("only_p_loan", "p.loan_id"))
+    }
     sql = FACTS_SQL.format(
+        **only,
         reached=_quoted(REACHED_OUTCOMES),
         failed=_quoted(FAILED_OUTCOMES),
         unreachable_after=UNREACHABLE_AFTER_FAILED_ATTEMPTS,

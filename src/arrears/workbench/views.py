@@ -52,7 +52,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.to_filter() if form.is_bound and form.is_valid() else queue.QueueFilter()
     cases = queue.queue_for(request.user, filters)
-    page = Paginator(cases, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue.page_ids(cases), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queue.loaded(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
