@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,20 @@ class ApprovalLimits:
 
 
 def read_limits(path: Path | str = SHIPPED_LIMITS) -> ApprovalLimits:
-    """The limits of a YAML file; InputError (zh and en) lists every problem."""
+    """The limits of a YAML file; InputError (zh and en) lists every problem.
+
+    Every account page asks for them: a file is parsed once, and again only when it changes.
+    """
     path = Path(path)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None  # reported by the read below
+    return _read_limits(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_limits(path: Path, _stamp: int | None) -> ApprovalLimits:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
