@@ -26,9 +26,11 @@ __all__ = [
     "Action",
     "can",
     "cases_visible_to",
+    "figures_scope",
     "loans_visible_to",
     "require",
     "sees_unmasked_contacts",
+    "sees_whole_book",
     "team_ids_of",
     "teams_led_by",
 ]
@@ -82,7 +84,12 @@ def _has_permissions(user, action: Action) -> bool:
 
 
 def _sees_all(user) -> bool:
-    return _is_admin(user) or user.has_perm("access.view_all_cases")
+    return user.has_perm("access.view_all_cases") or _is_admin(user)
+
+
+def sees_whole_book(user) -> bool:
+    """Whether `user` may see figures over every account (portfolio, roll rates), not only their scope."""
+    return bool(user is not None and _has_permissions(user, Action.VIEW) and _sees_all(user))
 
 
 def cases_visible_to(user) -> QuerySet:
@@ -95,6 +102,16 @@ def cases_visible_to(user) -> QuerySet:
     if _sees_all(user):
         return cases
     return cases.filter(Q(assignee=user) | Q(team__in=team_ids_of(user)))
+
+
+def figures_scope(user) -> QuerySet | None:
+    """The loan ids a user's figures (portfolio, roll rates) count: None for the whole book.
+
+    A collector or team lead sees the figures of the cases they may see, never the book's totals.
+    """
+    if sees_whole_book(user):
+        return None
+    return cases_visible_to(user).order_by().values("loan_id")
 
 
 def loans_visible_to(user) -> QuerySet:

@@ -2,9 +2,11 @@
 
 Nothing here loops over accounts in Python: the portfolio is one grouped query over the
 current states, the roll rates one grouped self-join of the state history on two days.
-Both read every account, so each result is cached until the next cycle run finishes:
-account states and their history change only when the nightly cycle writes them, and the
-newest finished run (whatever its business date) is part of the cache key.
+Over the whole book each result is cached until the next cycle run finishes: account states
+and their history change only when the nightly cycle writes them, and the newest finished run
+(whatever its business date) is part of the cache key. Over a user's scope (`within`: the loan
+ids of the cases they may see, from arrears.access.scope) they are computed on each request,
+since cases change hands during the day.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from arrears.cases.models import CaseEvent, CollectionCase
@@ -124,16 +126,19 @@ class _Totals:
         )
 
 
-def portfolio_summary() -> PortfolioSummary:
-    """The book as of the latest finished cycle run."""
-    return cached_per_run("portfolio", _portfolio_summary)
+def portfolio_summary(within: QuerySet | None = None) -> PortfolioSummary:
+    """The book (or the loans `within` a scope) as of the latest finished cycle run."""
+    if within is None:
+        return cached_per_run("portfolio", _portfolio_summary)
+    return _portfolio_summary(within)
 
 
-def _portfolio_summary() -> PortfolioSummary:
+def _portfolio_summary(within: QuerySet | None = None) -> PortfolioSummary:
     """One grouped query over the current account states, folded by bucket and by status."""
     run = latest_cycle_run()
+    states = AccountState.objects.all() if within is None else AccountState.objects.filter(loan_id__in=within)
     groups = (
-        AccountState.objects.order_by()
+        states.order_by()
         .values("bucket", "status")
         .annotate(accounts=Count("*"), balance=Sum("balance"), overdue_principal=Sum("overdue_principal"))
     )
@@ -179,18 +184,24 @@ class RollRates:
     matrix: RollMatrix | None
 
 
-def roll_rates(end: dt.date, window_days: int = ROLL_WINDOW_DAYS) -> RollRates:
+def roll_rates(end: dt.date, window_days: int = ROLL_WINDOW_DAYS, within: QuerySet | None = None) -> RollRates:
+    """Roll rates of the book, or of the loans `within` a scope, over the window ending on `end`."""
     start = end - dt.timedelta(days=window_days)
 
     def compute() -> RollRates:
-        transitions = roll_transitions(start, end)
+        transitions = roll_transitions(start, end, within)
         return RollRates(start=start, end=end, matrix=build_roll_matrix(transitions) if transitions else None)
 
+    if within is not None:
+        return compute()
     return cached_per_run(f"roll-rates.{start.isoformat()}.{end.isoformat()}", compute)
 
 
-def roll_transitions(start: dt.date, end: dt.date) -> list[Transition]:
-    """Accounts counted by (bucket on start, bucket on end): one grouped self-join on the (as_of, bucket) index."""
+def roll_transitions(start: dt.date, end: dt.date, within: QuerySet | None = None) -> list[Transition]:
+    """Accounts counted by (bucket on start, bucket on end): one grouped self-join on the (as_of, bucket) index.
+
+    within: a query of loan ids (one column) the count is limited to; None for every account.
+    """
     meta = AccountStateHistory._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
@@ -199,9 +210,13 @@ def roll_transitions(start: dt.date, end: dt.date) -> list[Transition]:
         f"SELECT s.{bucket}, e.{bucket}, COUNT(*) FROM {table} s "
         f"JOIN {table} e ON e.{loan} = s.{loan} "
         f"WHERE s.{as_of} = %s AND e.{as_of} = %s "
-        f"GROUP BY s.{bucket}, e.{bucket}"
     )
     params = [connection.ops.adapt_datefield_value(start), connection.ops.adapt_datefield_value(end)]
+    if within is not None:
+        scope_sql, scope_params = within.order_by().query.sql_with_params()
+        sql += f"AND s.{loan} IN ({scope_sql}) "
+        params.extend(scope_params)
+    sql += f"GROUP BY s.{bucket}, e.{bucket}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Transition(from_bucket, to_bucket, count) for from_bucket, to_bucket, count in cursor.fetchall()]

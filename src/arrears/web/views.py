@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -13,10 +12,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from arrears.access.scope import Action, loans_visible_to, require, sees_unmasked_contacts
+from arrears.access.scope import Action, figures_scope, require, sees_unmasked_contacts
 from arrears.errors import ArrearsError
 from arrears.web import queries
 from arrears.web.forms import AccountSearchForm, RollRatesForm
+from arrears.web.scoped import scope_description, search_within_scope
 
 SEARCH_PAGE_SIZE = 25
 
@@ -36,7 +36,10 @@ def internal_staff_required(view):
 @require_safe
 @internal_staff_required
 def portfolio(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/portfolio.html", {"summary": queries.portfolio_summary(), "nav": "portfolio"})
+    within = figures_scope(request.user)
+    context = {"summary": queries.portfolio_summary(within), "nav": "portfolio",
+               **scope_description(request.user, within)}
+    return render(request, "web/portfolio.html", context)
 
 
 @require_safe
@@ -46,12 +49,14 @@ def roll_rates(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned_data.get("as_of") if form.is_valid() else None
     dates = queries.cycle_dates()
     end = chosen or (dates[0] if dates else None)
+    within = figures_scope(request.user)
     context = {
         "form": form,
         "dates": dates,
-        "rates": queries.roll_rates(end) if end else None,
+        "rates": queries.roll_rates(end, within=within) if end else None,
         "window_days": queries.ROLL_WINDOW_DAYS,
         "nav": "roll-rates",
+        **scope_description(request.user, within),
     }
     return render(request, "web/roll_rates.html", context)
 
@@ -63,19 +68,11 @@ def account_search(request: HttpRequest) -> HttpResponse:
     result = page = None
     loans: list = []
     if form.is_valid() and form.cleaned_data["q"]:
-        result = _within_scope(request.user, queries.search_loans(form.cleaned_data["q"], form.cleaned_key()))
+        result = search_within_scope(request.user, form.cleaned_data["q"], form.cleaned_key())
         page = Paginator(result.loan_ids, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         loans = queries.loans_by_id(page.object_list)
     context = {"form": form, "result": result, "page": page, "loans": loans, "nav": "account-search"}
     return render(request, "web/account_search.html", context)
-
-
-def _within_scope(user, result: queries.SearchResult) -> queries.SearchResult:
-    """Only the loans the user may open (at most SEARCH_LIMIT ids: one query)."""
-    if user.has_perm("access.view_all_cases") or user.is_superuser or not result.loan_ids:
-        return result
-    visible = set(loans_visible_to(user).filter(pk__in=result.loan_ids).values_list("pk", flat=True))
-    return replace(result, loan_ids=tuple(pk for pk in result.loan_ids if pk in visible))
 
 
 @require_safe
