@@ -27,6 +27,7 @@ __all__ = [
     "can",
     "cases_visible_to",
     "figures_scope",
+    "holds_permissions",
     "loans_visible_to",
     "require",
     "sees_unmasked_contacts",
@@ -81,6 +82,11 @@ def teams_led_by(user) -> frozenset[int]:
 
 def _has_permissions(user, action: Action) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perms(ACTION_PERMISSIONS[action]))
+
+
+def holds_permissions(user, action: Action | str) -> bool:
+    """Whether `user` holds the permissions `action` needs, before any object's scope is judged."""
+    return user is not None and _has_permissions(user, Action(action))
 
 
 def _sees_all(user) -> bool:

@@ -61,10 +61,22 @@ class CollectionCase(models.Model):
             )
         ]
         indexes = [
+            # the work queue in working order (arrears.workbench.queue): per team, per assignee, whole
             models.Index(
-                fields=["in_queue", "team", "-priority", "-expected_value", "-days_past_due"], name="case_queue_order"
+                fields=["team", "-priority", "-expected_value", "-days_past_due"],
+                condition=models.Q(in_queue=True, closed_on__isnull=True),
+                name="case_queue_by_team",
             ),
-            models.Index(fields=["assignee", "in_queue"], name="case_assignee_queue"),
+            models.Index(
+                fields=["assignee", "-priority", "-expected_value", "-days_past_due"],
+                condition=models.Q(in_queue=True, closed_on__isnull=True),
+                name="case_queue_by_assignee",
+            ),
+            models.Index(
+                fields=["-priority", "-expected_value", "-days_past_due"],
+                condition=models.Q(in_queue=True, closed_on__isnull=True),
+                name="case_queue_whole",
+            ),
         ]
 
 

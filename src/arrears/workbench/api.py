@@ -114,7 +114,7 @@ def queue_list(request, offset: int = 0, limit: int = 50):
         return _invalid(form)
     if offset < 0 or not 1 <= limit <= 500:
         return _error(400, "offset 不能为负，limit 须在 1–500 之间", "offset must be ≥ 0 and limit within 1–500")
-    ids = queue.page_ids(queue.queue_for(request.user, form.to_filter()))
+    ids = queue.queue_ids(request.user, form.to_filter())
     total = ids.count()
     return 200, {"total": total, "offset": offset,
                  "cases": [_case_json(c) for c in queue.loaded(ids[offset : offset + limit])]}

@@ -11,19 +11,23 @@ them set-based (a few UPDATE … FROM statements over the whole book, no loop pe
   works it again.
 `ensure_fresh` runs the refresh when a newer plan, cycle run or promise judgement exists.
 
-Order: priority, then expected value, then days past due (all descending), then case id.
+Order: priority, then expected value, then days past due (all descending), then case id. Three
+partial indexes (open cases in the queue only) hold that order per team, per assignee and over
+the whole queue, so a page reads about as many index entries as it shows (decision 0009).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from arrears.access.scope import _is_admin, cases_visible_to, team_ids_of
+from arrears.access.scope import Action, _is_admin, holds_permissions, sees_whole_book, team_ids_of
 from arrears.cases.models import CollectionCase
 from arrears.workbench import clock
 
@@ -31,6 +35,7 @@ INTERNAL_QUEUE_OWNER = "internal_queue"
 BROKEN_PROMISE_PRIORITY = 100  # above every segment's priority (0–99): a broken promise comes first
 LEASE = dt.timedelta(minutes=10)
 QUEUE_ORDER = ("-priority", "-expected_value", "-days_past_due", "pk")
+QUEUE_COLUMNS = ("priority", "expected_value", "days_past_due", "pk")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +53,9 @@ class QueueFilter:
     assignee: str = ""
 
 
-def queue_for(user, filters: QueueFilter = QueueFilter()) -> QuerySet:
-    """The queue `user` may see, filtered, in working order."""
-    cases = cases_visible_to(user).filter(closed_on__isnull=True, in_queue=True)
+def _in_queue(filters: QueueFilter, user) -> QuerySet:
+    """Open cases in the queue, narrowed by `filters` (but not by scope)."""
+    cases = CollectionCase.objects.filter(in_queue=True, closed_on__isnull=True)
     if filters.buckets:
         cases = cases.filter(bucket__in=filters.buckets)
     if filters.dpd_min is not None:
@@ -67,7 +72,74 @@ def queue_for(user, filters: QueueFilter = QueueFilter()) -> QuerySet:
         cases = cases.filter(assignee__isnull=True)
     elif filters.assignee.isdigit():
         cases = cases.filter(assignee_id=int(filters.assignee))
-    return cases.select_related("loan__borrower", "assignee", "team").order_by(*QUEUE_ORDER)
+    return cases
+
+
+def _branches(user, cases: QuerySet, *, unassigned_only: bool = False) -> list[QuerySet]:
+    """`cases` split into parts that each read one queue index in working order.
+
+    Scope is "assigned to me, or in one of my teams": an OR that no index serves in order, so it
+    is asked as one query per team plus one for my cases outside my teams, merged in Python.
+    """
+    if not holds_permissions(user, Action.VIEW):
+        return []
+    if sees_whole_book(user):
+        return [cases.filter(assignee__isnull=True) if unassigned_only else cases]
+    teams = sorted(team_ids_of(user))
+    per_team = [cases.filter(team_id=team) for team in teams]
+    if unassigned_only:
+        per_team = [part.filter(assignee__isnull=True) for part in per_team]
+    outside_teams = cases.filter(assignee=user).filter(Q(team__isnull=True) | ~Q(team__in=teams))
+    return [*per_team, outside_teams]
+
+
+def _working_order_key(row: tuple) -> tuple:
+    priority, expected_value, days_past_due, pk = row
+    return (-priority, -expected_value, -days_past_due, pk)
+
+
+def _in_order(parts: list[QuerySet], stop: int) -> list[tuple]:
+    """The first `stop` (priority, expected value, dpd, id) rows of the parts together, in working order."""
+    heads = [part.order_by(*QUEUE_ORDER).values_list(*QUEUE_COLUMNS)[:stop] for part in parts]
+    return list(islice(heapq.merge(*heads, key=_working_order_key), stop))
+
+
+class QueueIds:
+    """The case ids of a user's queue in working order: countable and sliceable, as a Paginator wants.
+
+    Each page reads, per branch, only the rows up to the page's end along its index; the count
+    reads the same indexes (SQLite counts them without touching the table).
+    """
+
+    def __init__(self, user, filters: QueueFilter = QueueFilter()) -> None:
+        self._parts = _branches(user, _in_queue(filters, user))
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = sum(part.count() for part in self._parts)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window):
+        if isinstance(window, int):
+            found = self[window : window + 1]
+            if not found:
+                raise IndexError(window)
+            return found[0]
+        start, stop = window.start or 0, window.stop
+        if stop is None:
+            stop = self.count()
+        if start < 0 or stop < start:
+            raise ValueError("queue windows are forward slices")
+        return [row[-1] for row in _in_order(self._parts, stop)[start:]]
+
+
+def queue_ids(user, filters: QueueFilter = QueueFilter()) -> QueueIds:
+    """The queue `user` may see, filtered, as ids in working order (priority, expected value, dpd, id)."""
+    return QueueIds(user, filters)
 
 
 def loaded(case_ids) -> list[CollectionCase]:
@@ -81,26 +153,28 @@ def loaded(case_ids) -> list[CollectionCase]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def page_ids(cases: QuerySet) -> QuerySet:
-    """`cases` (from `queue_for`) as their ids only, in the same order: the cheap thing to paginate."""
-    return cases.select_related(None).values_list("pk", flat=True)
+def _claimable_parts(user, now: dt.datetime) -> list[QuerySet]:
+    """Per index, the cases `user` may take now: their own, and their teams' unassigned ones (any, for an admin).
 
-
-def _claimable_by(user, now: dt.datetime) -> QuerySet:
-    cases = cases_visible_to(user).filter(closed_on__isnull=True, in_queue=True)
-    mine = Q(assignee=user) | Q(assignee__isnull=True, team__in=team_ids_of(user))
-    if _is_admin(user):
-        mine |= Q(assignee__isnull=True)
+    Not leased to anyone else, not yet worked today.
+    """
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     worked_today = Q(last_worked_at__gte=start_of_day)
-    return cases.filter(mine).filter(free).exclude(worked_today)
+    cases = CollectionCase.objects.filter(in_queue=True, closed_on__isnull=True).filter(free).exclude(worked_today)
+    cases = cases.exclude(leased_by=user)
+    if not holds_permissions(user, Action.VIEW):
+        return []
+    own = cases.filter(assignee=user)
+    if _is_admin(user):
+        return [own, cases.filter(assignee__isnull=True)]
+    return [own, *(cases.filter(team_id=team, assignee__isnull=True) for team in sorted(team_ids_of(user)))]
 
 
 def next_account(user, *, now: dt.datetime | None = None) -> CollectionCase | None:
     """Hand `user` the first case of their queue that nobody else holds, and lease it to them.
 
-    Safe under concurrency: on PostgreSQL the candidate row is locked with SKIP LOCKED, so two
+    Safe under concurrency: on PostgreSQL each candidate row is locked with SKIP LOCKED, so two
     collectors asking at once get different cases; on SQLite the write transaction is taken at
     BEGIN (IMMEDIATE), so claims run one after the other. The lease's condition is checked again
     in the UPDATE itself. The user's earlier leases are released. Cases worked today are left out.
@@ -109,13 +183,19 @@ def next_account(user, *, now: dt.datetime | None = None) -> CollectionCase | No
     ensure_fresh()
     for _attempt in range(3):
         with transaction.atomic():
-            candidates = _claimable_by(user, now).exclude(leased_by=user).order_by(*QUEUE_ORDER)
-            if connection.features.has_select_for_update_skip_locked:
-                # lock only the one row taken: a wider lock would hide the others from colleagues
-                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
-            case = candidates.first()
-            if case is None:
+            candidates = []
+            for part in _claimable_parts(user, now):
+                ordered = part.order_by(*QUEUE_ORDER)
+                if connection.features.has_select_for_update_skip_locked:
+                    # lock only the row taken from each part: a wider lock would hide others from colleagues
+                    ordered = ordered.select_for_update(skip_locked=True, of=("self",))
+                first = ordered.first()
+                if first is not None:
+                    candidates.append(first)
+            if not candidates:
                 return None
+            case = min(candidates, key=lambda c: _working_order_key(
+                (c.priority, c.expected_value, c.days_past_due, c.pk)))
             claimed = (
                 CollectionCase.objects.filter(pk=case.pk, version=case.version)
                 .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
