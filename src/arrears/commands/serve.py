@@ -43,10 +43,29 @@ def run(args) -> int:
             "loglevel": "warning",
             "proc_name": "arrears",
             "when_ready": announce,  # once listening, so a port already in use is not announced
+            "post_fork": _keep_connections,
         }
     )
     server.run()
     return 0
+
+
+WORKER_CONNECTION_SECONDS = 600
+
+
+def _keep_connections(_server, _worker) -> None:
+    """In each worker: keep its database connection across requests instead of opening one per request.
+
+    A gunicorn sync worker serves one request at a time, so one connection per worker is safe;
+    on SQLite a new connection costs more than most pages (it re-reads the schema and starts with
+    an empty page cache). Django still closes a connection after an error or once it is older
+    than this. Code that opens a bulk connection closes Django's first (decision 0004).
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        connection.settings_dict["CONN_MAX_AGE"] = WORKER_CONNECTION_SECONDS
+        connection.settings_dict["CONN_HEALTH_CHECKS"] = True
 
 
 def _gunicorn(options: dict):
