@@ -351,12 +351,33 @@ def test_account_page_shows_borrower_loan_schedule_payments_state_history_and_ev
     assert "已冲正" in payments["P-1001-2"][1]
     assert "冲正 P-1001-2" in payments["P-1001-2R"][1]
     assert payments["P-1001-2R"][3] == "-¥1,180.00"
-    history = tables(response)["state-history"]
+    history = tables(response)["state-history"]  # as periods: M2 on 04-30, M1 on 03-31
     assert [cells[0] for _key, cells in history[1:]] == ["2026-04-30", "2026-03-31"]
     assert history[1][1][1:3] == ["45", "M2"]
     events = tables(response)["case-events"]
     assert events[1][1] == ["2026-03-17", "入催", "1", "M1"]
     assert "¥2,000.00" in body  # overdue principal in the current state
+
+
+def test_state_history_folds_days_into_periods_and_shows_every_day_on_request(staff_client, book):
+    import datetime as dt
+
+    from arrears.cycle.models import AccountStateHistory
+
+    # given 29 more days in M2 before 04-30 (04-01 … 04-29), dpd climbing
+    kept = AccountStateHistory.objects.get(loan=book.loans["L-1001"], as_of="2026-04-30")
+    for day in range(1, 30):
+        kept.pk = None
+        kept.as_of = dt.date(2026, 4, day)
+        kept.days_past_due = 15 + day
+        kept.save()
+    # when
+    periods = tables(staff_client.get("/accounts/L-1001/"))["state-history"][1:]
+    daily = tables(staff_client.get("/accounts/L-1001/?history=daily"))["state-history"][1:]
+    # then: one row for the 30 days in M2, one for M1 on 03-31
+    assert [cells[:3] for _key, cells in periods] == [["2026-04-01 – 2026-04-30", "16–45", "M2"],
+                                                       ["2026-03-31", "15", "M1"]]
+    assert len(daily) == 31 and daily[0][1][0] == "2026-04-30" and daily[-1][1][0] == "2026-03-31"
 
 
 def test_account_page_masks_contact_points(staff_client, book):

@@ -16,6 +16,7 @@ from arrears.access.scope import Action, figures_scope, require, sees_unmasked_c
 from arrears.errors import ArrearsError
 from arrears.web import queries
 from arrears.web.forms import AccountSearchForm, RollRatesForm
+from arrears.web.periods import fold_periods
 from arrears.web.scoped import scope_description, search_within_scope
 
 SEARCH_PAGE_SIZE = 25
@@ -118,6 +119,8 @@ def render_account(
         {
             "account": page,
             "history_limit": queries.HISTORY_LIMIT,
+            "daily_history": request.GET.get("history") == "daily",
+            "history_periods": fold_periods(page.history),
             "explanation": lines,
             "planned_actions": planned_actions(page.loan.pk),
             "work": work,
