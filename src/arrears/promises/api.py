@@ -4,7 +4,8 @@
 from ninja import Router, Schema
 
 from arrears.access.scope import Action, can
-from arrears.workbench.api import ERRORS, _error, _invalid, _promise_json, answers_errors
+from arrears.api_answers import ERRORS, answers_errors, error, invalid
+from arrears.workbench.api import _promise_json
 
 router = Router(tags=["promises"])
 
@@ -17,7 +18,7 @@ def promises(request, loan_id: int):
 
     loan = Loan.objects.filter(pk=loan_id).first()
     if loan is None or not can(request.user, Action.VIEW, loan):
-        return _error(404, "没有此账户", "No such account")
+        return error(404, "没有此账户", "No such account")
     found = Promise.objects.filter(loan=loan).select_related("made_by")
     return 200, {"promises": [_promise_json(p) for p in found]}
 
@@ -38,10 +39,10 @@ def make(request, payload: PromiseIn):
 
     case = CollectionCase.objects.filter(loan_id=payload.loan_id, closed_on__isnull=True).first()
     if case is None or not can(request.user, Action.VIEW, case):
-        return _error(404, "没有此账户的未结案件", "No open case on this account")
+        return error(404, "没有此账户的未结案件", "No open case on this account")
     form = PromiseForm({k: ("" if v is None else v) for k, v in payload.dict().items() if k != "loan_id"})
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     data = form.cleaned_data
     promise = make_promise(
         request.user, case_id=case.pk, version=data["version"], amount=data["amount"], due_date=data["due_date"]

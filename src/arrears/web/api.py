@@ -17,7 +17,7 @@ from arrears.access.scope import figures_scope
 from arrears.web import queries
 from arrears.web.forms import AccountSearchForm, RollRatesForm
 from arrears.web.scoped import scope_description, search_within_scope
-from arrears.workbench.api import ERRORS, _error, _invalid, answers_errors
+from arrears.api_answers import ERRORS, answers_errors, error, invalid
 
 router = Router(tags=["book"])
 
@@ -68,11 +68,11 @@ def roll_rates(request, as_of: str | None = None):
     _internal_staff(request)
     form = RollRatesForm({"as_of": as_of or ""})
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     dates = queries.cycle_dates()
     end = form.cleaned_data.get("as_of") or (dates[0] if dates else None)
     if end is None:
-        return _error(404, "尚未运行批处理，暂无迁徙率", "No cycle has run yet, so there are no roll rates")
+        return error(404, "尚未运行批处理，暂无迁徙率", "No cycle has run yet, so there are no roll rates")
     within = figures_scope(request.user)
     rates = queries.roll_rates(end, within=within)
     matrix = rates.matrix
@@ -98,12 +98,12 @@ def search(request, q: str, by: str = "auto", page: int = 1):
     _internal_staff(request)
     form = AccountSearchForm({"q": q, "by": by})
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     if not form.cleaned_data["q"]:
-        return _error(400, "请输入要查找的内容", "Enter something to search for", errors={"q": [
+        return error(400, "请输入要查找的内容", "Enter something to search for", errors={"q": [
             {"zh": "请输入要查找的内容", "en": "Enter something to search for"}]})
     if page < 1:
-        return _error(400, "页码须从 1 开始", "page starts at 1")
+        return error(400, "页码须从 1 开始", "page starts at 1")
     result = search_within_scope(request.user, form.cleaned_data["q"], form.cleaned_key())
     chosen = result.loan_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return 200, {

@@ -9,54 +9,17 @@ unknown account, 409 when the case changed since the version sent (optimistic lo
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from arrears.access.scope import Action, can, loans_visible_to, require, sees_unmasked_contacts
-from arrears.cases.editing import StaleEdit
+from arrears.api_answers import ERRORS, answers_errors, error, invalid
 from arrears.errors import ArrearsError
 from arrears.ledger.models import ContactPoint, Loan
 from arrears.web.masking import mask_contact
 from arrears.workbench import clock, queue
-from arrears.workbench.forms import AssignForm, ContactForm, MayICallForm, NoteForm, QueueFilterForm, bilingual_errors
+from arrears.workbench.forms import AssignForm, ContactForm, MayICallForm, NoteForm, QueueFilterForm
 
 router = Router(tags=["workbench"])
-
-ERRORS = {400: dict, 403: dict, 404: dict, 409: dict}
-
-
-def _error(status: int, zh: str, en: str, **extra):
-    return status, {"error": {"zh": zh, "en": en}, **extra}
-
-
-def answers_errors(view):
-    """Domain errors as 4xx JSON answers: never a 500, never an HTML page in the API."""
-
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        try:
-            return _as_status(view(request, *args, **kwargs))
-        except PermissionDenied:
-            return _as_status(_error(403, "您无权查看或处理此账户", "You may not see or work this account"))
-        except StaleEdit as error:
-            return Status(409, {"error": {"zh": error.zh, "en": error.en}, "current_version": error.current})
-        except ArrearsError as error:
-            return _as_status(_error(400, error.zh, error.en))
-
-    return guarded
-
-
-def _as_status(result):
-    if isinstance(result, tuple):
-        return Status(*result)
-    return result
-
-
-def _invalid(form):
-    return 400, {
-        "error": {"zh": "输入有误，请检查各字段", "en": "The input is not valid; see the fields"},
-        "errors": bilingual_errors(form),
-    }
-
 
 def _visible_loan(request, loan_id: int) -> Loan:
     loan = Loan.objects.select_related("borrower").filter(pk=loan_id).first()
@@ -76,8 +39,8 @@ def _not_found_is_404(view):
     def answered(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except _NotFound as error:
-            return _error(404, error.zh, error.en)
+        except _NotFound as missing:
+            return error(404, missing.zh, missing.en)
 
     return answered
 
@@ -111,9 +74,9 @@ def queue_list(request, offset: int = 0, limit: int = 50):
     queue.ensure_fresh()
     form = QueueFilterForm(request.GET)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     if offset < 0 or not 1 <= limit <= 500:
-        return _error(400, "offset 不能为负，limit 须在 1–500 之间", "offset must be ≥ 0 and limit within 1–500")
+        return error(400, "offset 不能为负，limit 须在 1–500 之间", "offset must be ≥ 0 and limit within 1–500")
     ids = queue.queue_ids(request.user, form.to_filter())
     total = ids.count()
     return 200, {"total": total, "offset": offset,
@@ -127,7 +90,7 @@ def next_account(request):
         raise PermissionDenied
     case = queue.next_account(request.user)
     if case is None:
-        return _error(404, "您的队列中暂时没有可处理的账户", "Nothing left in your queue for now")
+        return error(404, "您的队列中暂时没有可处理的账户", "Nothing left in your queue for now")
     case = type(case).objects.select_related("loan__borrower", "team", "assignee").get(pk=case.pk)
     return 200, {**_case_json(case), "lease_until": case.lease_until.isoformat()}
 
@@ -247,7 +210,7 @@ def may_i_call(request, loan_id: int, contact_point: int, channel: str = "call")
         raise PermissionDenied
     form = MayICallForm({"contact_point": contact_point, "channel": channel})
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     if not ContactPoint.objects.filter(pk=contact_point, borrower_id=loan.borrower_id).exists():
         return 400, {"error": {"zh": "该联系方式不属于此借款人", "en": "That contact point does not belong to this borrower"},
                      "errors": {"contact_point": [{"zh": "该联系方式不属于此借款人",
@@ -289,7 +252,7 @@ def record_contact(request, loan_id: int, payload: ContactIn):
     data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
     form = ContactForm(data, contact_points=points)
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     cleaned = form.cleaned_data
     result = record(
         request.user,
@@ -322,7 +285,7 @@ def add_note(request, loan_id: int, payload: NoteIn):
         raise PermissionDenied
     form = NoteForm({"text": payload.text or ""})
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     note, findings = write_note(request.user, loan_id=loan.pk, case_id=case.pk, text=form.cleaned_data["text"])
     return 201, {"id": note.pk, "findings": findings_as_data(findings)}
 
@@ -357,10 +320,10 @@ def assign(request, case_id: int, payload: AssignIn):
 
     case = CollectionCase.objects.filter(pk=case_id).first()
     if case is None or not can(request.user, Action.VIEW, case):
-        return _error(404, "没有此案件", "No such case")
+        return error(404, "没有此案件", "No such case")
     form = AssignForm({k: ("" if v is None else v) for k, v in payload.dict().items()})
     if not form.is_valid():
-        return _invalid(form)
+        return invalid(form)
     data = form.cleaned_data
     version = assign_case(
         request.user, case_id=case.pk, version=data["version"], team_id=data.get("team"),
