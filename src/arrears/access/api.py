@@ -3,6 +3,7 @@
     POST /api/access/me/password  {"old_password": "…", "new_password": "…"}
 
 The same form and the same password validators as the page; the session stays valid afterwards.
+A wrong current password counts as a failed sign-in: after five, the user is locked out (429).
 Errors: 400 with `errors` {field: [{message, zh, en, code}]} (`message` in the request's language),
 400 for a body that is not JSON, 422 for a body whose fields are not strings, 401 when not signed in.
 """
@@ -10,7 +11,8 @@ Errors: 400 with `errors` {field: [{message, zh, en, code}]} (`message` in the r
 from __future__ import annotations
 
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
+
+from arrears.access.passwords import CheckedPasswordChangeForm, current_password_holds
 from django.utils import translation
 from ninja import Router, Schema, Status
 
@@ -26,12 +28,13 @@ class PasswordChangeIn(Schema):
     new_password: str | None = None
 
 
-def _judged(user, data: dict[str, str], language: str) -> tuple[PasswordChangeForm, dict[str, list[tuple[str, str]]]]:
+def _judged(user, data: dict[str, str], language: str, current_ok: bool) -> tuple[CheckedPasswordChangeForm,
+                                                                                   dict[str, list[tuple[str, str]]]]:
     """The bound form validated in `language`, and its errors as (code, text) by API field."""
     # the password validators word their messages when they run, not when shown: each language
     # needs a validation of its own
     with translation.override(language):
-        form = PasswordChangeForm(user, data)
+        form = CheckedPasswordChangeForm(user, data, current_password_ok=current_ok)
         errors: dict[str, list[tuple[str, str]]] = {}
         for name, error_list in form.errors.as_data().items():
             answered = errors.setdefault(_API_FIELD.get(name, name), [])
@@ -58,12 +61,14 @@ def change_own_password(request, payload: PasswordChangeIn):
     new_password = payload.new_password or ""
     data = {"old_password": payload.old_password or "", "new_password1": new_password, "new_password2": new_password}
     asked = "en" if translation.get_language() == "en" else "zh-hans"
-    form, errors = _judged(request.user, data, asked)
+    # the current password is checked once, as a sign-in attempt (a wrong one counts towards lockout)
+    current_ok = current_password_holds(request, request.user, data["old_password"])
+    form, errors = _judged(request.user, data, asked, current_ok)
     if form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
         return Status(200, {"changed": True})
-    _, other_errors = _judged(request.user, data, "zh-hans" if asked == "en" else "en")
+    _, other_errors = _judged(request.user, data, "zh-hans" if asked == "en" else "en", current_ok)
     zh_errors, en_errors = (other_errors, errors) if asked == "en" else (errors, other_errors)
     return Status(400, {
         "error": {"zh": "密码未修改，请检查各字段", "en": "The password was not changed; see the fields"},

@@ -1,14 +1,17 @@
-"""/access/: a signed-in user changes their own password (Django's views, the configured validators)."""
+"""/access/: a signed-in user changes their own password (Django's views, the configured validators,
+the current password checked as a sign-in attempt: see passwords.py)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+
+from arrears.access.passwords import CheckedPasswordChangeView
 
 app_name = "access"
 
 urlpatterns = [
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(
+        CheckedPasswordChangeView.as_view(
             template_name="access/password_change.html",
             success_url=reverse_lazy("access:password-done"),
             extra_context={"nav": "password"},
