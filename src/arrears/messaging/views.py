@@ -11,7 +11,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from arrears.access.roles import AGENCY_ROLES, Role, has_role
+from arrears.access.scope import Action, can
 from arrears.errors import ArrearsError, InputError
+from arrears.ledger.models import Loan
 
 LENDER_ROLES = tuple(role for role in Role if role not in AGENCY_ROLES)
 
@@ -28,9 +30,14 @@ def written_notice(request, loan: str) -> HttpResponse:
 
     if not has_role(request.user, *LENDER_ROLES):
         return _plain(403, "只有出借机构人员可以下载催收通知书", "Only the lender's staff may download written notices")
+    account = Loan.objects.filter(external_id=loan).first()
+    if account is None:
+        return _plain(404, f"没有贷款 {loan}", f"No loan {loan}")
+    if not can(request.user, Action.VIEW, account):
+        return _plain(403, "此账户不在您的查看范围内", "This account is outside the accounts you may see")
     try:
         as_of = _date(request.GET.get("as_of"))
-        pdf = written_notice_pdf(loan, as_of, profile=request.GET.get("profile") or None, language=request.GET.get("lang") or None)
+        pdf = written_notice_pdf(account, as_of, profile=request.GET.get("profile") or None, language=request.GET.get("lang") or None)
     except ArrearsError as error:
         return _plain(404 if "No loan" in error.en else 400, error.zh, error.en)
     response = HttpResponse(pdf, content_type="application/pdf")
