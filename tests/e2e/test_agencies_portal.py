@@ -260,9 +260,17 @@ def test_exports_are_watermarked_and_logged(client, world):
 
 
 def test_a_lender_recall_ends_the_agencys_access_at_once(client, django_user_model, world):
+    from arrears.access.models import Team
+    from arrears.access.sync import sync_roles
+    from arrears.cases.models import CollectionCase
+
+    sync_roles()
     lead = django_user_model.objects.create_user("lead", password="a-long-password-1")
     lead.groups.add(Group.objects.get_or_create(name="team_lead")[0])
     mine = world["mine"]
+    # the placed case belongs to the team the lead leads: recalling it is the lead's to decide
+    CollectionCase.objects.create(loan=mine.loan, opened_on=TODAY - dt.timedelta(days=30),
+                                  team=Team.objects.create(name="East", lead=lead))
     agency_client = client.__class__()
     agency_client.force_login(world["a_user"])
     assert agency_client.get(f"/agencies/portal/cases/{mine.pk}/").status_code == 200

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from arrears.access.roles import Role, has_role
+from arrears.access.scope import Action, can, loans_visible_to
 from arrears.agencies import portal
 from arrears.agencies.exports import export_cases
 from arrears.agencies.forms import ContactForm, ProposalForm, RecallForm, UploadForm
@@ -48,6 +49,22 @@ def _staff_or_403(request):
 def _lender_or_403(request):
     if not (request.user.is_superuser or has_role(request.user, *LENDER_ROLES)):
         raise PermissionDenied(_("Only the lender's staff may see this page."))
+
+
+def _in_scope(request, placements):
+    """The placements whose case the lender's user may see (docs/access.md): a team lead, their teams'."""
+    return placements.filter(loan__in=loans_visible_to(request.user))
+
+
+def _placement_in_scope(request, queryset, pk: int, action: Action):
+    """One row (a placement, or an agency's proposal) whose case the user sees (else 404) and may act on (else 403)."""
+    row = get_object_or_404(queryset, pk=pk)
+    placement = getattr(row, "placement", row)
+    if not loans_visible_to(request.user).filter(pk=placement.loan_id).exists():
+        raise Http404
+    if not can(request.user, action, placement.loan):
+        raise PermissionDenied
+    return row
 
 
 @require_safe
@@ -214,7 +231,8 @@ def league(request: HttpRequest) -> HttpResponse:
     arms += [{"agency": names[p.agency_id], "performance": p} for p in by_arm]
     return render(request, "agencies/league.html", {
         "rows": rows, "arms": arms, "criteria": CRITERIA, "weights": [chosen.get(k, 0) for k in CRITERIA], "nav": "agencies",
-        "proposals": PlanProposal.objects.filter(state="pending").select_related("placement__loan", "placement__agency"),
+        "proposals": PlanProposal.objects.filter(state="pending", placement__loan__in=loans_visible_to(request.user))
+        .select_related("placement__loan", "placement__agency"),
     })
 
 
@@ -224,7 +242,8 @@ def recall_placement(request: HttpRequest, placement_id: int) -> HttpResponse:
     from arrears.agencies.placing import recall
 
     _lender_or_403(request)
-    placement = get_object_or_404(Placement, pk=placement_id)
+    # taking a case back from an agency decides who works it: the case's assignment
+    placement = _placement_in_scope(request, Placement.objects.select_related("loan"), placement_id, Action.ASSIGN)
     form = RecallForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("A recall needs a reason."))
@@ -241,7 +260,7 @@ def recall_placement(request: HttpRequest, placement_id: int) -> HttpResponse:
 @login_required
 def placements(request: HttpRequest) -> HttpResponse:
     _lender_or_403(request)
-    rows = Placement.objects.select_related("loan", "agency").order_by("-placed_on", "-pk")
+    rows = _in_scope(request, Placement.objects.select_related("loan", "agency")).order_by("-placed_on", "-pk")
     state = request.GET.get("state", "")
     if state in ("awaiting_notice", "active", "recalled", "expired"):
         rows = rows.filter(state=state)
@@ -252,7 +271,9 @@ def placements(request: HttpRequest) -> HttpResponse:
 @login_required
 def decide_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
     _lender_or_403(request)
-    proposal = get_object_or_404(PlanProposal, pk=proposal_id)
+    # approving proposes a plan on the loan as this user: as the plans pages, that needs working the case
+    proposal = _placement_in_scope(request, PlanProposal.objects.select_related("placement__loan"), proposal_id,
+                                   Action.RECORD_CONTACT)
     try:
         portal.decide_proposal(proposal, approve=request.POST.get("decision") == "approve", by=request.user)
     except InputError as error:
