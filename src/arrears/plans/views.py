@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from arrears.access.roles import roles_of
 from arrears.access.scope import Action, can, loans_visible_to
@@ -109,6 +109,7 @@ def decide(request, plan_id: int, decision: str):
     return redirect("plans:loan", loan_id=plan.loan_id)
 
 
+@require_safe
 @login_required
 def awaiting(request):
     """Proposals the signed-in person may decide: within their limit, on loans in their scope."""
