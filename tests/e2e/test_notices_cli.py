@@ -73,10 +73,17 @@ def test_templates_load_list_and_preview(loan, capsys):
 
 
 def test_the_download_view_gives_the_pdf_to_lender_staff_only(client, loan):
+    from arrears.access.sync import sync_roles
+    from arrears.cases.models import CollectionCase
+
+    sync_roles()
     url = reverse("messaging:written_notice", args=[loan.external_id])
-    # given a signed-in collector
+    # given a signed-in collector, to whom the account's case is assigned
     collector = get_user_model().objects.create_user("c1", password="a-long-password-1")
     collector.groups.add(Group.objects.get_or_create(name="collector")[0])
+    case = CollectionCase.objects.filter(loan=loan).first() or CollectionCase(loan=loan, opened_on=AS_OF)
+    case.assignee = collector
+    case.save()
     client.force_login(collector)
     # when they download the notice, then it is the PDF
     response = client.get(url, {"as_of": "2026-05-10", "lang": "zh-hans"})
@@ -84,6 +91,11 @@ def test_the_download_view_gives_the_pdf_to_lender_staff_only(client, loan):
     assert "催收通知书" in pdf_text(response.content)
     # and a bad date is a 400 with a plain message
     assert client.get(url, {"as_of": "May 10"}).status_code == 400
+    # and another collector, whose cases it is not, is refused
+    other = get_user_model().objects.create_user("c2", password="a-long-password-1")
+    other.groups.add(Group.objects.get(name="collector"))
+    client.force_login(other)
+    assert client.get(url, {"as_of": "2026-05-10"}).status_code == 403
     # and an agency user is refused
     agent = get_user_model().objects.create_user("a1", password="a-long-password-1")
     agent.groups.add(Group.objects.get_or_create(name="agency_collector")[0])
