@@ -17,12 +17,18 @@ AGENCY_PASSWORD = "a-long-password-1"  # the portal tests' agency users' passwor
 
 @pytest.fixture
 def placed(transactional_db, django_user_model) -> Placement:
-    """Agency 甲催收 holds one active case, L-A1; its collector "a-collector" works it."""
+    """Agency 甲催收 holds one active case, L-A1, of the team "lead1" leads; its collector "a-collector" works it."""
+    from arrears.access.models import Team
+    from arrears.cases.models import CollectionCase
+
     full = agency("甲催收", "91310000MA1FL000A1",
                   ["borrower_name", "loan_reference", "days_past_due", "overdue_amount", "mobile"])
     agency_user(django_user_model, full, "a-collector")
-    make_user("lead1", Role.TEAM_LEAD)
-    return placed_loan("L-A1", full)
+    lead = make_user("lead1", Role.TEAM_LEAD)
+    placement = placed_loan("L-A1", full)
+    CollectionCase.objects.create(loan=placement.loan, opened_on=placement.placed_on,
+                                  team=Team.objects.create(name="East", lead=lead))
+    return placement
 
 
 def test_a_recall_by_the_lender_ends_the_agencys_access_at_once(placed, new_page):
