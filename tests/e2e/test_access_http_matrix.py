@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -468,13 +469,44 @@ PORTAL_LIST = dict(
     seen=in_body(PLACEMENT_LOANS, loan_ref),
 )
 
+# docs/access.md, "Figures follow the same scope": the whole book for those who see every case; a
+# collector's or team lead's figures count the loans of the cases they see (every loan here has a state)
+WHOLE_BOOK = frozenset({"admin", "strategy_manager", "compliance_officer"})
+
+
+def figures_expected(counted: bool) -> Callable[[str, str], frozenset]:
+    def listed(who: str, _obj: str) -> frozenset:
+        facts = {("whole book", who in WHOLE_BOOK)}
+        if counted:
+            facts.add(("accounts", len(SEES.get(who, NOTHING))))
+        return frozenset(facts)
+
+    return listed
+
+
+def figures_seen(w: World, response, _obj: str) -> frozenset:
+    """What the figures cover, as the page or the API says it: whole book or not, and how many accounts."""
+    if response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        facts = {("whole book", body["scope"]["whole_book"])}
+        if "accounts" in body:
+            facts.add(("accounts", body["accounts"]))
+        return frozenset(facts)
+    text = response.content.decode()
+    facts = {("whole book", 'data-scope="book"' in text)}
+    counted = re.search(r'data-accounts="(\d+)"', text)
+    if counted:
+        facts.add(("accounts", int(counted.group(1))))
+    return frozenset(facts)
+
+
+PORTFOLIO_FIGURES = dict(listed=figures_expected(counted=True), seen=figures_seen)
+ROLL_RATE_FIGURES = dict(listed=figures_expected(counted=False), seen=figures_seen)
+
 ROUTES: tuple[Route, ...] = (
     # web: the book's figures, search and the account page
-    # TODO: the content rows of the portfolio and the roll rates: a collector or team lead counts only
-    # the cases of their scope (their own and their teams'); admin, strategy manager and compliance
-    # officer the whole book.
-    Route("GET", "portfolio", "page", u("portfolio"), internal),
-    Route("GET", "roll-rates", "page", u("roll-rates"), internal),
+    Route("GET", "portfolio", "page", u("portfolio"), internal, **PORTFOLIO_FIGURES),
+    Route("GET", "roll-rates", "page", u("roll-rates"), internal, **ROLL_RATE_FIGURES),
     Route("GET", "account-search", "page", u("account-search"), internal, body=lambda w, o: SEARCH, **SEARCH_LIST),
     Route("GET", "account", "page", lambda w, o: reverse("account", args=[LOAN_IDS[o]]), sees_account, LOANS),
     Route("GET", "messaging:written_notice", "page", lambda w, o: reverse("messaging:written_notice", args=[LOAN_IDS[o]]),
@@ -570,10 +602,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "outbox:unsubscribe", "public", unsubscribe_url, token, ("valid_token", "forged_token")),
     Route("POST", "outbox:unsubscribe", "public", unsubscribe_url, token, ("valid_token", "forged_token")),
     # --- the JSON API ------------------------------------------------------------------------------
-    # TODO: the content rows of the book's figures, as for the pages: a collector's or team lead's
-    # scope only; the whole book for admin, strategy manager and compliance officer.
-    Route("GET", "/api/web/portfolio", "api", lambda w, o: "/api/web/portfolio", internal),
-    Route("GET", "/api/web/roll-rates", "api", lambda w, o: "/api/web/roll-rates", internal),
+    Route("GET", "/api/web/portfolio", "api", lambda w, o: "/api/web/portfolio", internal, **PORTFOLIO_FIGURES),
+    Route("GET", "/api/web/roll-rates", "api", lambda w, o: "/api/web/roll-rates", internal, **ROLL_RATE_FIGURES),
     Route("GET", "/api/web/accounts", "api", lambda w, o: "/api/web/accounts", internal, body=lambda w, o: SEARCH,
           **SEARCH_LIST),
     Route("GET", "/api/workbench/queue", "api", lambda w, o: "/api/workbench/queue", internal, **QUEUE_LIST),
