@@ -290,6 +290,11 @@ def lender(who: str, _obj: str) -> Expect:
     return ok(200) if who in LENDER else FORBIDDEN
 
 
+def whole_book(who: str, _obj: str) -> Expect:
+    """A page over every case, whichever team's (an agency's commission statement): the whole-book roles."""
+    return ok(200) if who in WHOLE_BOOK else FORBIDDEN
+
+
 def recall(who: str, placement: str) -> Expect:
     if who not in LENDER:
         return FORBIDDEN
@@ -544,8 +549,8 @@ ROUTES: tuple[Route, ...] = (
           lambda w, o: reverse("agencies:decide-proposal", args=[w.proposals[o].pk]), decide_proposal, PLACEMENTS,
           body=lambda w, o: {"decision": "approve"}),
     Route("GET", "agencies:statement", "page", lambda w, o: reverse("agencies:statement", args=[w.agencies[o].pk]),
-          lender, PLACEMENTS, body=lambda w, o: {"month": this_month(w)},
-          note="an agency's commission statement is the agency's whole account, for every lender role"),
+          whole_book, PLACEMENTS, body=lambda w, o: {"month": this_month(w)},
+          note="an agency's commission statement lists every placement of the agency, whichever team's case"),
     # agencies: the portal
     Route("GET", "agencies:portal-statement", "page", u("agencies:portal-statement"), portal,
           body=lambda w, o: {"month": this_month(w)}, **PORTAL_LIST),

@@ -340,9 +340,12 @@ def test_the_agency_reads_its_commission_statement_and_disputes_a_line(client, d
     client.force_login(world["b_user"])
     client.post("/agencies/portal/statement/", {"month": month, "placement": mine.pk, "reason": "x"})
     assert StatementDispute.objects.count() == 1
-    # and the lender sees the same statement and the dispute
+    # and the lender's strategy manager sees the same statement and the dispute
     lead = django_user_model.objects.create_user("lead2", password="a-long-password-1")
-    lead.groups.add(Group.objects.get_or_create(name="team_lead")[0])
+    from arrears.access.sync import sync_roles
+
+    sync_roles()
+    lead.groups.add(Group.objects.get(name="strategy_manager"))
     client.force_login(lead)
     page = client.get(f"/agencies/statements/{world['full'].pk}/?month={month}").content.decode()
     assert "¥543.21" in page and "a payment is missing" in page

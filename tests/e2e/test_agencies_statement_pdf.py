@@ -73,10 +73,13 @@ def test_the_agency_downloads_its_statement_as_pdf_matching_the_csv(client, stat
 
 
 def test_the_lender_downloads_an_agencys_statement_as_pdf_matching_the_csv(client, django_user_model, statement_month):
-    # given the lender's team lead signed in
+    # given the lender's strategy manager signed in
     firm, _ = statement_month
     lead = django_user_model.objects.create_user("lead", password="a-long-password-1")
-    lead.groups.add(Group.objects.get_or_create(name="team_lead")[0])
+    from arrears.access.sync import sync_roles
+
+    sync_roles()
+    lead.groups.add(Group.objects.get(name="strategy_manager"))
     client.force_login(lead)
     # when they download the agency's statement for the month as CSV and as PDF
     csv_body = client.get(f"/agencies/statements/{firm.pk}/?month={MONTH}&format=csv").content

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from arrears.access.roles import Role, has_role
-from arrears.access.scope import Action, can, loans_visible_to
+from arrears.access.scope import Action, can, loans_visible_to, sees_whole_book
 from arrears.agencies import portal
 from arrears.agencies.exports import export_cases
 from arrears.agencies.forms import ContactForm, ProposalForm, RecallForm, UploadForm
@@ -231,6 +231,7 @@ def league(request: HttpRequest) -> HttpResponse:
     arms += [{"agency": names[p.agency_id], "performance": p} for p in by_arm]
     return render(request, "agencies/league.html", {
         "rows": rows, "arms": arms, "criteria": CRITERIA, "weights": [chosen.get(k, 0) for k in CRITERIA], "nav": "agencies",
+        "statements": sees_whole_book(request.user),
         "proposals": PlanProposal.objects.filter(state="pending", placement__loan__in=loans_visible_to(request.user))
         .select_related("placement__loan", "placement__agency"),
     })
@@ -347,6 +348,10 @@ def lender_statement(request: HttpRequest, agency_id: int) -> HttpResponse:
     from arrears.agencies.statements import build_statement
 
     _lender_or_403(request)
+    if not sees_whole_book(request.user):
+        # a statement lists every placement of the agency, whichever team's case it is (docs/agencies.md)
+        raise PermissionDenied(_("An agency's commission statement covers the whole book; it is for those who see "
+                                 "every case."))
     agency = get_object_or_404(Agency, pk=agency_id)
     month = _month(request)
     statement = build_statement(agency, month)
