@@ -32,7 +32,9 @@ def test_wrong_guesses_on_the_page_lock_the_user_out_even_with_the_right_passwor
     assert page_guess(client, OLD_PASSWORD).status_code == 429
     assert reloaded(collector).check_password(OLD_PASSWORD)
     fresh = Client()
-    assert fresh.post("/login/", {"username": "wang.fang", "password": OLD_PASSWORD}).status_code == 429
+    refused = fresh.post("/login/", {"username": "wang.fang", "password": OLD_PASSWORD})
+    assert refused.status_code == 429 and refused["Content-Type"].startswith("text/html")
+    assert 'role="alert"' in refused.content.decode()
 
 
 def test_one_wrong_guess_through_the_api_counts_once(collector):
@@ -54,6 +56,10 @@ def test_wrong_guesses_through_the_api_lock_the_user_out(collector):
     right = client.post(API, {"old_password": OLD_PASSWORD, "new_password": NEW_PASSWORD},
                         content_type="application/json")
     assert right.status_code == 429
+    # and the API says so in JSON, in both languages, with when to try again
+    assert right["Content-Type"].startswith("application/json")
+    assert "锁定" in right.json()["error"]["zh"] and "locked" in right.json()["error"]["en"]
+    assert right.json()["retry_after_seconds"] == int(settings.AXES_COOLOFF_TIME * 3600) == int(right["Retry-After"])
     assert reloaded(collector).check_password(OLD_PASSWORD)
 
 
