@@ -1,4 +1,4 @@
-"""`arrears import loans FILE` and `arrears import payments FILE`: feeds from the core system."""
+"""`arrears import loans|payments|scores FILE`: feeds from the core system."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("import", help="导入贷款或付款文件 / import a loans or payments file")
+    parser = subparsers.add_parser("import", help="导入贷款、付款或评分文件 / import a loans, payments or scores file")
     kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
     for kind, help_text in (
         ("loans", "导入贷款（借款人、联系方式、还款计划）/ import loans, borrowers, contact points, schedules"),
         ("payments", "导入付款与冲正 / import payments and reversals"),
+        ("scores", "导入还款意愿评分（0–1000）/ import propensity-to-pay scores (0–1000)"),
     ):
         command = kinds.add_parser(kind, help=help_text)
         command.add_argument("file", type=Path, help="CSV、Parquet 或 JSON Lines 文件 / a .csv, .parquet or .jsonl file")
@@ -19,10 +20,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from arrears.feeds import import_loans, import_payments
+    from arrears.feeds import import_loans, import_payments, import_scores
     from arrears.feeds.progress import RichProgress
 
-    importer = import_loans if args.kind == "loans" else import_payments
+    importer = {"loans": import_loans, "payments": import_payments, "scores": import_scores}[args.kind]
     with RichProgress() as progress:
         outcome = importer(args.file, encoding=args.encoding, progress=progress)
     print(outcome.summary())

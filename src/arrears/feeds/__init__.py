@@ -1,6 +1,6 @@
-"""Feeds from the lender's core system: loans and payments files, checked row by row, landed in bulk.
+"""Feeds from the lender's core system: loans, payments and scores files, checked row by row, landed in bulk.
 
-    from arrears.feeds import import_loans, import_payments
+    from arrears.feeds import import_loans, import_payments, import_scores
     outcome = import_loans("loans.csv")
     print(outcome.summary())
 
@@ -10,5 +10,6 @@ The schemas, rules, rejects format and idempotency are described in docs/feeds.m
 from arrears.feeds.loans import import_loans
 from arrears.feeds.payments import import_payments
 from arrears.feeds.runs import FeedOutcome, Progress, Silent
+from arrears.feeds.scores import import_scores
 
-__all__ = ["FeedOutcome", "Progress", "Silent", "import_loans", "import_payments"]
+__all__ = ["FeedOutcome", "Progress", "Silent", "import_loans", "import_payments", "import_scores"]

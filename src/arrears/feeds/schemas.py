@@ -74,4 +74,14 @@ PAYMENTS = FeedSchema(
     ),
 )
 
-SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS)}
+SCORES = FeedSchema(
+    kind="scores",
+    key="loan_id",
+    columns=(
+        Column("loan_id", True, 64),
+        Column("score", True),
+        Column("scored_on", True),
+    ),
+)
+
+SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS, SCORES)}

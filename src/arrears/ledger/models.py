@@ -1,4 +1,4 @@
-"""The loan book: borrowers, contact points, products, loans, schedules and payments.
+"""The loan book: borrowers, contact points, products, loans, schedules, payments and scores.
 
 Amounts are fen in BigIntegerFields; timestamps are UTC; due and value dates are
 business dates in the lender's zone.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, RepaymentMethod
+from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, MAX_SCORE, RepaymentMethod
 
 
 class Borrower(models.Model):
@@ -174,6 +174,27 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         indexes = [models.Index(fields=["loan", "value_date"])]
+
+
+class LoanScore(models.Model):
+    """A loan's propensity-to-pay score (0–1000) from the lender's model, as of the day it was scored.
+
+    A scores file sets the score of each loan it names for its `scored_on`; the latest score on or
+    before a day is the loan's score that day (the strategy's `score` fact, the queue's expected value).
+    """
+
+    loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="scores")
+    scored_on = models.DateField(_("scored on"))
+    score = models.PositiveSmallIntegerField(_("score"))
+    feed_import = models.ForeignKey("FeedImport", on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["loan", "scored_on"], name="loanscore_one_per_day"),
+            models.CheckConstraint(condition=models.Q(score__lte=MAX_SCORE), name="loanscore_at_most_max"),
+        ]
 
 
 class FeedImport(models.Model):

@@ -35,6 +35,9 @@ DEFAULT_ALLOCATION_ORDER: tuple[Component, ...] = (
     Component.PRINCIPAL,
 )
 
+MAX_SCORE = 1000
+"""A loan's propensity-to-pay score runs from 0 (will not pay) to MAX_SCORE (certain to pay)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Instalment:

@@ -18,6 +18,7 @@ import ibis
 
 from arrears.cycle.buckets import BucketScheme
 from arrears.cycle.models_words import AccountStatusWord
+from arrears.ledger.records import MAX_SCORE
 
 
 class FactType(StrEnum):
@@ -73,7 +74,7 @@ def account_facts(bucket_scheme: BucketScheme | None = None) -> Facts:
         Fact("balance", FactType.MONEY, "剩余应还（元）", "balance (yuan)"),
         Fact("principal_outstanding", FactType.MONEY, "剩余本金（元）", "principal outstanding (yuan)"),
         Fact("product", FactType.TEXT, "产品", "product"),
-        Fact("score", FactType.INTEGER, "评分", "score", nullable=True, minimum=0, maximum=1000),
+        Fact("score", FactType.INTEGER, "评分", "score", nullable=True, minimum=0, maximum=MAX_SCORE),
         Fact("status", FactType.TEXT, "账户状态", "account status", choices=tuple(word.value for word in AccountStatusWord)),
         Fact("hardship", FactType.FLAG, "困难客户", "in hardship"),
         Fact("dispute", FactType.FLAG, "存在争议", "disputed"),

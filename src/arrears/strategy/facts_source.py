@@ -5,7 +5,7 @@
 
 One SQL statement, portable between SQLite and PostgreSQL, read as Arrow over ADBC. Promises and
 repayment plans are judged as of `as_of` from their own dates, so a past day reads as it stood.
-`score` is null: no score source exists yet.
+`score` is the loan's latest score on or before `as_of` (the scores feed), null when it has none.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 FAILED_OUTCOMES = ("no_answer", "wrong_number", "undelivered")
 REACHED_OUTCOMES = ("right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested")
+NO_SCORE = -1  # read in place of a missing score, so the column has one type; null again in the facts
 UNREACHABLE_AFTER_FAILED_ATTEMPTS = 3  # 金融机构个人消费类贷款催收工作指引（试行）: 3 consecutive failed attempts
 
 FACTS_SQL = """
@@ -58,6 +60,12 @@ plans_in_force AS (
           SELECT 1 FROM plans_planevent ended
           WHERE ended.plan_id = p.id AND ended.kind IN ('kept', 'broken') AND ended.business_date <= {day}
       )
+),
+latest_scores AS (
+    SELECT h.loan_id, h.score FROM ledger_loanscore h
+    JOIN (SELECT loan_id, MAX(scored_on) AS scored_on FROM ledger_loanscore
+          WHERE scored_on <= {day}{only_loan} GROUP BY loan_id) latest
+      ON latest.loan_id = h.loan_id AND latest.scored_on = h.scored_on
 )
 SELECT s.loan_id,
        s.days_past_due AS dpd,
@@ -66,6 +74,7 @@ SELECT s.loan_id,
        s.balance,
        s.principal_outstanding,
        p.code AS product,
+       COALESCE(sc.score, {no_score}) AS score,
        s.status,
        CASE WHEN COALESCE(o.hardship_claims, 0) > 0 THEN 1 ELSE 0 END AS hardship,
        CASE WHEN d.loan_id IS NULL THEN 0 ELSE 1 END AS dispute,
@@ -85,6 +94,7 @@ LEFT JOIN disputes d ON d.loan_id = s.loan_id
 LEFT JOIN verified_addresses v ON v.loan_id = s.loan_id
 LEFT JOIN promises pr ON pr.loan_id = s.loan_id
 LEFT JOIN plans_in_force pl ON pl.loan_id = s.loan_id
+LEFT JOIN latest_scores sc ON sc.loan_id = s.loan_id
 {where}
 """
 
@@ -143,18 +153,17 @@ def read_facts(db, as_of: dt.date, *, loan_id: int | None = None, from_history: 
         reached=_quoted(REACHED_OUTCOMES),
         failed=_quoted(FAILED_OUTCOMES),
         unreachable_after=UNREACHABLE_AFTER_FAILED_ATTEMPTS,
+        no_score=NO_SCORE,
         day=day,
         states="cycle_accountstatehistory" if from_history else "cycle_accountstate",
         where=("WHERE " + " AND ".join(conditions)) if conditions else "",
     )
     table = db.fetch(sql)
-    rows = table.num_rows
     columns = {}
     for field in FACTS_SCHEMA:
-        if field.name not in table.column_names:
-            columns[field.name] = pa.nulls(rows, field.type)  # score: no source yet
-            continue
         column = table.column(field.name)
+        if field.name == "score" and not pa.types.is_null(column.type):
+            column = pc.if_else(pc.equal(column, NO_SCORE), pa.scalar(None, column.type), column)
         if pa.types.is_boolean(field.type) and not pa.types.is_boolean(column.type):
             column = pa.array(column.cast(pa.int64()).to_numpy(zero_copy_only=False) != 0)
         columns[field.name] = column.cast(field.type)

@@ -46,9 +46,11 @@ class Note(models.Model):
 
 
 class QueueRefresh(models.Model):
-    """The plan and cycle run the queue columns of the cases were last refreshed from (one row)."""
+    """The plan, cycle run, promise judgement and scores import the queue columns of the cases were
+    last refreshed from (one row)."""
 
     plan_as_of = models.DateField(null=True)
     cycle_run_id = models.BigIntegerField(null=True)
     promises_judged_as_of = models.DateField(null=True)
+    scores_import_id = models.BigIntegerField(null=True)
     refreshed_at = models.DateTimeField(null=True)

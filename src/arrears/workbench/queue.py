@@ -6,10 +6,13 @@ them set-based (a few UPDATE … FROM statements over the whole book, no loop pe
 - the latest plan (`strategy_plannedaction`): a case is in the queue when its segment's owner is
   the in-house queue; its priority is the segment's priority in the strategy in force;
 - the night's account state: days past due, bucket, overdue amount; expected value is the overdue
-  amount (× the propensity to pay, once a score is stored: none is yet, so it counts as 1);
+  amount × the propensity to pay, the loan's latest score / 1000 (scores feed; a case without a
+  score counts at the average score of the scored open cases, and with no scores at all expected
+  value is the overdue amount);
 - promises: a broken promise puts the case back in the queue, above the others, until someone
   works it again.
-`ensure_fresh` runs the refresh when a newer plan, cycle run or promise judgement exists.
+`ensure_fresh` runs the refresh when a newer plan, cycle run, promise judgement or scores import
+exists.
 
 Order: priority, then expected value, then days past due (all descending), then case id. Three
 partial indexes (open cases in the queue only) hold that order per team, per assignee and over
@@ -29,6 +32,7 @@ from django.utils import timezone
 
 from arrears.access.scope import Action, _is_admin, holds_permissions, sees_whole_book, team_ids_of
 from arrears.cases.models import CollectionCase
+from arrears.ledger.records import MAX_SCORE
 from arrears.workbench import clock
 
 INTERNAL_QUEUE_OWNER = "internal_queue"
@@ -217,8 +221,14 @@ def next_account(user, *, now: dt.datetime | None = None) -> CollectionCase | No
 # --- refreshing the queue's columns, set-based --------------------------------------------------
 
 
-def _current_sources() -> tuple[dt.date | None, int | None, dt.date | None]:
+Sources = tuple[dt.date | None, int | None, dt.date | None, int | None]
+"""What the queue columns derive from: plan day, cycle run, last promise judgement, scores import."""
+_MARKED = ("plan_as_of", "cycle_run_id", "promises_judged_as_of", "scores_import_id")
+
+
+def _current_sources() -> Sources:
     from arrears.cycle.models import CycleRun
+    from arrears.ledger.models import FeedImport
     from arrears.promises.models import Promise
     from arrears.strategy.models import PlannedAction
 
@@ -227,23 +237,32 @@ def _current_sources() -> tuple[dt.date | None, int | None, dt.date | None]:
         CycleRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").values_list("pk", flat=True).first()
     )
     judged = Promise.objects.exclude(judged_on=None).order_by("-judged_on").values_list("judged_on", flat=True).first()
-    return plan_as_of, run_id, judged
+    scores = (
+        FeedImport.objects.filter(kind="scores", finished_at__isnull=False).order_by("-pk").values_list("pk", flat=True).first()
+    )
+    return plan_as_of, run_id, judged, scores
+
+
+def _marked(marker) -> Sources:
+    return tuple(getattr(marker, name) for name in _MARKED)
 
 
 def ensure_fresh() -> bool:
-    """Refresh the queue's columns if a newer plan, cycle run or promise judgement exists; True if it did."""
+    """Refresh the queue's columns if a newer plan, cycle run, promise judgement or scores import
+    exists; True if it did."""
     from arrears.workbench.models import QueueRefresh
 
     sources = _current_sources()
     marker = QueueRefresh.objects.first()
-    if marker and (marker.plan_as_of, marker.cycle_run_id, marker.promises_judged_as_of) == sources:
+    if marker and _marked(marker) == sources:
         return False
     with transaction.atomic():
         marker = QueueRefresh.objects.select_for_update().first() or QueueRefresh.objects.create()
-        if (marker.plan_as_of, marker.cycle_run_id, marker.promises_judged_as_of) == sources:
+        if _marked(marker) == sources:
             return False  # another request refreshed while this one waited for the lock
         refresh_queue(sources[0])
-        marker.plan_as_of, marker.cycle_run_id, marker.promises_judged_as_of = sources
+        for name, value in zip(_MARKED, sources, strict=True):
+            setattr(marker, name, value)
         marker.refreshed_at = timezone.now()
         marker.save()
     return True
@@ -265,6 +284,7 @@ def refresh_queue(plan_as_of: dt.date | None) -> None:
                       FROM cycle_accountstate) s
                 WHERE s.loan_id = {case}.loan_id AND {case}.closed_on IS NULL"""
         )
+        _weigh_by_scores(cursor, case)
         cursor.execute(f"UPDATE {case} SET in_queue = FALSE, segment = '', priority = 0 WHERE closed_on IS NULL")
         if plan_as_of is not None:
             priorities, params = _segment_priorities(plan_as_of)
@@ -294,6 +314,35 @@ def refresh_queue(plan_as_of: dt.date | None) -> None:
                   AND ({case}.last_worked_at IS NULL OR {case}.last_worked_at < b.judged_on)""",
             [BROKEN_PROMISE_PRIORITY],
         )
+
+
+def _weigh_by_scores(cursor, case: str) -> None:
+    """Expected value = overdue amount × score / MAX_SCORE, from each loan's latest score.
+
+    A case without a score counts at the average latest score of the open cases that have one, so
+    a partly scored book does not rank its unscored cases above the scored ones; with no score at
+    all, expected value stays the overdue amount.
+    """
+    latest = (
+        "SELECT h.loan_id, h.score FROM ledger_loanscore h "
+        "JOIN (SELECT loan_id, MAX(scored_on) AS scored_on FROM ledger_loanscore GROUP BY loan_id) m "
+        "ON m.loan_id = h.loan_id AND m.scored_on = h.scored_on"
+    )
+    cursor.execute(
+        f"SELECT COUNT(*), SUM(s.score) FROM ({latest}) s "
+        f"JOIN {case} c ON c.loan_id = s.loan_id AND c.closed_on IS NULL"
+    )
+    scored, total = cursor.fetchone()
+    if not scored:
+        return
+    average = (int(total) * 2 + scored) // (scored * 2)  # rounded half up, in whole points
+    cursor.execute(
+        f"""UPDATE {case} SET expected_value = overdue_amount * COALESCE(
+              (SELECT h.score FROM ledger_loanscore h WHERE h.loan_id = {case}.loan_id
+               ORDER BY h.scored_on DESC LIMIT 1), %s) / %s
+            WHERE closed_on IS NULL""",
+        [average, MAX_SCORE],
+    )
 
 
 def _segment_priorities(plan_as_of: dt.date) -> tuple[str, list]:

@@ -10,7 +10,8 @@ record number in the file (a CSV header is not counted).
 
 Payments need the ledger as well: `check_payments` applies the rules of the file
 alone, `check_payments_against_ledger` those that need the loans and the payments
-already recorded, handed in as Arrow tables.
+already recorded, handed in as Arrow tables. Scores likewise: `check_scores`, then
+`check_scores_against_ledger` with the loans named and the scores already held.
 """
 
 from arrears.feeds.validation._common import REJECT_COLUMNS, Checked, known_time_zones, rejects_table
@@ -21,6 +22,7 @@ from arrears.feeds.validation._payments import (
     check_payments_against_ledger,
     empty_recorded,
 )
+from arrears.feeds.validation._scores import check_scores, check_scores_against_ledger, empty_held, held_changes
 
 __all__ = [
     "REJECT_COLUMNS",
@@ -30,7 +32,11 @@ __all__ = [
     "check_national_ids",
     "check_payments",
     "check_payments_against_ledger",
+    "check_scores",
+    "check_scores_against_ledger",
+    "empty_held",
     "empty_recorded",
+    "held_changes",
     "known_time_zones",
     "rejects_table",
 ]
