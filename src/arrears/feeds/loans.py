@@ -16,7 +16,6 @@ Importing the same file again finds nothing new or changed and writes nothing.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +25,10 @@ import pyarrow.compute as pc
 from arrears.bulk import BulkConnection
 from arrears.feeds import people
 from arrears.feeds.instalments import expand_schedules
-from arrears.feeds.readers import file_digest, read_feed
 from arrears.feeds.rejects import originals_of, write_rejects
-from arrears.feeds.runs import FeedOutcome, Progress, Silent, begin_run, finish_run
+from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import LOANS
-from arrears.feeds.staging import bulk_session, assignments, derive, differs, drop, fetch_as, stage
+from arrears.feeds.staging import assignments, bulk_session, derive, differs, drop, fetch_as, landing, stage
 from arrears.feeds.validation import check_loans
 from arrears.ledger.identity import IdentityVault
 
@@ -58,13 +56,8 @@ def import_loans(
     from django.conf import settings
     from django.utils import timezone
 
-    began = time.perf_counter()
     progress = progress or Silent()
-    source = Path(path).resolve()
-    progress.stage("读取文件", "reading the file")
-    raw = read_feed(source, LOANS, encoding=encoding)
-    digest = file_digest(source)
-    run_id = begin_run(LOANS.kind, source, digest)
+    raw, run = open_run(LOANS, path, encoding, progress)
     vault = vault or IdentityVault(settings.SECRET_KEY)
 
     with bulk_session() as db:
@@ -74,42 +67,16 @@ def import_loans(
         rows_read, originals = raw.num_rows, originals_of(raw, checked.rejects)
         del raw  # a large file: keep only what the rejects file needs
         progress.advance(rows_read)
-        try:
+        with landing(db, _STAGED, progress):
             changes = _land(db, checked.rows, products, vault, progress)
-            progress.stage("提交", "committing")
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-        finally:
-            _forget_staging(db)
 
-    rejects_path = write_rejects(source, checked.rejects, originals)
-    landed = int(changes["new"].sum())
-    updated = int(changes["updated"].sum())
-    rejected = checked.rejected_rows
-    outcome = FeedOutcome(
-        kind=LOANS.kind,
-        source=source,
-        digest=digest,
+    return run.close(
         rows_read=rows_read,
-        landed=landed,
-        updated=updated,
-        unchanged=rows_read - landed - updated - rejected,
-        rejected=rejected,
-        rejects_path=rejects_path,
-        seconds=time.perf_counter() - began,
+        landed=int(changes["new"].sum()),
+        updated=int(changes["updated"].sum()),
+        rejected=checked.rejected_rows,
+        rejects_path=write_rejects(run.source, checked.rejects, originals),
     )
-    finish_run(run_id, outcome)
-    return outcome
-
-
-def _forget_staging(db: BulkConnection) -> None:
-    try:
-        drop(db, *_STAGED)
-        db.commit()
-    except Exception:  # the temporary tables go with the connection anyway
-        db.rollback()
 
 
 def _land(

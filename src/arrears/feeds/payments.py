@@ -11,78 +11,43 @@ reversing it.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pyarrow as pa
 
 from arrears.bulk import BulkConnection
-from arrears.feeds.readers import file_digest, read_feed
 from arrears.feeds.rejects import originals_of, write_rejects
-from arrears.feeds.runs import FeedOutcome, Progress, Silent, begin_run, finish_run
+from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import PAYMENTS
-from arrears.feeds.staging import bulk_session, drop, fetch_as, stage
+from arrears.feeds.staging import bulk_session, fetch_as, landing, loans_named, stage
 from arrears.feeds.validation import LedgerView, check_payments, check_payments_against_ledger, empty_recorded
 
-LOANS_NAMED = pa.schema([("loan_id", pa.string()), ("id", pa.int64()), ("start_date", pa.date32())])
 _STAGED = ("feed_payment", "feed_payment_write")
 
 
 def import_payments(path: Path | str, *, encoding: str = "utf-8", progress: Progress | None = None) -> FeedOutcome:
     """Import a payments file; InputError (and nothing lands) when the file cannot be read as a whole."""
-    began = time.perf_counter()
     progress = progress or Silent()
-    source = Path(path).resolve()
-    progress.stage("读取文件", "reading the file")
-    raw = read_feed(source, PAYMENTS, encoding=encoding)
-    digest = file_digest(source)
-    run_id = begin_run(PAYMENTS.kind, source, digest)
+    raw, run = open_run(PAYMENTS, path, encoding, progress)
     progress.stage("校验", "validating", raw.num_rows)
     checked = check_payments(raw)
 
-    with bulk_session() as db:
-        try:
-            stage(db, "feed_payment", checked.rows.select(["reference", "loan_id", "reverses"]))
-            ledger = LedgerView(loans=_loans_named(db), recorded=_recorded(db))
-            checked = check_payments_against_ledger(checked, ledger)
-            progress.advance(raw.num_rows)
-            progress.stage("写入付款", "writing payments", checked.rows.num_rows)
-            stage(db, "feed_payment_write", checked.rows.drop_columns(["row"]))
-            _write(db)
-            progress.advance(checked.rows.num_rows)
-            progress.stage("提交", "committing")
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-        finally:
-            drop(db, *_STAGED)
-            db.commit()
+    with bulk_session() as db, landing(db, _STAGED, progress):
+        stage(db, "feed_payment", checked.rows.select(["reference", "loan_id", "reverses"]))
+        ledger = LedgerView(loans=loans_named(db, "feed_payment"), recorded=_recorded(db))
+        checked = check_payments_against_ledger(checked, ledger)
+        progress.advance(raw.num_rows)
+        progress.stage("写入付款", "writing payments", checked.rows.num_rows)
+        stage(db, "feed_payment_write", checked.rows.drop_columns(["row"]))
+        _write(db)
+        progress.advance(checked.rows.num_rows)
 
-    rejects_path = write_rejects(source, checked.rejects, originals_of(raw, checked.rejects))
-    rejected = checked.rejected_rows
-    outcome = FeedOutcome(
-        kind=PAYMENTS.kind,
-        source=source,
-        digest=digest,
+    return run.close(
         rows_read=raw.num_rows,
         landed=checked.rows.num_rows,
         updated=0,
-        unchanged=raw.num_rows - checked.rows.num_rows - rejected,
-        rejected=rejected,
-        rejects_path=rejects_path,
-        seconds=time.perf_counter() - began,
-    )
-    finish_run(run_id, outcome)
-    return outcome
-
-
-def _loans_named(db: BulkConnection) -> pa.Table:
-    return fetch_as(
-        db,
-        "SELECT l.external_id AS loan_id, l.id, l.start_date FROM ledger_loan l "
-        "WHERE l.external_id IN (SELECT loan_id FROM feed_payment)",
-        LOANS_NAMED,
+        rejected=checked.rejected_rows,
+        rejects_path=write_rejects(run.source, checked.rejects, originals_of(raw, checked.rejects)),
     )
 
 

@@ -2,13 +2,25 @@
 
     outcome = import_loans(path, progress=progress)
     print(outcome.summary())
+
+Every importer opens its run the same way and closes it with its counts:
+
+    raw, run = open_run(PAYMENTS, path, encoding, progress)   # read whole, or InputError
+    ...                                                        # check and land the rows
+    return run.close(rows_read=…, landed=…, updated=…, rejected=…, rejects_path=…)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+import pyarrow as pa
+
+from arrears.feeds.readers import file_digest, read_feed
+from arrears.feeds.schemas import FeedSchema
 
 
 class Progress(Protocol):
@@ -60,6 +72,44 @@ class FeedOutcome:
             f"{self.source}: {self.rows_read} rows read, {self.landed} landed, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.rejected} rejected; rejects file: {rejects} ({self.seconds:.1f} s)"
         )
+
+
+@dataclass(frozen=True, slots=True)
+class OpenRun:
+    """A run whose file was read as a whole and recorded as begun."""
+
+    kind: str
+    source: Path
+    digest: str
+    run_id: int
+    began: float = field(default_factory=time.perf_counter)
+
+    def close(self, *, rows_read: int, landed: int, updated: int, rejected: int, rejects_path: Path | None) -> FeedOutcome:
+        """The run's outcome, recorded on its FeedImport; the rows left over were unchanged."""
+        outcome = FeedOutcome(
+            kind=self.kind,
+            source=self.source,
+            digest=self.digest,
+            rows_read=rows_read,
+            landed=landed,
+            updated=updated,
+            unchanged=rows_read - landed - updated - rejected,
+            rejected=rejected,
+            rejects_path=rejects_path,
+            seconds=time.perf_counter() - self.began,
+        )
+        finish_run(self.run_id, outcome)
+        return outcome
+
+
+def open_run(schema: FeedSchema, path: Path | str, encoding: str, progress: Progress) -> tuple[pa.Table, OpenRun]:
+    """Read the file whole (InputError, and no run recorded, when it cannot be) and begin its run."""
+    began = time.perf_counter()
+    source = Path(path).resolve()
+    progress.stage("读取文件", "reading the file")
+    raw = read_feed(source, schema, encoding=encoding)
+    digest = file_digest(source)
+    return raw, OpenRun(schema.kind, source, digest, begin_run(schema.kind, source, digest), began)
 
 
 def begin_run(kind: str, source: Path, digest: str) -> int:

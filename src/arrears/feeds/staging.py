@@ -81,6 +81,38 @@ def fetch_as(db: BulkConnection, sql: str, schema: pa.Schema) -> pa.Table:
     return pa.table(columns, schema=schema)
 
 
+LOANS_NAMED = pa.schema([("loan_id", pa.string()), ("id", pa.int64()), ("start_date", pa.date32())])
+
+
+def loans_named(db: BulkConnection, staged: str) -> pa.Table:
+    """loan_id (external), id and start_date of the ledger's loans that the staged table `staged` names."""
+    return fetch_as(
+        db,
+        "SELECT l.external_id AS loan_id, l.id, l.start_date FROM ledger_loan l "
+        f"WHERE l.external_id IN (SELECT loan_id FROM {staged})",
+        LOANS_NAMED,
+    )
+
+
+@contextmanager
+def landing(db: BulkConnection, staged: tuple[str, ...], progress) -> Iterator[None]:
+    """One transaction on `db` for a feed's rows: committed when the block ends, rolled back when it
+    raises; the temporary tables `staged` are dropped either way."""
+    try:
+        yield
+        progress.stage("提交", "committing")
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        try:
+            drop(db, *staged)
+            db.commit()
+        except Exception:  # the temporary tables go with the connection anyway
+            db.rollback()
+
+
 @contextmanager
 def bulk_session(alias: str = "default") -> Iterator[BulkConnection]:
     """The bulk connection for a feed, refused inside a Django transaction on SQLite.

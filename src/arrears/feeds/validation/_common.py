@@ -117,6 +117,25 @@ def check_lengths(values: dict[str, pa.Array], problems: Problems, schema: FeedS
         problems.limit(values[column.name], column.name, column.max_length)
 
 
+def check_filled(values: dict[str, pa.Array], problems: Problems, schema: FeedSchema) -> None:
+    """Every feed's first rules: required columns filled, no value longer than its column allows."""
+    for name in schema.required:
+        problems.require(values[name], name)
+    check_lengths(values, problems, schema)
+
+
+def check_date(values: pa.Array, name: str, problems: Problems) -> tuple[np.ndarray, np.ndarray]:
+    """A `YYYY-MM-DD` column: which rows hold a real date, and their epoch days (see columns.iso_dates)."""
+    ok, days = col.iso_dates(values)
+    problems.refuse(
+        col.present(values) & ~ok,
+        name,
+        "应为 1900–2999 年间的有效日期，格式 YYYY-MM-DD",
+        "must be a real date from 1900 to 2999 written YYYY-MM-DD",
+    )
+    return ok, days
+
+
 def check_yuan(values: pa.Array, name: str, problems: Problems) -> np.ndarray:
     shaped = col.matches(values, col.YUAN_PATTERN)
     problems.refuse(

@@ -15,7 +15,8 @@ from arrears.feeds.validation._common import (
     Checked,
     Found,
     Problems,
-    check_lengths,
+    check_date,
+    check_filled,
     check_yuan,
     cleaned,
     known_time_zones,
@@ -64,9 +65,7 @@ def check_loans(
     problems = Problems(rows)
     v = cleaned(raw, LOANS)
     v["national_id"] = pc.utf8_upper(v["national_id"])
-    for name in LOANS.required:
-        problems.require(v[name], name)
-    check_lengths(v, problems, LOANS)
+    check_filled(v, problems, LOANS)
 
     national_id_given = col.present(v["national_id"])
     for error, mask in check_national_ids(v["national_id"], today).items():
@@ -101,13 +100,7 @@ def check_loans(
     )
     principal = check_yuan(v["principal"], "principal", problems)
     term = _check_term(v["term_months"], problems)
-    start_ok, start = col.iso_dates(v["start_date"])
-    problems.refuse(
-        col.present(v["start_date"]) & ~start_ok,
-        "start_date",
-        "应为 1900–2999 年间的有效日期，格式 YYYY-MM-DD",
-        "must be a real date from 1900 to 2999 written YYYY-MM-DD",
-    )
+    _, start = check_date(v["start_date"], "start_date", problems)
 
     typed = pa.table(
         {

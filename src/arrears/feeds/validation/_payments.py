@@ -13,7 +13,8 @@ from arrears.feeds.schemas import CHANNELS, PAYMENTS
 from arrears.feeds.validation._common import (
     Checked,
     Problems,
-    check_lengths,
+    check_date,
+    check_filled,
     check_yuan,
     cleaned,
     merge_rejects,
@@ -28,17 +29,9 @@ def check_payments(raw: pa.Table) -> Checked:
     rows = numbered(raw)
     problems = Problems(rows)
     v = cleaned(raw, PAYMENTS)
-    for name in PAYMENTS.required:
-        problems.require(v[name], name)
-    check_lengths(v, problems, PAYMENTS)
+    check_filled(v, problems, PAYMENTS)
     amount = check_yuan(v["amount"], "amount", problems)
-    value_ok, value_day = col.iso_dates(v["value_date"])
-    problems.refuse(
-        col.present(v["value_date"]) & ~value_ok,
-        "value_date",
-        "应为 1900–2999 年间的有效日期，格式 YYYY-MM-DD",
-        "must be a real date from 1900 to 2999 written YYYY-MM-DD",
-    )
+    _, value_day = check_date(v["value_date"], "value_date", problems)
     channels = ", ".join(CHANNELS)
     problems.refuse(
         col.present(v["channel"]) & ~col.one_of(v["channel"], CHANNELS),

@@ -13,7 +13,8 @@ from arrears.feeds.schemas import SCORES
 from arrears.feeds.validation._common import (
     Checked,
     Problems,
-    check_lengths,
+    check_date,
+    check_filled,
     cleaned,
     merge_rejects,
     numbered,
@@ -30,9 +31,7 @@ def check_scores(raw: pa.Table, today: dt.date) -> Checked:
     rows = numbered(raw)
     problems = Problems(rows)
     v = cleaned(raw, SCORES)
-    for name in SCORES.required:
-        problems.require(v[name], name)
-    check_lengths(v, problems, SCORES)
+    check_filled(v, problems, SCORES)
     shaped = col.matches(v["score"], SCORE_PATTERN)
     score = col.whole_numbers(v["score"], shaped)
     problems.refuse(
@@ -41,13 +40,7 @@ def check_scores(raw: pa.Table, today: dt.date) -> Checked:
         f"评分应为 0 到 {MAX_SCORE} 的整数",
         f"must be a whole number from 0 to {MAX_SCORE}",
     )
-    day_ok, day = col.iso_dates(v["scored_on"])
-    problems.refuse(
-        col.present(v["scored_on"]) & ~day_ok,
-        "scored_on",
-        "应为 1900–2999 年间的有效日期，格式 YYYY-MM-DD",
-        "must be a real date from 1900 to 2999 written YYYY-MM-DD",
-    )
+    day_ok, day = check_date(v["scored_on"], "scored_on", problems)
     problems.refuse(
         day_ok & (day > col.epoch_day(today)),
         "scored_on",
