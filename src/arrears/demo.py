@@ -1,7 +1,7 @@
 """The demo: a synthetic book imported through the feeds and aged night by night.
 
-Loans are imported once; payments are replayed day by day, each day's file imported
-before that night's cycle, as a lender's core system would deliver them.
+Loans are imported once, with the lender's scores of them; payments are replayed day by day,
+each day's file imported before that night's cycle, as a lender's core system would deliver them.
 """
 
 from __future__ import annotations
@@ -11,10 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+SCORES_FILE = "scores.parquet"
+SCORES_STREAM = 5  # the scores draw from a random stream of their own: the book stays the same
 DEMO_USER = "demo"
 DEMO_PASSWORD = "arrears-demo-2026"
 
@@ -37,14 +40,26 @@ class DemoPlan:
         return self.first_replayed_day - dt.timedelta(days=1)
 
 
-def generate(plan: DemoPlan) -> tuple[Path, Path]:
+def generate(plan: DemoPlan) -> tuple[Path, Path, Path]:
+    """The book's loans and payments files, and a scores file: each loan scored on the last day by
+    the synthetic model (arrears.simulate.scores)."""
     from arrears.simulate import LOANS_FILE, PAYMENTS_FILE, BookOptions, BookWriter, iter_book
+    from arrears.simulate.scores import model_scores
 
     book_dir = plan.directory / "book"
+    rng = np.random.default_rng([plan.seed, SCORES_STREAM])
+    scored = []
     with BookWriter(book_dir) as writer:
         for chunk in iter_book(BookOptions(loans=plan.loans, seed=plan.seed, start=plan.book_start, days=plan.days)):
             writer.write(chunk)
-    return book_dir / LOANS_FILE, book_dir / PAYMENTS_FILE
+            scored.append(pa.table({
+                "loan_id": chunk.loans.column("loan_id"),
+                "score": pa.array(model_scores(rng, chunk.behaviour), pa.int64()),
+                "scored_on": pa.array([plan.last_day] * chunk.loans.num_rows, pa.date32()),
+            }))
+    scores_file = book_dir / SCORES_FILE
+    pq.write_table(pa.concat_tables(scored), scores_file)
+    return book_dir / LOANS_FILE, book_dir / PAYMENTS_FILE, scores_file
 
 
 def split_payments_by_day(payments_file: Path, plan: DemoPlan) -> tuple[Path, dict[dt.date, Path]]:

@@ -27,6 +27,7 @@ def run(args) -> int:
     from arrears import demo
     from arrears.commands import migrate, serve
     from arrears.feeds.loans import import_loans
+    from arrears.feeds.scores import import_scores
     from arrears.ledger.catalogue import read_catalogue, save_catalogue
 
     if args.loans < 1 or args.days < 1:
@@ -41,8 +42,9 @@ def run(args) -> int:
     migrate.run(args)
     save_catalogue(read_catalogue())
     print(f"生成 {plan.loans} 笔贷款 / generating {plan.loans} loans …")
-    loans_file, payments_file = demo.generate(plan)
+    loans_file, payments_file, scores_file = demo.generate(plan)
     print(import_loans(loans_file).summary())
+    print(import_scores(scores_file).summary())
     history_file, by_day = demo.split_payments_by_day(payments_file, plan)
     from arrears.feeds.payments import import_payments
 
