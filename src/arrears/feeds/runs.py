@@ -13,7 +13,7 @@ Every importer opens its run the same way and closes it with its counts:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -82,7 +82,7 @@ class OpenRun:
     source: Path
     digest: str
     run_id: int
-    began: float = field(default_factory=time.perf_counter)
+    began: float
 
     def close(self, *, rows_read: int, landed: int, updated: int, rejected: int, rejects_path: Path | None) -> FeedOutcome:
         """The run's outcome, recorded on its FeedImport; the rows left over were unchanged."""

@@ -19,7 +19,7 @@ from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import SCORES
 from arrears.feeds.staging import bulk_session, fetch_as, landing, loans_named, stage
-from arrears.feeds.validation import check_scores, check_scores_against_ledger, empty_held, held_changes
+from arrears.feeds.validation import check_scores, check_scores_against_ledger, empty_held
 
 _STAGED = ("feed_score", "feed_score_write")
 
@@ -33,9 +33,7 @@ def import_scores(path: Path | str, *, encoding: str = "utf-8", progress: Progre
 
     with bulk_session() as db, landing(db, _STAGED, progress):
         stage(db, "feed_score", checked.rows.select(["loan_id", "scored_on"]))
-        held = _held(db)
-        checked = check_scores_against_ledger(checked, loans_named(db, "feed_score"), held)
-        updated = held_changes(checked, held)
+        checked, updated = check_scores_against_ledger(checked, loans_named(db, "feed_score"), _held(db))
         progress.advance(raw.num_rows)
         progress.stage("写入评分", "writing scores", checked.rows.num_rows)
         stage(db, "feed_score_write", checked.rows.drop_columns(["row"]))

@@ -18,6 +18,7 @@ import pyarrow as pa
 from arrears.bulk import BulkConnection
 from arrears.errors import EngineError
 from arrears.feeds import columns as col
+from arrears.feeds.runs import Progress
 
 SQLITE_CACHE_KIB = 256 * 1024
 
@@ -95,7 +96,7 @@ def loans_named(db: BulkConnection, staged: str) -> pa.Table:
 
 
 @contextmanager
-def landing(db: BulkConnection, staged: tuple[str, ...], progress) -> Iterator[None]:
+def landing(db: BulkConnection, staged: tuple[str, ...], progress: Progress) -> Iterator[None]:
     """One transaction on `db` for a feed's rows: committed when the block ends, rolled back when it
     raises; the temporary tables `staged` are dropped either way."""
     try:

@@ -22,7 +22,7 @@ from arrears.feeds.validation._payments import (
     check_payments_against_ledger,
     empty_recorded,
 )
-from arrears.feeds.validation._scores import check_scores, check_scores_against_ledger, empty_held, held_changes
+from arrears.feeds.validation._scores import check_scores, check_scores_against_ledger, empty_held
 
 __all__ = [
     "REJECT_COLUMNS",
@@ -36,7 +36,6 @@ __all__ = [
     "check_scores_against_ledger",
     "empty_held",
     "empty_recorded",
-    "held_changes",
     "known_time_zones",
     "rejects_table",
 ]

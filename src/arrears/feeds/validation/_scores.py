@@ -59,8 +59,9 @@ def check_scores(raw: pa.Table, today: dt.date) -> Checked:
     return Checked(rows=accepted, rejects=rejects_table(problems.found + found), repeats=repeats)
 
 
-def check_scores_against_ledger(checked: Checked, loans: pa.Table, held: pa.Table) -> Checked:
-    """The rules that need the ledger: the loan exists and had started by the day scored.
+def check_scores_against_ledger(checked: Checked, loans: pa.Table, held: pa.Table) -> tuple[Checked, int]:
+    """The rules that need the ledger: the loan exists and had started by the day scored; and how
+    many accepted rows replace a score held for their loan and day (the rest are new).
 
     loans: loan_id (external), id, start_date (date32) of the loans the file names.
     held: loan_id (external), scored_on (date32), score of the scores already held for the
@@ -80,21 +81,15 @@ def check_scores_against_ledger(checked: Checked, loans: pa.Table, held: pa.Tabl
     )
     keys = _day_keys(scores.column("loan_id"), scores.column("scored_on"))
     at = pc.index_in(keys, value_set=_day_keys(held.column("loan_id"), held.column("scored_on")))
-    same = col.to_numpy(pc.is_valid(at))
-    same &= col.to_numpy(pc.equal(scores.column("score"), held.column("score").combine_chunks().take(at)))
+    is_held = col.to_numpy(pc.is_valid(at))
+    same = is_held & col.to_numpy(pc.equal(scores.column("score"), held.column("score").combine_chunks().take(at)))
     keep = ~problems.rejected & ~same
-    return Checked(
+    accepted = Checked(
         rows=scores.filter(pa.array(keep)),
         rejects=merge_rejects(checked.rejects, problems.table()),
         repeats=checked.repeats + int((same & ~problems.rejected).sum()),
     )
-
-
-def held_changes(checked: Checked, held: pa.Table) -> int:
-    """How many of the accepted rows replace a score already held for that loan and day."""
-    keys = _day_keys(checked.rows.column("loan_id"), checked.rows.column("scored_on"))
-    held_keys = _day_keys(held.column("loan_id"), held.column("scored_on"))
-    return int(col.to_numpy(pc.is_in(keys, value_set=held_keys)).sum())
+    return accepted, int((keep & is_held).sum())
 
 
 def empty_held() -> pa.Table:
