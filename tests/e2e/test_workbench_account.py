@@ -13,7 +13,7 @@ from arrears.cases.models import AccountHold, CollectionCase
 from arrears.contact.models import ChannelOptOut, ContactAttempt
 from arrears.ledger.models import ContactPoint
 from arrears.promises.models import Promise
-from arrears.workbench import clock
+from arrears import clock
 from arrears.workbench.models import Note
 from tests.e2e.test_pages import tables
 from tests.e2e.workbench_world import signed_in, world  # noqa: F401 (fixture)

@@ -161,11 +161,17 @@ def test_a_visit_runs_from_approval_to_report_with_every_step_recorded(lead, cre
     services.attach(visit.pk, actor=crew[0], upload=SimpleUploadedFile("还款协议.pdf", PDF, "application/pdf"), now=arrival)
     visit = services.check_out(
         visit.pk, actor=crew[0], now=arrival + dt.timedelta(minutes=50),
-        report=Report(identification_shown=True, purpose_stated=True, no_disclosure=True, outcome="promise", notes="同意分期"),
+        report=Report(identification_shown=True, purpose_stated=True, no_disclosure=True, outcome="promise", notes="同意分期",
+                      promise_amount=120_000, promise_due=dt.date(2026, 5, 20)),
     )
     # then the visit is part of the account's contact history, and every step is recorded with who and when
     assert visit.state == "completed" and visit.record.channel == "visit" and visit.record.outcome == "promise"
     assert visit.record.attempted_at == visit.checked_in_at
+    # and the outcome has its effects: the promise is kept for the nightly judging, and meeting the
+    # borrower at the address verified it again by visit
+    promise = visit.record.promises.get()
+    assert (promise.amount, promise.due_date, promise.made_by) == (120_000, dt.date(2026, 5, 20), crew[0])
+    assert visit.address.verifications.filter(method="visit", verified=True, by=crew[0]).exists()
     assert events(visit) == [
         "approved", "scheduled", "notice_queued", "check_in_blocked", "code_issued", "code_verified",
         "checked_in", "attachment_added", "checked_out",

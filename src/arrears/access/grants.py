@@ -48,9 +48,12 @@ GRANTS: dict[Role, tuple[str, ...]] = {
         "strategy.add_strategyversion",
         "strategy.change_strategyversion",
     ),
-    Role.TEAM_LEAD: _READ_BOOK + _WORK_CASES + ("access.assign_cases", "promises.change_promise"),
+    Role.TEAM_LEAD: _READ_BOOK + _WORK_CASES + ("access.assign_cases", "promises.change_promise", "cases.change_accounthold"),
     Role.COLLECTOR: _READ_BOOK + _WORK_CASES,
-    Role.COMPLIANCE_OFFICER: _READ_BOOK + ("access.view_all_cases", "access.view_unmasked_contacts"),
+    Role.COMPLIANCE_OFFICER: _READ_BOOK
+    + ("access.view_all_cases", "access.view_unmasked_contacts", "cases.add_accounthold", "cases.change_accounthold"),
+    # legal officers review the accounts the strategy sends to legal review, across the book
+    Role.LEGAL_OFFICER: _READ_BOOK + ("access.view_all_cases", "cases.add_accounthold", "cases.change_accounthold"),
     # agency roles see nothing of the internal workbench: the agency portal grants its own
     Role.AGENCY_MANAGER: (),
     Role.AGENCY_COLLECTOR: (),

@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     TEAM_LEAD = "team_lead", _("team lead")
     COLLECTOR = "collector", _("collector")
     COMPLIANCE_OFFICER = "compliance_officer", _("compliance officer")
+    LEGAL_OFFICER = "legal_officer", _("legal officer")
     AGENCY_MANAGER = "agency_manager", _("agency manager")
     AGENCY_COLLECTOR = "agency_collector", _("agency collector")
     FIELD_COLLECTOR = "field_collector", _("field collector")

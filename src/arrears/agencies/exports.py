@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-from django.utils import timezone
 
+from arrears import clock
 from arrears.agencies.models import AccessAction, AgencyStaff
 from arrears.agencies.terms import SHAREABLE_FIELDS
 
@@ -16,7 +16,7 @@ def export_cases(staff: AgencyStaff, *, via: str = "web") -> str:
     from arrears.agencies.portal import active_placements, case_rows
 
     rows = case_rows(staff, active_placements(staff).order_by("pk"), action=AccessAction.EXPORT, via=via)
-    exported_at = timezone.now().isoformat(timespec="seconds")
+    exported_at = clock.now().isoformat(timespec="seconds")
     user = staff.user.get_username() if staff.user_id else ""
     shared = [name for name in SHAREABLE_FIELDS if any(name in row["fields"] for row in rows)]
     out = io.StringIO()

@@ -11,21 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.agencies.portal import AGENCY_OUTCOMES
 from arrears.contact.models import Channel, Outcome
-from arrears.money import MoneyError, to_fen
-
-
-class YuanField(forms.CharField):
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            fen = to_fen(value)
-        except MoneyError:
-            raise forms.ValidationError(_("Enter an amount in yuan with at most two decimals.")) from None
-        if fen <= 0:
-            raise forms.ValidationError(_("The amount must be above zero."))
-        return fen
+from arrears.web.forms import YuanField
 
 
 class ContactForm(forms.Form):

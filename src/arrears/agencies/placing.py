@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from arrears import clock
 from arrears.agencies.allocation import OFFERS_SCHEMA, allocate
 from arrears.agencies.models import (
     OPEN_STATES,
@@ -32,6 +33,8 @@ from arrears.agencies.models import (
     PlacementState,
 )
 from arrears.bulk import BulkConnection
+from arrears.cases.holds import in_force_sql
+from arrears.strategy.facts_source import facts_instant
 from arrears.compliance.lender import lender_profile
 
 NOTICE_TEMPLATE = "outsourcing_notice"  # the messaging catalogue's 委外催收告知书, as SMS and as letter
@@ -54,7 +57,7 @@ JOIN ledger_loan l ON l.id = a.loan_id
 WHERE a.as_of = '{as_of}' AND a.owner = 'agency_pool' AND s.status = 'delinquent'
   AND NOT EXISTS (SELECT 1 FROM agencies_placement p WHERE p.loan_id = a.loan_id
                   AND p.state IN ('awaiting_notice', 'active'))
-  AND NOT EXISTS (SELECT 1 FROM cases_accounthold h WHERE h.loan_id = a.loan_id AND h.until IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM cases_accounthold h WHERE h.loan_id = a.loan_id AND {hold_in_force})
 """
 # a case recalled from an agency never goes back to that same agency
 EXCLUDED_SQL = "SELECT DISTINCT loan_id, agency_id FROM agencies_placement WHERE state = 'recalled'"
@@ -84,12 +87,15 @@ class PlaceOutcome:
 
 def place(as_of: dt.date, *, profile_name: str | None = None, challenger_share: int = DEFAULT_CHALLENGER_SHARE,
           now: dt.datetime | None = None) -> PlaceOutcome:
-    now = now or timezone.now()
+    now = now or clock.now()
     ended = end_placements(as_of, now=now)
     activated = activate_notified(as_of, now=now)
     notice_required = requires_outsourcing_notice(profile_name)
     with BulkConnection.for_django() as db:  # no ORM call while it is open (SQLite)
-        candidates = db.fetch(CANDIDATES_SQL.format(as_of=as_of.isoformat()))  # a date, formatted: safe
+        instant = f"'{facts_instant(as_of):%Y-%m-%d %H:%M:%S}'"
+        candidates = db.fetch(  # a date and an instant, formatted: safe
+            CANDIDATES_SQL.format(as_of=as_of.isoformat(), hold_in_force=in_force_sql("h", instant))
+        )
         excluded = db.fetch(EXCLUDED_SQL)
     offers = offers_on(as_of)
     allocated = allocate(
@@ -315,7 +321,7 @@ def recall(placement: Placement, *, reason: str, by, on_date: dt.date | None = N
 
     if not reason.strip():
         raise InputError("收回须说明原因", "A recall needs a reason")
-    now = now or timezone.now()
+    now = now or clock.now()
     on_date = on_date or timezone.localdate(now)
     ended = _end(
         Placement.objects.filter(pk=placement.pk, state__in=OPEN_STATES),

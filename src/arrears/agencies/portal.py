@@ -13,6 +13,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
+from arrears import clock
 from arrears.access.roles import AGENCY_ROLES, has_role
 from arrears.agencies.masking import shown_fields
 from arrears.agencies.models import (
@@ -24,13 +25,14 @@ from arrears.agencies.models import (
     Placement,
     PlanProposal,
 )
+from arrears.contact.effects import OutcomeDetails, apply_outcome, check_outcome
+from arrears.contact.outcomes import RECORDABLE, is_conversation
 from arrears.errors import InputError
 from arrears.money import format_yuan
 
 MAX_PLAN_INSTALMENTS = 36
 CHANNEL_CONTACT_KIND = {"call": "mobile", "sms": "mobile", "email": "email", "letter": "address", "visit": "address"}
-CONVERSATION_OUTCOMES = {"right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested", "stop_channel"}
-AGENCY_OUTCOMES = CONVERSATION_OUTCOMES | {"no_answer", "wrong_number", "delivered", "undelivered"}
+AGENCY_OUTCOMES = RECORDABLE + ("delivered", "undelivered")  # an agency also reports its own messages
 
 
 def staff_of(user) -> AgencyStaff | None:
@@ -43,14 +45,14 @@ def staff_of(user) -> AgencyStaff | None:
         .filter(user=user, active=True, agency__status=AgencyStatus.WHITELISTED)
         .first()
     )
-    if staff is None or not staff.is_authorised_on(timezone.localdate()):
+    if staff is None or not staff.is_authorised_on(clock.today()):
         return None
     return staff
 
 
 def log_access(staff: AgencyStaff, action: str, *, placement: Placement | None = None, fields=(), via: str = "web", rows: int = 0) -> None:
     DataAccess.objects.create(
-        at=timezone.now(), user_id=staff.user_id, agency_id=staff.agency_id, placement=placement, action=action,
+        at=clock.now(), user_id=staff.user_id, agency_id=staff.agency_id, placement=placement, action=action,
         fields=",".join(fields)[:300], via=via, rows=rows,
     )
 
@@ -58,7 +60,7 @@ def log_access(staff: AgencyStaff, action: str, *, placement: Placement | None =
 def log_reads(staff: AgencyStaff, action: str, shown: list[tuple[int, tuple[str, ...]]], *, via: str = "web") -> None:
     """One access row per placement whose data was shown, with the fields shown of it, in one insert.
     A list that showed nothing is kept too, as one row without a placement."""
-    at = timezone.now()
+    at = clock.now()
     if not shown:
         log_access(staff, action, via=via)
         return
@@ -76,7 +78,7 @@ def active_placements(staff: AgencyStaff, *, day: dt.date | None = None):
     """The agency's own placements it may read today (see PlacementQuerySet.readable_on): the only
     cases its users may see. A period run out, a contract ended or an agency suspended stops access
     at once, whether or not the expiry job has run."""
-    return Placement.objects.readable_on(day or timezone.localdate()).filter(agency_id=staff.agency_id)
+    return Placement.objects.readable_on(day or clock.today()).filter(agency_id=staff.agency_id)
 
 
 def placement_for(staff: AgencyStaff, placement_id: int, *, via: str = "web") -> Placement | None:
@@ -175,25 +177,23 @@ def check_contact(placement: Placement, *, channel: str, outcome: str, attempted
         raise InputError(f"合同未授权渠道 {channel}", f"The contract does not authorise the channel {channel!r}")
     if outcome not in AGENCY_OUTCOMES:
         raise InputError(f"未知的联系结果 {outcome}", f"Unknown outcome {outcome!r}")
-    if attempted_at > timezone.now() + dt.timedelta(minutes=5):
+    if attempted_at > clock.now() + dt.timedelta(minutes=5):
         raise InputError("联系时间不能在未来", "The contact cannot be in the future")
     if placement.activated_on and timezone.localdate(attempted_at) < placement.activated_on:
         raise InputError("联系时间早于委案生效日", "The contact is dated before the case was placed with the agency")
-    if outcome == "promise":
-        if promise_amount is None or promise_amount <= 0:
-            raise InputError("承诺还款须填写大于零的金额", "A promise to pay needs an amount above zero")
-        if promise_due is None or promise_due < timezone.localdate(attempted_at):
-            raise InputError("承诺还款日期须不早于联系日", "A promise needs a pay-by date on or after the contact")
-    elif promise_amount is not None or promise_due is not None:
-        raise InputError("只有结果为“承诺还款”时才能填写承诺金额和日期", "A promised amount and date go with the outcome 'promise' only")
+    check_outcome(outcome, channel=channel, contact_point_id=_contact_point_id(placement, channel),
+                  details=OutcomeDetails(promise_amount=promise_amount, promise_due=promise_due),
+                  day=timezone.localdate(attempted_at))
 
 
 @transaction.atomic
 def record_contact(staff: AgencyStaff, placement: Placement, *, channel: str, outcome: str, attempted_at: dt.datetime,
                    note: str = "", promise_amount: int | None = None, promise_due: dt.date | None = None,
                    via: str = "web", key: str | None = None):
-    """Record a contact the agency made. The guard judges it as it would have before the contact; a
-    contact it would have blocked is kept with its rules as a compliance finding against the agency."""
+    """Record a contact the agency made, with the effects its outcome has wherever it is recorded
+    (arrears.contact.effects: a dispute holds the account, a stop request opts the number out, …).
+    The guard judges it as it would have before the contact; a contact it would have blocked is kept
+    with its rules as a compliance finding against the agency."""
     from arrears.agencies.authority import judge_agency_contact
     from arrears.contact.models import ContactAttempt
 
@@ -207,28 +207,16 @@ def record_contact(staff: AgencyStaff, placement: Placement, *, channel: str, ou
     violations = tuple(decision.violations)
     attempt = ContactAttempt.objects.create(
         idempotency_key=key[:120], loan_id=placement.loan_id, contact_point_id=point_id, channel=channel,
-        state="done", attempted_at=attempted_at, outcome=outcome,
-        conversation=channel == "call" and outcome in CONVERSATION_OUTCOMES,
+        state="done", attempted_at=attempted_at, outcome=outcome, conversation=is_conversation(channel, outcome),
         segment="agency", rule=f"agency/{placement.agency_id}",
         blocked_by=",".join(v.rule_id for v in violations)[:300],
         reasons_zh="；".join(v.reason_zh for v in violations), reasons_en="; ".join(v.reason_en for v in violations),
     )
     AgencyContact.objects.create(placement=placement, attempt=attempt, staff=staff, note=note.strip(), source=via)
-    if outcome == "promise":
-        _record_promise(staff, placement, attempt, promise_amount, promise_due)
+    apply_outcome(attempt, source="agency", by=staff.user,
+                  details=OutcomeDetails(promise_amount=promise_amount, promise_due=promise_due, note=note))
     log_access(staff, AccessAction.RECORD, placement=placement, fields=("contact",), via=via)
     return attempt
-
-
-def _record_promise(staff, placement, attempt, amount, due) -> None:
-    from arrears.cases.models import CollectionCase
-    from arrears.promises.models import Promise
-
-    case = CollectionCase.objects.filter(loan_id=placement.loan_id, closed_on__isnull=True).first()
-    Promise.objects.create(
-        loan_id=placement.loan_id, case=case, attempt=attempt, amount=amount,
-        promised_on=timezone.localdate(attempt.attempted_at), due_date=due, made_by_id=staff.user_id,
-    )
 
 
 def propose_plan(staff: AgencyStaff, placement: Placement, *, instalments: int, instalment_amount: int,
@@ -238,10 +226,10 @@ def propose_plan(staff: AgencyStaff, placement: Placement, *, instalments: int, 
         raise InputError(f"期数须在 1 到 {MAX_PLAN_INSTALMENTS} 之间", f"Instalments must be 1 to {MAX_PLAN_INSTALMENTS}")
     if instalment_amount <= 0:
         raise InputError("每期金额须大于零", "Each instalment must be above zero")
-    if first_due_on < timezone.localdate():
+    if first_due_on < clock.today():
         raise InputError("首期还款日不能早于今天", "The first instalment cannot fall before today")
     proposal = PlanProposal.objects.create(
-        placement=placement, proposed_by_id=staff.user_id, proposed_at=timezone.now(), instalments=instalments,
+        placement=placement, proposed_by_id=staff.user_id, proposed_at=clock.now(), instalments=instalments,
         instalment_amount=instalment_amount, first_due_on=first_due_on, note=note.strip(),
     )
     log_access(staff, AccessAction.RECORD, placement=placement, fields=("plan_proposal",), via=via)
@@ -264,6 +252,6 @@ def decide_proposal(proposal: PlanProposal, *, approve: bool, by) -> PlanProposa
                                 instalments=proposal.instalments, reason=reason)
     proposal.state = "approved" if approve else "rejected"
     proposal.decided_by = by
-    proposal.decided_at = timezone.now()
+    proposal.decided_at = clock.now()
     proposal.save(update_fields=["state", "decided_by", "decided_at", "plan"])
     return proposal

@@ -20,8 +20,8 @@ import io
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
+from arrears import clock
 from arrears.agencies.models import AgencyStaff, ResultUpload
 from arrears.errors import InputError
 from arrears.money import MoneyError, to_fen
@@ -106,6 +106,6 @@ def upload_results(staff: AgencyStaff, *, file_name: str, content: bytes, via: s
             rejected += 1
             writer.writerow([line, *[row.get(name, "") for name in header], error.zh, error.en])
     return ResultUpload.objects.create(
-        agency_id=staff.agency_id, user_id=staff.user_id, uploaded_at=timezone.now(), file_name=file_name[:200],
+        agency_id=staff.agency_id, user_id=staff.user_id, uploaded_at=clock.now(), file_name=file_name[:200],
         rows_read=len(rows), rows_landed=landed, rows_rejected=rejected, rejects_csv=rejects.getvalue() if rejected else "",
     )

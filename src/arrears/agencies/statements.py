@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from arrears import clock
 from arrears.agencies.commission import StatementLine, apply_rate, recovery_bp, tier_for
 from arrears.agencies.models import Agency, Contract
 from arrears.agencies.terms import schedule_tiers
@@ -209,7 +210,6 @@ def statement_pdf(statement: Statement, agency: Agency) -> bytes:
 
 def dispute_line(staff, *, month: dt.date, placement_id: int, reason: str):
     """The agency disputes one line of its statement for `month`; only a line on that statement."""
-    from django.utils import timezone
 
     from arrears.agencies.models import StatementDispute
     from arrears.errors import InputError
@@ -221,5 +221,5 @@ def dispute_line(staff, *, month: dt.date, placement_id: int, reason: str):
         raise InputError("该委案不在此月对账单中", "That placement is not on this month's statement")
     return StatementDispute.objects.create(
         agency_id=staff.agency_id, month=statement.month, placement_id=placement_id, reason=reason.strip()[:2000],
-        raised_by_id=staff.user_id, raised_at=timezone.now(),
+        raised_by_id=staff.user_id, raised_at=clock.now(),
     )

@@ -11,11 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from arrears import clock
 from arrears.access.roles import Role, has_role
 from arrears.access.scope import Action, can, loans_visible_to, sees_whole_book
 from arrears.agencies import portal
@@ -36,7 +36,7 @@ def _message(error) -> str:
 def whitelist(request: HttpRequest) -> HttpResponse:
     """Public, no login: the agencies the lender uses, as the CBA guideline asks lenders to publish."""
     agencies = Agency.objects.filter(status=AgencyStatus.WHITELISTED).order_by("name")
-    return render(request, "agencies/whitelist.html", {"agencies": agencies, "today": timezone.localdate()})
+    return render(request, "agencies/whitelist.html", {"agencies": agencies, "today": clock.today()})
 
 
 def _staff_or_403(request):
@@ -193,7 +193,7 @@ def portal_rejects(request: HttpRequest, upload_id: int) -> HttpResponse:
 def portal_export(request: HttpRequest) -> HttpResponse:
     staff = _staff_or_403(request)
     response = HttpResponse("\ufeff" + export_cases(staff), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cases-{timezone.localdate():%Y%m%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="cases-{clock.today():%Y%m%d}.csv"'
     return response
 
 
@@ -212,7 +212,7 @@ def league(request: HttpRequest) -> HttpResponse:
     _lender_or_403(request)
     names = {a.pk: a for a in Agency.objects.all()}
     try:
-        cards = sorted(scorecards(timezone.localdate()), key=lambda card: -card.total)
+        cards = sorted(scorecards(clock.today()), key=lambda card: -card.total)
         chosen = weights()
     except ConfigurationError as error:
         return render(request, "agencies/error.html", {"message": _message(error)}, status=503)
@@ -221,7 +221,7 @@ def league(request: HttpRequest) -> HttpResponse:
         open_counts[agency_id] = open_counts.get(agency_id, 0) + 1
     from arrears.agencies.performance import arm_totals, league as performance
 
-    today = timezone.localdate()
+    today = clock.today()
     measured = {p.agency_id: p for p in performance(today, names)}
     rows = [{"agency": names[c.agency_id], "card": c, "scores": [c.scores[k] for k in CRITERIA],
              "active": open_counts.get(c.agency_id, 0), "performance": measured.get(c.agency_id)} for c in cards]
@@ -292,7 +292,7 @@ def _month(request) -> "dt.date":
     try:
         return dt.date.fromisoformat(f"{text}-01")
     except ValueError:
-        today = timezone.localdate()
+        today = clock.today()
         return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month by default
 
 

@@ -104,15 +104,35 @@ class HoldKind(models.TextChoices):
 
 
 class AccountHold(models.Model):
-    """A reason not to collect: while a hold is active, the guard blocks every contact."""
+    """A reason not to collect: while a hold is in force the guard allows only what its profile's
+    rule for the kind allows (cases/holds.py places, releases and reads them).
+
+    In force from `since` until `until` (None: until released). `until` is the end date set when it
+    was placed, or the moment it was released, whichever came first; a release also records who,
+    when and why.
+    """
 
     loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="holds")
     kind = models.CharField(_("kind"), max_length=24, choices=HoldKind.choices)
     since = models.DateTimeField(_("since"))
     until = models.DateTimeField(_("until"), null=True, blank=True)
     reason = models.TextField(_("reason"), blank=True)
+    source = models.CharField(_("placed through"), max_length=24, blank=True, default="", db_default="")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("placed by"),
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("released by"),
+    )
+    release_reason = models.TextField(_("reason for release"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("hold")
         verbose_name_plural = _("holds")
         indexes = [models.Index(fields=["loan", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.loan_id}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from arrears import clock
 from arrears.commands._options import iso_date
 
 
@@ -55,11 +56,10 @@ def run_place(args) -> int:
 
 
 def run_expire(args) -> int:
-    from django.utils import timezone
 
     from arrears.agencies.placing import end_placements
 
-    ended = end_placements(args.as_of, now=timezone.now())
+    ended = end_placements(args.as_of, now=clock.now())
     print(f"{args.as_of}：到期 {ended['expired']} 件，收回 {ended['recalled']} 件\n"
           f"{args.as_of}: {ended['expired']} expired, {ended['recalled']} recalled")
     return 0

@@ -6,6 +6,7 @@ sends them, and the collector's outcome is written on them.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ class Outcome(models.TextChoices):
     RIGHT_PARTY_CONTACT = "right_party_contact", _("right-party contact")
     NO_ANSWER = "no_answer", _("no answer")
     WRONG_NUMBER = "wrong_number", _("wrong number")
+    THIRD_PARTY_ANSWERED = "third_party_answered", _("someone else answered (the debt was not disclosed)")
     PROMISE = "promise", _("promise to pay")
     REFUSAL = "refusal", _("refusal")
     DISPUTE = "dispute", _("dispute")
@@ -36,6 +38,7 @@ class Outcome(models.TextChoices):
     STOP_CHANNEL = "stop_channel", _("request to stop this channel")
     DELIVERED = "delivered", _("delivered")
     UNDELIVERED = "undelivered", _("not delivered")
+    RETURNED_MAIL = "returned_mail", _("letter returned")
 
 
 class ContactAttempt(models.Model):
@@ -116,3 +119,37 @@ class ChannelOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_point_id}/{self.channel}"
+
+
+class VerificationMethod(models.TextChoices):
+    FEED = "feed", _("the lender's loans feed")
+    CALL = "call", _("confirmed on a call")
+    VISIT = "visit", _("confirmed at a visit")
+    BORROWER = "borrower", _("confirmed by the borrower")
+    STAFF = "staff", _("checked by staff")
+    WRONG_NUMBER = "wrong_number", _("wrong number")
+    RETURNED_MAIL = "returned_mail", _("letter returned")
+
+
+class ContactPointVerification(models.Model):
+    """A contact point became verified or unverified: who, how and when (the point keeps the result)."""
+
+    contact_point = models.ForeignKey(
+        "ledger.ContactPoint", on_delete=models.CASCADE, related_name="verifications", verbose_name=_("contact point")
+    )
+    verified = models.BooleanField(_("verified"))
+    method = models.CharField(_("how"), max_length=16, choices=VerificationMethod.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    attempt = models.ForeignKey(
+        ContactAttempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("contact attempt"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("contact point verification")
+        verbose_name_plural = _("contact point verifications")
+        indexes = [models.Index(fields=["contact_point", "at"])]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
 
+from arrears import clock
 from arrears.errors import InputError
 
 OPT_OUT_RULE = "channel_opt_out"
@@ -28,7 +28,7 @@ def opt_out(*, contact_point_id: int, channel: str, source: str, detail: str = "
         raise InputError(f"未知渠道：{channel}", f"unknown channel {channel!r}")
     if not ContactPoint.objects.filter(pk=contact_point_id).exists():
         raise InputError(f"找不到联系方式 {contact_point_id}", f"no contact point {contact_point_id}")
-    at = at or timezone.now()
+    at = at or clock.now()
     with transaction.atomic():
         record = ChannelOptOut.objects.create(
             contact_point_id=contact_point_id, channel=channel, at=at, source=source[:32], detail=detail

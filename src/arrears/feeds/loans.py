@@ -22,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.feeds import people
 from arrears.feeds.instalments import expand_schedules
@@ -54,7 +55,6 @@ def import_loans(
 ) -> FeedOutcome:
     """Import a loans file; InputError (and nothing lands) when the file cannot be read as a whole."""
     from django.conf import settings
-    from django.utils import timezone
 
     progress = progress or Silent()
     raw, run = open_run(LOANS, path, encoding, progress)
@@ -63,7 +63,7 @@ def import_loans(
     with bulk_session() as db:
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)
         progress.stage("校验", "validating", raw.num_rows)
-        checked = check_loans(raw, products=products.column("code").to_pylist(), today=timezone.localdate())
+        checked = check_loans(raw, products=products.column("code").to_pylist(), today=clock.today())
         rows_read, originals = raw.num_rows, originals_of(raw, checked.rejects)
         del raw  # a large file: keep only what the rejects file needs
         progress.advance(rows_read)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyarrow as pa
-from django.utils import timezone
 
+from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
@@ -29,7 +29,7 @@ def import_scores(path: Path | str, *, encoding: str = "utf-8", progress: Progre
     progress = progress or Silent()
     raw, run = open_run(SCORES, path, encoding, progress)
     progress.stage("校验", "validating", raw.num_rows)
-    checked = check_scores(raw, today=timezone.localdate())
+    checked = check_scores(raw, today=clock.today())
 
     with bulk_session() as db, landing(db, _STAGED, progress):
         stage(db, "feed_score", checked.rows.select(["loan_id", "scored_on"]))

@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
 
+from arrears import clock
 from arrears.compliance.context import Action
 from arrears.compliance.lender import lender_profile
 from arrears.compliance.rules import Decision, decide
@@ -86,7 +86,7 @@ def check_now(
     """May this contact happen at `at` (default: now)? Allowed, or blocked with every rule that
     forbids it. `opt_out_notice`: the message tells the reader how to opt out (every approved
     electronic template does)."""
-    at = at or timezone.now()
+    at = at or clock.now()
     subject = subject_for(loan_id=loan_id, contact_point_id=contact_point_id)
     action = Action(
         action_id=f"now-{loan_id}-{channel}-{contact_point_id}",

@@ -13,8 +13,8 @@ from arrears.compliance.context import Attempt, ChannelOptOut, ContactPoint, Con
 from arrears.contact.models import ContactAttempt
 from arrears.ledger.models import ContactPoint as LedgerContactPoint
 from arrears.ledger.models import Loan
-from arrears.strategy.facts_source import FAILED_OUTCOMES, REACHED_OUTCOMES
-from arrears.strategy.guarding import GUARD_OUTCOME, HISTORY_DAYS
+from arrears.contact.outcomes import FAILED, GUARD_OUTCOME, REACHED
+from arrears.strategy.guarding import HISTORY_DAYS
 
 
 def read_subject(loan_id: int, contact_point_id: int | None):
@@ -54,7 +54,7 @@ def _attempts(debtor_id: int, at: dt.datetime) -> tuple[int, tuple[Attempt, ...]
     Consecutive failed: failed attempts since the last time the debtor was reached, the most over
     their accounts (the nightly facts count the same way)."""
     since = at - dt.timedelta(days=HISTORY_DAYS)
-    counted = FAILED_OUTCOMES + REACHED_OUTCOMES
+    counted = FAILED + REACHED
     rows = (
         ContactAttempt.objects.filter(loan__borrower_id=debtor_id, attempted_at__lte=at)
         .filter(Q(outcome__in=counted) | Q(attempted_at__gte=since))
@@ -65,7 +65,7 @@ def _attempts(debtor_id: int, at: dt.datetime) -> tuple[int, tuple[Attempt, ...]
     history = []
     for pk, loan_id, party, point, channel, outcome, conversation, attempted_at in rows:
         if outcome in counted:
-            failed[loan_id] = failed.get(loan_id, 0) + 1 if outcome in FAILED_OUTCOMES else 0
+            failed[loan_id] = failed.get(loan_id, 0) + 1 if outcome in FAILED else 0
         if attempted_at >= since:
             history.append(
                 Attempt(

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
+from arrears import clock
 from arrears.compliance.lint import Finding, Severity, lint
 from arrears.errors import InputError
 from arrears.ledger.models import Loan
@@ -167,7 +167,7 @@ def _put_in_force(version: TemplateVersion, *, user, linted_with: str) -> Templa
             code=version.code, channel=version.channel, language=version.language, state=TemplateState.APPROVED
         ).update(state=TemplateState.RETIRED)
         version.state = TemplateState.APPROVED
-        version.approved_at = timezone.now()
+        version.approved_at = clock.now()
         version.approved_by = user if user is not None and user.is_authenticated else None
         version.approved_with_loan = linted_with
         version.save(update_fields=["state", "approved_at", "approved_by", "approved_with_loan"])

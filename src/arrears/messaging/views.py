@@ -6,10 +6,10 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from arrears import clock
 from arrears.access.roles import AGENCY_ROLES, Role, has_role
 from arrears.access.scope import Action, can
 from arrears.errors import ArrearsError, InputError
@@ -47,7 +47,7 @@ def written_notice(request, loan: str) -> HttpResponse:
 
 def _date(text: str | None) -> dt.date:
     if not text:
-        return timezone.localdate()
+        return clock.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -10,6 +10,7 @@ See docs/notices.md.
 from __future__ import annotations
 
 import datetime as dt
+from arrears import clock
 
 __all__ = ["NOTICE_TEMPLATES", "letter_pdf", "written_notice_pdf"]
 
@@ -48,7 +49,7 @@ def letter_pdf(attempt) -> bytes:
 
     as_of = getattr(attempt, "as_of", None)
     if as_of is None:
-        when = attempt.planned_for or attempt.attempted_at or timezone.now()
+        when = attempt.planned_for or attempt.attempted_at or clock.now()
         as_of = timezone.localtime(when).date()
     if attempt.template in NOTICE_TEMPLATES:
         return written_notice_pdf(attempt.loan, as_of)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from arrears import clock
 
 
 def active_alerts() -> list:
@@ -25,7 +25,7 @@ def open_alert(*, provider: str, channel: str, error: str, failures: int, retry_
     with transaction.atomic():
         alert = OutboxAlert.objects.select_for_update().filter(provider=provider, closed_at__isnull=True).first()
         if alert is None:
-            alert = OutboxAlert(provider=provider, channel=channel, opened_at=timezone.now())
+            alert = OutboxAlert(provider=provider, channel=channel, opened_at=clock.now())
         alert.failures = max(alert.failures, 0) + failures
         alert.last_error = error[:2000]
         alert.retry_at = retry_at
@@ -37,7 +37,7 @@ def close_alerts(*, provider: str) -> int:
     from arrears.outbox.models import OutboxAlert
 
     return OutboxAlert.objects.filter(provider=provider, closed_at__isnull=True).update(
-        closed_at=timezone.now(), retry_at=None
+        closed_at=clock.now(), retry_at=None
     )
 
 
@@ -51,4 +51,4 @@ def open_alert_for(provider: str):
 
 def paused_until(provider: str) -> dt.datetime | None:
     alert = open_alert_for(provider)
-    return alert.retry_at if alert is not None and alert.retry_at and alert.retry_at > timezone.now() else None
+    return alert.retry_at if alert is not None and alert.retry_at and alert.retry_at > clock.now() else None

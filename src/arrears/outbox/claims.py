@@ -13,8 +13,8 @@ import datetime as dt
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from arrears import clock
 from arrears.outbox.config import RateLimit
 
 
@@ -47,7 +47,7 @@ def claim(
     """Move up to `limit` due attempts of `channel` to `claimed` for `owner`; their ids."""
     from arrears.contact.models import ContactAttempt
 
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         _lock_channel(channel)
         rooms = [limit] + [r for r in (_room("channel", channel, channel_rate, now), _room("provider", provider, provider_rate, now)) if r is not None]
@@ -83,7 +83,7 @@ def start_sending(attempt_id: int, *, owner: str, lease: dt.timedelta) -> bool:
     from arrears.contact.models import ContactAttempt
     from django.db.models import F
 
-    now = timezone.now()
+    now = clock.now()
     return bool(
         ContactAttempt.objects.filter(id=attempt_id, state=ContactAttempt.State.CLAIMED, lease_owner=owner).update(
             state=ContactAttempt.State.SENDING, lease_until=now + lease, tries=F("tries") + 1, attempted_at=now
@@ -104,7 +104,7 @@ def release_expired_claims() -> int:
     """Claims whose worker died before starting to send: nothing went out, they are due again."""
     from arrears.contact.models import ContactAttempt
 
-    return ContactAttempt.objects.filter(state=ContactAttempt.State.CLAIMED, lease_until__lt=timezone.now()).update(
+    return ContactAttempt.objects.filter(state=ContactAttempt.State.CLAIMED, lease_until__lt=clock.now()).update(
         state=ContactAttempt.State.PLANNED, lease_owner="", lease_until=None
     )
 
@@ -113,7 +113,7 @@ def take_over_expired_sending(*, owner: str, lease: dt.timedelta, limit: int = 1
     """Attempts left in `sending` by a worker that died: taken, one worker each, to reconcile."""
     from arrears.contact.models import ContactAttempt
 
-    now = timezone.now()
+    now = clock.now()
     taken = []
     candidates = ContactAttempt.objects.filter(state=ContactAttempt.State.SENDING, lease_until__lt=now).values_list(
         "id", flat=True

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from django.utils import timezone
 
+from arrears import clock
 from arrears.channels import Receipt, Reply, is_stop_request
 from arrears.contact.models import ContactAttempt, Outcome
 
@@ -17,7 +17,7 @@ def apply_receipt(receipt: Receipt) -> int:
         provider=receipt.provider, provider_message_id=receipt.provider_message_id
     ).update(
         outcome=Outcome.DELIVERED if receipt.delivered else Outcome.UNDELIVERED,
-        receipt_at=receipt.at or timezone.now(),
+        receipt_at=receipt.at or clock.now(),
     )
 
 

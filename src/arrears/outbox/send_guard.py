@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from arrears import clock
 from arrears.errors import ArrearsError
 from arrears.strategy.guarding import GUARD_CHANNEL
 
@@ -33,7 +34,6 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
     `just_read`: the caller has just read `attempt` with its contact point and its loan's
     borrower (select_related), so the subject is taken from those rows instead of read again.
     The debtor's context (holds, opt-outs, contact points, history) is always read here."""
-    from django.utils import timezone
 
     from arrears.compliance.context import Action
     from arrears.compliance.lender import lender_profile
@@ -43,7 +43,7 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
 
     if attempt.contact_point_id is None:
         return NO_CONTACT_POINT
-    at = at or timezone.now()
+    at = at or clock.now()
     channel = GUARD_CHANNEL.get(attempt.channel, attempt.channel)
     try:
         if just_read:

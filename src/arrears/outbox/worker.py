@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from django.db import close_old_connections, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from arrears import clock
 from arrears.channels import Channel, PermanentError, Receipt, Reply, TransientError, UncertainError
 from arrears.contact.models import ContactAttempt, Outcome
 from arrears.outbox import alerts, claims, inbound, send_guard
@@ -104,7 +104,7 @@ class Worker:
         worked = self.reconcile_abandoned()
         for name, chosen in self.config.channels.items():
             alert = alerts.open_alert_for(chosen.provider)
-            if alert is not None and alert.retry_at and alert.retry_at > timezone.now():
+            if alert is not None and alert.retry_at and alert.retry_at > clock.now():
                 continue  # paused: the provider is down
             self._alerted[chosen.provider] = alert is not None
             provider = self.config.providers[chosen.provider]
@@ -125,7 +125,7 @@ class Worker:
         """Nothing in flight, and nothing due now or within the retry horizon (a message waiting
         for tomorrow's window or for a template does not keep a draining worker alive)."""
         channels = list(self.config.channels)
-        horizon = timezone.now() + dt.timedelta(
+        horizon = clock.now() + dt.timedelta(
             seconds=min(300.0, max(self.config.retry.max_seconds, self.config.outage.pause_seconds)) + 1
         )
         in_flight = ContactAttempt.objects.filter(channel__in=channels, state__in=(State.CLAIMED, State.SENDING)).exists()
@@ -150,7 +150,7 @@ class Worker:
         try:
             message = message_for(attempt, public_url=self.config.public_url)
         except NoContent as error:
-            self._finish(attempt_id, state=State.PLANNED, next_try_at=timezone.now() + NO_CONTENT_WAIT, last_error=str(error))
+            self._finish(attempt_id, state=State.PLANNED, next_try_at=clock.now() + NO_CONTENT_WAIT, last_error=str(error))
             return "waiting"
         except ContentRefused as error:
             self._finish(attempt_id, state=State.FAILED, last_error=str(error)[:2000])
@@ -175,7 +175,7 @@ class Worker:
             self._provider_answered(channel)
             return "failed"
         self._finish(attempt_id, state=State.SENT, provider_message_id=sent.provider_message_id[:120],
-                     sent_at=timezone.now(), last_error="")
+                     sent_at=clock.now(), last_error="")
         self.tally.sent += 1
         self._provider_answered(channel)
         return "sent"
@@ -189,7 +189,7 @@ class Worker:
             self._finish(attempt.pk, state=State.FAILED, outcome=Outcome.UNDELIVERED, last_error=error[:2000])
             self.tally.failed += 1
         else:
-            self._finish(attempt.pk, state=State.PLANNED, next_try_at=timezone.now() + self.config.retry.delay(tries),
+            self._finish(attempt.pk, state=State.PLANNED, next_try_at=clock.now() + self.config.retry.delay(tries),
                          last_error=error[:2000])
             self.tally.retried += 1
         failures = self._failures.get(channel.name, 0) + 1
@@ -199,7 +199,7 @@ class Worker:
             self._alerted[channel.name] = True
             alerts.open_alert(
                 provider=channel.name, channel=channel.channel, error=error, failures=failures,
-                retry_at=timezone.now() + dt.timedelta(seconds=outage.pause_seconds),
+                retry_at=clock.now() + dt.timedelta(seconds=outage.pause_seconds),
             )
             self._failures[channel.name] = 0
             return "paused"
@@ -227,14 +227,14 @@ class Worker:
                 found = channel.reconcile(message_for(attempt, public_url=self.config.public_url))
             except (TransientError, UncertainError, NoContent, ContentRefused) as error:
                 # cannot ask now: keep it in sending under an expired lease, to be asked again
-                ContactAttempt.objects.filter(pk=attempt_id).update(lease_until=timezone.now(), last_error=str(error)[:2000])
+                ContactAttempt.objects.filter(pk=attempt_id).update(lease_until=clock.now(), last_error=str(error)[:2000])
                 continue
             except PermanentError as error:
                 self._finish(attempt_id, state=State.FAILED, outcome=Outcome.UNDELIVERED, last_error=str(error)[:2000])
                 continue
             if found.sent is True:
                 self._finish(attempt_id, state=State.SENT, provider_message_id=found.provider_message_id[:120],
-                             sent_at=timezone.now())
+                             sent_at=clock.now())
                 self.tally.reconciled += 1
             elif found.sent is False:
                 self._finish(attempt_id, state=State.PLANNED, last_error="not sent before a worker stopped")

@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 
+from arrears import clock
 from arrears.access.roles import roles_of
 from arrears.cycle.statement import loan_book, loan_reschedules
 from arrears.errors import InputError
@@ -146,7 +146,7 @@ def propose(
 ) -> Plan:
     """Record a proposal with its preview; within the proposer's limit it is approved and activated at once."""
     limits = limits or read_limits()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     kind = plan_kind(kind)
     roles = roles_of(user)
     if not limits.may_propose(roles):
@@ -177,7 +177,7 @@ def propose(
 def approve(user, plan: Plan, *, note: str = "", limits: ApprovalLimits | None = None, today: dt.date | None = None) -> Plan:
     """Approve a waiting proposal and put it in force; the approver's role must cover it."""
     limits = limits or read_limits()
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic():
         plan = Plan.objects.select_for_update().select_related("loan__product").get(pk=plan.pk)
         _check_waiting(plan)

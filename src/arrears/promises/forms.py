@@ -5,8 +5,9 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from arrears.workbench import clock
-from arrears.workbench.forms import MAX_PROMISE_DAYS, YuanField
+from arrears import clock
+from arrears.web.forms import YuanField
+from arrears.workbench.forms import MAX_PROMISE_DAYS
 
 
 class PromiseForm(forms.Form):

@@ -25,8 +25,9 @@ class Promise(models.Model):
     amount = models.BigIntegerField(_("amount (fen)"))
     promised_on = models.DateField(_("promised on"))
     due_date = models.DateField(_("pay by"))
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("taken by")
+    made_by = models.ForeignKey(  # empty for a promise that came in through the contacts feed
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("taken by"),
     )
     state = models.CharField(
         _("state"), max_length=16, choices=PromiseState.choices, default=PromiseState.PENDING, db_index=True

@@ -9,7 +9,7 @@ from django.db import transaction
 from arrears.access.scope import Action, require
 from arrears.cases.editing import edit_case
 from arrears.errors import InputError
-from arrears.workbench import clock
+from arrears import clock
 
 
 def make_promise(user, *, case_id: int, version: int, amount: int, due_date: dt.date):

@@ -15,8 +15,10 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-FAILED_OUTCOMES = ("no_answer", "wrong_number", "undelivered")
-REACHED_OUTCOMES = ("right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested")
+from arrears import clock
+from arrears.cases.holds import in_force_sql
+from arrears.contact.outcomes import FAILED, REACHED
+
 NO_SCORE = -1  # read in place of a missing score, so the column has one type; null again in the facts
 UNREACHABLE_AFTER_FAILED_ATTEMPTS = 3  # 金融机构个人消费类贷款催收工作指引（试行）: 3 consecutive failed attempts
 
@@ -38,7 +40,7 @@ outcomes AS (
     FROM contact_contactattempt WHERE 1 = 1{only_loan} GROUP BY loan_id
 ),
 disputes AS (
-    SELECT DISTINCT loan_id FROM cases_accounthold WHERE kind = 'dispute_open' AND until IS NULL{only_loan}
+    SELECT DISTINCT loan_id FROM cases_accounthold h WHERE kind = 'dispute_open' AND {dispute_in_force}{only_loan}
 ),
 verified_addresses AS (
     SELECT DISTINCT l.id AS loan_id FROM ledger_loan l
@@ -122,6 +124,14 @@ FACTS_SCHEMA = pa.schema(
 )
 
 
+FACTS_HOUR = dt.time(10)  # holds are read as they stand when the day's contacts start (strategy/guarding.SEND_HOUR)
+
+
+def facts_instant(as_of: dt.date) -> dt.datetime:
+    """The instant a day's facts are read at: 10:00 in the lender's zone, when its contacts start."""
+    return clock.at_local(as_of, FACTS_HOUR)
+
+
 def _quoted(words) -> str:
     return ", ".join(f"'{word}'" for word in words)
 
@@ -139,6 +149,7 @@ def read_facts(db, as_of: dt.date, *, loan_id: int | None = None, from_history: 
     and puts no account on a plan.
     """
     day = f"'{as_of.isoformat()}'"  # compared with date columns only: text on SQLite, cast on PostgreSQL
+    instant = f"'{facts_instant(as_of):%Y-%m-%d %H:%M:%S}'"  # UTC, compared with UTC timestamps
     conditions = [f"s.as_of = {day}"] if from_history else []
     if loan_id is not None:
         conditions.append(f"s.loan_id = {int(loan_id)}")
@@ -150,11 +161,12 @@ def read_facts(db, as_of: dt.date, *, loan_id: int | None = None, from_history: 
     }
     sql = FACTS_SQL.format(
         **only,
-        reached=_quoted(REACHED_OUTCOMES),
-        failed=_quoted(FAILED_OUTCOMES),
+        reached=_quoted(REACHED),
+        failed=_quoted(FAILED),
         unreachable_after=UNREACHABLE_AFTER_FAILED_ATTEMPTS,
         no_score=NO_SCORE,
         day=day,
+        dispute_in_force=in_force_sql("h", instant),
         states="cycle_accountstatehistory" if from_history else "cycle_accountstate",
         where=("WHERE " + " AND ".join(conditions)) if conditions else "",
     )

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from arrears.bulk import BulkConnection
 from arrears.compliance.frames import decide_frame
+from arrears.contact.outcomes import GUARD_OUTCOME
 from arrears.compliance.tables import (
     ACTIONS_SCHEMA,
     CONTACT_POINTS_SCHEMA,
@@ -39,19 +40,6 @@ GUARD_CHANNEL = {
     "legal_review": "legal",
 }
 CONTACT_KIND = {"sms": "mobile", "call": "mobile", "app_push": "mobile", "email": "email", "letter": "address"}  # the app is bound to the mobile
-GUARD_OUTCOME = {
-    "right_party_contact": "right_party_contact",
-    "promise": "right_party_contact",
-    "refusal": "right_party_contact",
-    "dispute": "right_party_contact",
-    "hardship_claim": "right_party_contact",
-    "callback_requested": "right_party_contact",
-    "stop_channel": "right_party_contact",
-    "no_answer": "unanswered",
-    "wrong_number": "wrong_party",
-    "delivered": "delivered",
-    "undelivered": "failed",
-}
 
 LOAN_CONTACTS_SQL = """
 SELECT l.id AS loan_id, l.borrower_id, b.time_zone,

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from arrears import clock
 from arrears.access.roles import Role, has_role
 from arrears.visits.models import Visit
 
@@ -42,7 +42,7 @@ def agency_placements(agency_id: int, day: dt.date | None = None):
     """The agency's placements it may read on `day` (today in the lender's zone by default)."""
     from arrears.agencies.models import Placement
 
-    return Placement.objects.readable_on(day or timezone.localdate()).filter(agency_id=agency_id)
+    return Placement.objects.readable_on(day or clock.today()).filter(agency_id=agency_id)
 
 
 def placements_by_loan(staff, loan_ids) -> dict:

@@ -71,6 +71,8 @@ class ReportIn(Schema):
     no_disclosure: bool
     outcome: str
     notes: str = ""
+    promise_amount: int | None = None  # fen, with the outcome "promise"
+    promise_due: dt.date | None = None
 
 
 class IncidentIn(Schema):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from arrears.access.roles import Role
 from arrears.visits.models import IncidentKind, Purpose, VisitOutcome
+from arrears.web.forms import YuanField
 
 
 def collector_choices(day: dt.date | None = None) -> list[tuple[str, str]]:
@@ -53,7 +54,30 @@ class CheckOutForm(forms.Form):
     purpose_stated = forms.BooleanField(label=_("Purpose stated"), required=False)
     no_disclosure = forms.BooleanField(label=_("Nothing disclosed to others present"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=VisitOutcome.choices)
+    promise_amount = YuanField(label=_("Promised amount (yuan)"), required=False, max_length=20)
+    promise_due = forms.DateField(label=_("Pay by"), required=False, input_formats=["%Y-%m-%d"])
     notes = forms.CharField(label=_("Report"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == "promise":
+            if data.get("promise_amount") is None and "promise_amount" not in self.errors:
+                self.add_error("promise_amount", _("A promise needs an amount."))
+            if data.get("promise_due") is None and "promise_due" not in self.errors:
+                self.add_error("promise_due", _("A promise needs a date to pay by."))
+        return data
+
+    def report(self):
+        from arrears.visits.services import Report
+
+        data = self.cleaned_data
+        promise = data.get("outcome") == "promise"
+        return Report(
+            identification_shown=data["identification_shown"], purpose_stated=data["purpose_stated"],
+            no_disclosure=data["no_disclosure"], outcome=data["outcome"], notes=data.get("notes") or "",
+            promise_amount=data.get("promise_amount") if promise else None,
+            promise_due=data.get("promise_due") if promise else None,
+        )
 
 
 class AttachmentForm(forms.Form):

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from arrears import clock
 from arrears.access.roles import Role, has_role
 from arrears.compliance.context import Attempt, Context, LoanFacts
 from arrears.compliance.rules import Violation
@@ -49,7 +50,7 @@ NOTICE_DONE_STATES = ("sent", "done")
 
 def record(visit: Visit, kind: str, actor=None, *, at: dt.datetime | None = None, **details) -> VisitEvent:
     note = json.dumps(details, ensure_ascii=False, sort_keys=True, default=str) if details else ""
-    return VisitEvent.objects.create(visit=visit, kind=kind, at=at or timezone.now(), actor=actor, note=note)
+    return VisitEvent.objects.create(visit=visit, kind=kind, at=at or clock.now(), actor=actor, note=note)
 
 
 def _refused_by_guard(visit_id: int, kind: str, actor, violations: tuple[Violation, ...]) -> StepRefused:
@@ -135,7 +136,7 @@ WHERE v.screened_on = %s AND NOT EXISTS (SELECT 1 FROM visits_visitevent e WHERE
 def screen(as_of: dt.date) -> ScreenOutcome:
     """The day's planned visit reviews become visits awaiting approval, in two set-based
     statements; running it again adds nothing."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = connection.ops.adapt_datetimefield_value(clock.now())
     day = connection.ops.adapt_datefield_value(as_of)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -321,7 +322,7 @@ def schedule(visit_id: int, *, actor, booking: Booking, now: dt.datetime | None 
     """Fix the window and the collectors, judge the visit, and queue the borrower's notice in the outbox."""
     from arrears.contact.models import ContactAttempt
 
-    now = now or timezone.now()
+    now = now or clock.now()
     if booking.purpose not in Purpose.values:
         raise InputError(f"未知的上门目的 {booking.purpose!r}", f"Unknown visit purpose {booking.purpose!r}")
     with transaction.atomic():
@@ -499,7 +500,7 @@ def authority_refusal(visit: Visit, at: dt.datetime) -> StepRefused | None:
 def issue_code(visit_id: int, *, actor, now: dt.datetime | None = None) -> str:
     """A fresh code for the visit (any earlier one stops working), shown once to the collector;
     only while the case is placed with the visitors' agency and every visitor is authorised."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         visit = _locked(visit_id)
         _require_collector(actor, visit)
@@ -578,7 +579,7 @@ def verify(code_text: str, *, client: str, now: dt.datetime | None = None) -> Ve
     whether the code is right or not."""
     from arrears.visits.models import VerificationAttempt
 
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW).count()
         if recent >= RATE_LIMIT:
@@ -646,7 +647,7 @@ def _present_collectors(visit: Visit, day: dt.date) -> list[Collector]:
 def check_in(visit_id: int, *, actor, now: dt.datetime | None = None) -> Visit:
     """The collectors arrive: the guard judges the visit again at this moment (hours, collectors
     authorised today, the notice actually sent, the month's cap)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         visit = _locked(visit_id)
         _require_collector(actor, visit)
@@ -681,21 +682,29 @@ class Report:
     no_disclosure: bool
     outcome: str
     notes: str = ""
+    promise_amount: int | None = None  # fen; with the outcome "promise" (an agreement signed at the visit)
+    promise_due: dt.date | None = None
 
 
 def check_out(visit_id: int, *, actor, report: Report, now: dt.datetime | None = None) -> Visit:
-    """The collectors leave: the checklist and outcome are recorded, and the visit joins the
-    account's contact history as a contact attempt of channel visit."""
+    """The collectors leave: the checklist and outcome are recorded, the visit joins the account's
+    contact history as a contact attempt of channel visit, and the outcome has the effects it has
+    wherever it is recorded (arrears.contact.effects): meeting the borrower verifies the address, a
+    dispute holds the account, a promise is judged by the nightly run."""
+    from arrears.contact.effects import OutcomeDetails, apply_outcome, check_outcome
     from arrears.contact.models import ContactAttempt
 
-    now = now or timezone.now()
+    now = now or clock.now()
     if report.outcome not in VisitOutcome.values:
         raise InputError(f"未知的上门结果 {report.outcome!r}", f"Unknown visit outcome {report.outcome!r}")
+    details = OutcomeDetails(promise_amount=report.promise_amount, promise_due=report.promise_due, note=report.notes)
     with transaction.atomic():
         visit = _locked(visit_id)
         _require_collector(actor, visit)
         visit.state = next_state(visit.state, Step.CHECK_OUT)
         visit.checked_out_at = max(now, visit.checked_in_at)
+        check_outcome(report.outcome, channel="visit", contact_point_id=visit.address_id, details=details,
+                      day=timezone.localdate(visit.checked_in_at))
         visit.identification_shown = report.identification_shown
         visit.purpose_stated = report.purpose_stated
         visit.no_disclosure = report.no_disclosure
@@ -716,6 +725,7 @@ def check_out(visit_id: int, *, actor, report: Report, now: dt.datetime | None =
             rule="visits/visit",
         )
         visit.save()
+        apply_outcome(visit.record, source="visit", by=actor, details=details)
         record(visit, "checked_out", actor, at=now, outcome=report.outcome)
         missed = [name for name, done in (
             ("identification_shown", report.identification_shown),
@@ -735,7 +745,7 @@ def attach(visit_id: int, *, actor, upload, description: str = "", now: dt.datet
     """Keep a file (a signed agreement as PDF or a photo) after checking its type and size."""
     from django.core.files.base import ContentFile
 
-    now = now or timezone.now()
+    now = now or clock.now()
     size = upload.size or 0
     if size > attachments.MAX_BYTES:
         attachments.kind_of(upload.name, size, b"")  # raises the size error before reading it
@@ -764,7 +774,7 @@ def report_incident(visit_id: int, *, actor, kind: str, description: str, occurr
                     injured: bool = False, police_called: bool = False, now: dt.datetime | None = None) -> SafetyIncident:
     from arrears.visits.models import IncidentKind
 
-    now = now or timezone.now()
+    now = now or clock.now()
     if kind not in IncidentKind.values:
         raise InputError(f"未知的事件类型 {kind!r}", f"Unknown incident kind {kind!r}")
     if not (description or "").strip():

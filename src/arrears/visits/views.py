@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from arrears import clock
 from arrears.errors import ArrearsError
 from arrears.visits import services
 from arrears.visits.access import can_approve, client_address, is_collector_of, staff_of, visible_visits
@@ -82,7 +83,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "checked_out": _local(visit.checked_out_at, zone_name),
         "collectors": visit.collectors.order_by("id"),
         "notice": visit.notice,
-        "notice_given": services.notice_given(visit, visit.checked_in_at or services.timezone.now()),
+        "notice_given": services.notice_given(visit, visit.checked_in_at or clock.now()),
         "attachments": visit.attachments.order_by("uploaded_at"),
         "incidents": visit.incidents.all(),
         "events": [
@@ -174,7 +175,7 @@ def check_out(request: HttpRequest, pk: int) -> HttpResponse:
     form = CheckOutForm(request.POST)
     if not form.is_valid():
         return _form_errors(request, pk, form)
-    report = services.Report(**{name: form.cleaned_data[name] for name in ("identification_shown", "purpose_stated", "no_disclosure", "outcome", "notes")})
+    report = form.report()
     return _step(request, pk, lambda: services.check_out(pk, actor=request.user, report=report))
 
 

@@ -21,8 +21,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, QuerySet, Sum
-from django.utils import timezone
 
+from arrears import clock
 from arrears.cases.models import CaseEvent, CollectionCase
 from arrears.cycle.models import AccountState, AccountStateHistory, AccountStatus, CycleRun
 from arrears.errors import ArrearsError
@@ -364,7 +364,7 @@ def account_page(loan_external_id: str, *, unmasked: bool = False) -> AccountPag
     if loan is None:
         return None
     state = AccountState.objects.filter(loan=loan).first()
-    as_of = state.as_of if state else timezone.localdate()
+    as_of = state.as_of if state else clock.today()
     statement = _statement(loan.pk, as_of)
     allocations = _allocations_by_payment(statement) if statement is not None else None
     payments = list(Payment.objects.filter(loan=loan).select_related("reverses").order_by("value_date", "id"))

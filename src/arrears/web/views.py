@@ -167,7 +167,7 @@ def _may_i_call(page, choice: dict):
     point = next((line.contact for line in page.contacts if line.contact.pk == choice["contact_point"]), None)
     if point is None:
         return None
-    from arrears.workbench import clock
+    from arrears import clock
 
     decision = check_now(loan_id=page.loan.pk, channel=choice["channel"], contact_point_id=point.pk, at=clock.now())
     return {"point": point, "channel": choice["channel"], "decision": decision}

@@ -16,7 +16,8 @@ from arrears.api_answers import ERRORS, answers_errors, error, invalid
 from arrears.errors import ArrearsError
 from arrears.ledger.models import ContactPoint, Loan
 from arrears.web.masking import mask_contact
-from arrears.workbench import clock, queue
+from arrears import clock
+from arrears.workbench import queue
 from arrears.workbench.forms import AssignForm, ContactForm, MayICallForm, NoteForm, QueueFilterForm
 
 router = Router(tags=["workbench"])
@@ -235,13 +236,14 @@ class ContactIn(Schema):
     note: str | None = ""
     promise_amount: str | int | None = None
     promise_date: str | None = None
+    confirmed_points: list[int] = []
 
 
 @router.post("/accounts/{loan_id}/contacts", response={201: dict, **ERRORS}, summary="Record a contact and its outcome")
 @answers_errors
 @_not_found_is_404
 def record_contact(request, loan_id: int, payload: ContactIn):
-    from arrears.workbench.recording import ContactEntry, findings_as_data
+    from arrears.workbench.recording import findings_as_data
     from arrears.workbench.recording import record_contact as record
 
     loan = _visible_loan(request, loan_id)
@@ -253,15 +255,7 @@ def record_contact(request, loan_id: int, payload: ContactIn):
     form = ContactForm(data, contact_points=points)
     if not form.is_valid():
         return invalid(form)
-    cleaned = form.cleaned_data
-    result = record(
-        request.user,
-        ContactEntry(
-            case_id=case.pk, version=cleaned["version"], channel=cleaned["channel"], party=cleaned["party"],
-            outcome=cleaned["outcome"], contact_point_id=cleaned.get("contact_point"), note=cleaned.get("note") or "",
-            promise_amount=cleaned.get("promise_amount"), promise_date=cleaned.get("promise_date"),
-        ),
-    )
+    result = record(request.user, form.entry(case.pk))
     return 201, {
         "attempt_id": result.attempt_id, "version": result.version, "effects": list(result.effects),
         "note_id": result.note_id, "findings": findings_as_data(result.findings), "promise_id": result.promise_id,

@@ -11,9 +11,11 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from arrears.money import MoneyError, to_fen
-from arrears.workbench import clock
+from arrears.contact.models import Outcome
+from arrears.contact.outcomes import NEEDS_CONTACT_POINT, RECORDABLE, REACHED
+from arrears import clock
 from arrears.web.buckets import ordered_buckets
+from arrears.web.forms import YuanField
 
 RECORDABLE_CHANNELS = (
     ("call", _("call")),
@@ -22,17 +24,7 @@ RECORDABLE_CHANNELS = (
     ("visit", _("visit")),
 )
 PARTIES = (("debtor", _("debtor")), ("third_party", _("third party")))
-RECORDABLE_OUTCOMES = (
-    ("right_party_contact", _("right-party contact")),
-    ("no_answer", _("no answer")),
-    ("wrong_number", _("wrong number")),
-    ("promise", _("promise to pay")),
-    ("refusal", _("refusal")),
-    ("dispute", _("dispute")),
-    ("hardship_claim", _("hardship claim")),
-    ("callback_requested", _("callback requested")),
-    ("stop_channel", _("request to stop this channel")),
-)
+RECORDABLE_OUTCOMES = tuple((code, Outcome(code).label) for code in RECORDABLE)
 PROMISE_STATES = (
     ("", _("any")),
     ("pending", _("pending")),
@@ -41,7 +33,6 @@ PROMISE_STATES = (
     ("broken", _("broken")),
 )
 MAX_PROMISE_DAYS = 60
-MAX_PROMISE_FEN = 100_000_000_00  # one hundred million yuan: beyond any consumer loan
 MAX_NOTE = 2000
 
 
@@ -58,24 +49,6 @@ def bilingual_errors(form: forms.Form) -> dict[str, list[dict[str, str]]]:
     return errors
 
 
-class YuanField(forms.CharField):
-    """An amount typed in yuan ("500", "1,234.50"), cleaned to fen."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in (None, ""):
-            return None
-        try:
-            fen = to_fen(value)
-        except MoneyError:
-            raise forms.ValidationError(_("Enter an amount in yuan with at most two decimals, e.g. 500 or 1234.50."))
-        if fen <= 0:
-            raise forms.ValidationError(_("The amount must be more than zero."))
-        if fen > MAX_PROMISE_FEN:
-            raise forms.ValidationError(_("The amount is too large."))
-        return fen
-
-
 class ContactForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     contact_point = forms.IntegerField(label=_("Contact point"), required=False, min_value=1)
@@ -85,11 +58,19 @@ class ContactForm(forms.Form):
     promise_amount = YuanField(label=_("Promised amount (yuan)"), required=False, max_length=20)
     promise_date = forms.DateField(label=_("Pay by"), required=False, input_formats=["%Y-%m-%d"])
     note = forms.CharField(label=_("Note"), required=False, max_length=MAX_NOTE, widget=forms.Textarea(attrs={"rows": 3}))
+    # contact points the borrower confirmed as theirs during the contact: they become verified
+    confirmed_points = forms.TypedMultipleChoiceField(
+        label=_("Confirmed by the borrower"), required=False, coerce=int, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, contact_points=None, **kwargs):
         super().__init__(*args, **kwargs)
         # contact_points: {id: owner} of the borrower's contact points, to check the choice and the party
         self.contact_points = contact_points
+        if contact_points is not None:
+            self.fields["confirmed_points"].choices = [(pk, str(pk)) for pk in contact_points]
+        else:
+            self.fields["confirmed_points"].choices = []
 
     def clean(self):
         data = super().clean()
@@ -101,8 +82,10 @@ class ContactForm(forms.Form):
                 self.add_error("contact_point", _("That contact point does not belong to this borrower."))
             elif data.get("party") and (owner == "borrower") != (data["party"] == "debtor"):
                 self.add_error("party", _("The party does not match the owner of the contact point."))
-        if outcome in ("wrong_number", "stop_channel") and point is None:
+        if outcome in NEEDS_CONTACT_POINT and point is None:
             self.add_error("contact_point", _("Choose the contact point this outcome is about."))
+        if data.get("confirmed_points") and outcome not in REACHED:
+            self.add_error("confirmed_points", _("Contact points can be confirmed only when the borrower was reached."))
         if outcome == "promise":
             today = clock.today()
             if data.get("promise_amount") is None and "promise_amount" not in self.errors:
@@ -120,6 +103,18 @@ class ContactForm(forms.Form):
                     ),
                 )
         return data
+
+    def entry(self, case_id: int):
+        """The valid form's contact, for `recording.record_contact`."""
+        from arrears.workbench.recording import ContactEntry
+
+        data = self.cleaned_data
+        return ContactEntry(
+            case_id=case_id, version=data["version"], channel=data["channel"], party=data["party"],
+            outcome=data["outcome"], contact_point_id=data.get("contact_point"), note=data.get("note") or "",
+            promise_amount=data.get("promise_amount"), promise_date=data.get("promise_date"),
+            confirmed_points=tuple(data.get("confirmed_points") or ()),
+        )
 
 
 class NoteForm(forms.Form):

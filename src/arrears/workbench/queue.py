@@ -33,7 +33,7 @@ from django.utils import timezone
 from arrears.access.scope import Action, _is_admin, holds_permissions, sees_whole_book, team_ids_of
 from arrears.cases.models import CollectionCase
 from arrears.ledger.records import MAX_SCORE
-from arrears.workbench import clock
+from arrears import clock
 
 INTERNAL_QUEUE_OWNER = "internal_queue"
 BROKEN_PROMISE_PRIORITY = 100  # above every segment's priority (0–99): a broken promise comes first
@@ -263,7 +263,7 @@ def ensure_fresh() -> bool:
         refresh_queue(sources[0])
         for name, value in zip(_MARKED, sources, strict=True):
             setattr(marker, name, value)
-        marker.refreshed_at = timezone.now()
+        marker.refreshed_at = clock.now()
         marker.save()
     return True
 

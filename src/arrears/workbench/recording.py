@@ -5,11 +5,9 @@
                                                promise_amount=50_000, promise_date=date(2026, 5, 10)))
 
 One transaction: the case's version is checked and raised (a stale page is refused), the attempt
-is written as done with the guard's verdict at that moment, and the outcome's effects follow:
-    dispute        a dispute hold on the account (the guard then blocks every contact)
-    stop_channel   the contact point is opted out of that channel
-    wrong_number   the contact point is marked invalid
-    promise        a promise to pay (amount in fen, pay-by date)
+is written as done with the guard's verdict at that moment, and the outcome has its effects
+(arrears.contact.effects: a dispute hold, an opt-out, an invalid number, a promise, contact points
+the borrower confirmed becoming verified).
 A note is linted (compliance/lint.py); its findings are shown and kept with it, never dropped.
 """
 
@@ -25,13 +23,11 @@ from django.utils import timezone
 from arrears.access.scope import Action, require
 from arrears.cases.editing import edit_case
 from arrears.compliance.lint import Finding, lint
+from arrears.contact.effects import OutcomeDetails, apply_outcome, check_outcome
+from arrears.contact.outcomes import is_conversation
 from arrears.errors import InputError
-from arrears.workbench import clock
+from arrears import clock
 
-REACHED_OUTCOMES = frozenset(
-    {"right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested", "stop_channel"}
-)
-NEEDS_CONTACT_POINT = frozenset({"wrong_number", "stop_channel"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +43,7 @@ class ContactEntry:
     note: str = ""
     promise_amount: int | None = None
     promise_date: dt.date | None = None
+    confirmed_points: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +88,9 @@ def write_note(user, *, loan_id: int, case_id: int | None, text: str, attempt_id
 
 
 def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None) -> RecordedContact:
-    from arrears.cases.models import AccountHold, CollectionCase, HoldKind
+    from arrears.cases.models import CollectionCase
     from arrears.contact.models import ContactAttempt
     from arrears.ledger.models import ContactPoint
-    from arrears.promises.models import Promise
     from arrears.workbench.models import ContactRecord
 
     now = now or clock.now()
@@ -107,15 +103,16 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
         point = ContactPoint.objects.filter(pk=entry.contact_point_id, borrower_id=case.loan.borrower_id).first()
         if point is None:
             raise InputError("该联系方式不属于此借款人", "That contact point does not belong to this borrower")
-    if entry.outcome in NEEDS_CONTACT_POINT and point is None:
-        raise InputError("此结果需要选择联系方式", "This outcome needs the contact point it is about")
+    details = OutcomeDetails(promise_amount=entry.promise_amount, promise_due=entry.promise_date,
+                             confirmed_points=tuple(entry.confirmed_points), note=entry.note)
+    check_outcome(entry.outcome, channel=entry.channel, contact_point_id=entry.contact_point_id, details=details,
+                  day=timezone.localdate(now))
     verdict = _guard_verdict(case.loan_id, entry.channel, entry.contact_point_id, now)
-    effects: list[str] = []
     with transaction.atomic():
         version = edit_case(case_id=case.pk, version=entry.version, last_worked_at=now, lease_until=None, leased_by=None)
         attempt = ContactAttempt.objects.create(
             idempotency_key=f"workbench:{uuid.uuid4()}",
-            loan_id=case.loan_id,
+            loan=case.loan,
             contact_point=point,
             channel=entry.channel,
             party=entry.party,
@@ -123,7 +120,7 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
             attempted_at=now,
             as_of=timezone.localdate(now),
             outcome=entry.outcome,
-            conversation=entry.channel == "call" and entry.outcome in REACHED_OUTCOMES,
+            conversation=is_conversation(entry.channel, entry.outcome),
             segment=case.segment,
             rule="workbench",
             blocked_by=",".join(verdict.rule_ids) if verdict else "",
@@ -131,31 +128,8 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
             reasons_en="; ".join(v.reason_en for v in verdict.violations) if verdict else "",
         )
         ContactRecord.objects.create(attempt=attempt, case=case, recorded_by=user)
-        promise = None
-        if entry.outcome == "dispute":
-            AccountHold.objects.create(
-                loan_id=case.loan_id, kind=HoldKind.DISPUTE_OPEN, since=now,
-                reason=entry.note.strip() or f"recorded by {user.get_username()}",
-            )
-            effects.append("dispute_hold")
-        elif entry.outcome == "stop_channel":
-            from arrears.contact.optouts import opt_out
-
-            opt_out(contact_point_id=point.pk, channel=entry.channel, source="collector",
-                    detail=f"recorded by {user.get_username()}", at=now)
-            effects.append("opted_out")
-        elif entry.outcome == "wrong_number":
-            ContactPoint.objects.filter(pk=point.pk).update(valid=False)
-            effects.append("contact_point_invalid")
-        elif entry.outcome == "promise":
-            if entry.promise_amount is None or entry.promise_date is None:
-                raise InputError("承诺还款需要金额和日期", "A promise needs an amount and a date")
-            promise = Promise.objects.create(
-                loan_id=case.loan_id, case=case, attempt=attempt, amount=entry.promise_amount,
-                promised_on=timezone.localdate(now), due_date=entry.promise_date, made_by=user,
-            )
-            CollectionCase.objects.filter(pk=case.pk).update(promise_state="pending")
-            effects.append("promise")
+        effects = apply_outcome(attempt, source="workbench", by=user, details=details)
+        promise = attempt.promises.first() if "promise" in effects else None
         note = findings = None
         if entry.note.strip():
             note, findings = write_note(
@@ -164,7 +138,7 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
     return RecordedContact(
         attempt_id=attempt.pk,
         version=version,
-        effects=tuple(effects),
+        effects=effects,
         note_id=note.pk if note else None,
         findings=tuple(findings or ()),
         promise_id=promise.pk if promise else None,

@@ -21,7 +21,7 @@ from arrears.web.views import render_account
 from arrears.workbench import queue
 from arrears.workbench.assigning import assign_case
 from arrears.workbench.forms import AssignForm, ContactForm, NoteForm, QueueFilterForm
-from arrears.workbench.recording import ContactEntry, record_contact, write_note
+from arrears.workbench.recording import record_contact, write_note
 
 QUEUE_PAGE_SIZE = 50
 
@@ -88,18 +88,7 @@ def record(request: HttpRequest, loan_id: int) -> HttpResponse:
     form = ContactForm(request.POST, contact_points=points)
     if not form.is_valid():
         return render_account(request, loan.external_id, contact_form=form, status=400)
-    data = form.cleaned_data
-    entry = ContactEntry(
-        case_id=case.pk,
-        version=data["version"],
-        channel=data["channel"],
-        party=data["party"],
-        outcome=data["outcome"],
-        contact_point_id=data.get("contact_point"),
-        note=data.get("note") or "",
-        promise_amount=data.get("promise_amount"),
-        promise_date=data.get("promise_date"),
-    )
+    entry = form.entry(case.pk)
     try:
         result = record_contact(request.user, entry)
     except StaleEdit as error:

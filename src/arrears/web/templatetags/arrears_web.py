@@ -5,12 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from arrears import clock
 from arrears.cycle.models import AccountStatus
 from arrears.money import format_yuan
 from arrears.web import charts
@@ -137,4 +137,4 @@ def local_time(time_zone) -> str:
         zone = ZoneInfo(str(time_zone))
     except (ZoneInfoNotFoundError, ValueError):
         return "—"
-    return timezone.now().astimezone(zone).strftime("%H:%M")
+    return clock.now().astimezone(zone).strftime("%H:%M")
