@@ -15,7 +15,7 @@ from arrears.cycle.service import run_cycle
 from arrears.errors import InputError
 from arrears.guard import check_now
 from arrears.ledger.models import ContactPoint
-from arrears.strategy.guarding import SEND_HOUR
+from arrears.workday import contact_instant
 from arrears.strategy.models import PlannedAction
 from arrears.strategy.service import run_plan
 from tests.integration.test_cycle_service import make_loan
@@ -130,7 +130,7 @@ def test_the_single_check_agrees_with_the_nightly_plan():
     for action in planned:
         point = ContactPoint.objects.get(borrower__loans=action.loan, kind="mobile")
         single = check_now(
-            loan_id=action.loan_id, channel=action.channel, contact_point_id=point.pk, at=local(SEND_HOUR, day=AS_OF)
+            loan_id=action.loan_id, channel=action.channel, contact_point_id=point.pk, at=contact_instant(AS_OF, "Asia/Shanghai")
         )
         # then both ways give the same answer and the same rules
         assert single.allowed == action.allowed

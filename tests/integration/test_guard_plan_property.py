@@ -16,7 +16,8 @@ from arrears.contact.optouts import opt_out
 from arrears.cycle.service import run_cycle
 from arrears.guard import check_now
 from arrears.ledger.models import ContactPoint
-from arrears.strategy.guarding import CONTACT_KIND, GUARD_CHANNEL, SEND_HOUR
+from arrears.strategy.guarding import CONTACT_KIND, GUARD_CHANNEL
+from arrears.workday import contact_instant
 from arrears.strategy.models import PlannedAction
 from arrears.strategy.service import run_plan
 from tests.integration.test_cycle_service import make_loan
@@ -48,7 +49,7 @@ def random_account(rng: random.Random, n: int) -> None:
     if rng.random() < 0.2:
         opt_out(contact_point_id=points[0].pk, channel=rng.choice(["sms", "app_push", "call"]), source="test",
                 at=timezone.now() - dt.timedelta(days=300))
-    send = dt.datetime.combine(AS_OF, dt.time(SEND_HOUR), tzinfo=ZoneInfo(zone))
+    send = contact_instant(AS_OF, zone)
     for k in range(rng.randint(0, 12)):
         ContactAttempt.objects.create(
             idempotency_key=f"P-{n}-{k}", loan=loan, contact_point=rng.choice(points),
@@ -76,7 +77,7 @@ def test_every_planned_action_is_what_the_single_check_decides(seed):
             ContactPoint.objects.filter(borrower=action.loan.borrower, owner="borrower", kind=CONTACT_KIND[action.channel], valid=True)
             .order_by("pk").first()
         )
-        at = dt.datetime.combine(AS_OF, dt.time(SEND_HOUR), tzinfo=ZoneInfo(action.loan.borrower.time_zone))
+        at = contact_instant(AS_OF, action.loan.borrower.time_zone)
         single = check_now(
             loan_id=action.loan_id, channel=GUARD_CHANNEL[action.channel],
             contact_point_id=None if point is None else point.pk, at=at,

@@ -40,7 +40,7 @@ def test_enqueue_turns_the_allowed_messages_into_attempts_once(capsys):
     sms = attempts[1]
     assert sms.idempotency_key == f"L{reachable.pk}/sms/{sms.template}/2026-03-01/1"
     assert sms.contact_point_id == mobile.pk and sms.state == "planned" and sms.as_of == AS_OF
-    assert sms.planned_for == dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+    assert sms.planned_for == dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai on the work day after
     assert sms.segment == "early_reminder" and sms.rule
 
 

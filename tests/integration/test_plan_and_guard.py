@@ -60,9 +60,10 @@ def test_plan_allows_lawful_reminders_and_blocks_what_a_rule_forbids(capsys):
 
 
 def test_a_hold_placed_after_the_send_time_does_not_rewrite_that_day_but_binds_the_next():
-    # given an account whose cease-contact request arrives on the planned day at 15:00 Beijing time
+    # given an account whose cease-contact request arrives on the first plan's work day (the day after
+    # its night) at 15:00 Beijing time, after that plan's 10:00 messages
     loan = with_mobile(make_loan("L-LATE-HOLD"))
-    AccountHold.objects.create(loan=loan, kind="cease_contact", since=timezone.make_aware(dt.datetime(2026, 3, 1, 15)))
+    AccountHold.objects.create(loan=loan, kind="cease_contact", since=timezone.make_aware(dt.datetime(2026, 3, 2, 15)))
     # when both days are aged and planned, each after its own cycle
     run_cycle(AS_OF)
     run_plan(AS_OF)

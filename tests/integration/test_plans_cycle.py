@@ -11,7 +11,7 @@ from django.db import connection
 
 from arrears.cases.models import CaseEvent
 from arrears.cycle.models import AccountState
-from arrears.cycle.service import run_cycle
+from tests.nights import age
 from arrears.cycle.statement import account_statement, loan_book
 from arrears.ledger.models import Borrower, Instalment, Loan, Payment, Product
 from arrears.ledger.records import PaymentEntry, RepaymentMethod
@@ -90,7 +90,7 @@ def test_the_cycle_ages_against_an_instalment_plan_and_history_before_it_stays(e
     loan = make_loan("L-PLAN")
     collector = person("c1", "collector")
     day_before = PLAN_DAY - dt.timedelta(days=1)
-    run_cycle(day_before, engine=engine)
+    age(day_before, engine=engine)
     before = stored(loan)
     assert before["days_past_due"] == 40
     # when a collector proposes 6 instalments from the plan day (within a collector's limit)
@@ -106,10 +106,10 @@ def test_the_cycle_ages_against_an_instalment_plan_and_history_before_it_stays(e
     opening = plan.preview["opening"]
     assert sum(k.principal + k.interest for k in rows) == opening["total"]
     # and ageing the day before the plan gives exactly what it gave before
-    run_cycle(day_before, engine=engine)
+    age(day_before, engine=engine)
     assert stored(loan) == before
     # when the cycle runs on the plan day
-    run_cycle(PLAN_DAY, engine=engine)
+    age(PLAN_DAY, engine=engine)
     # then the account is aged against the plan: nothing past due, the case cured, the debt the same
     state = stored(loan)
     assert state["days_past_due"] == 0
@@ -121,19 +121,19 @@ def test_the_cycle_ages_against_an_instalment_plan_and_history_before_it_stays(e
         reference="P-PLAN-1", loan=loan, amount=rows[0].principal + rows[0].interest, value_date=rows[0].due_date,
         channel="app",
     )
-    run_cycle(dt.date(2026, 6, 12), engine=engine)
+    age(dt.date(2026, 6, 12), engine=engine)
     assert stored(loan)["days_past_due"] == 2  # counted from the plan's own due date, 10 June
     assert stored(loan) == reference(loan, dt.date(2026, 6, 12))
     # then more than plan_break_days (30) late, the plan breaks and reverts from the next day
     broken_on = dt.date(2026, 7, 11)
-    run_cycle(broken_on, engine=engine)
+    age(broken_on, engine=engine)
     plan.refresh_from_db()
     assert plan.status == "reverted" and plan.broken_on == broken_on
     assert plan.reschedule.reverted_from == broken_on + dt.timedelta(days=1)
     assert list(plan.events.filter(kind__in=["broken", "reverted"]).values_list("kind", "actor")) == [
         ("broken", None), ("reverted", None)
     ]
-    run_cycle(broken_on + dt.timedelta(days=1), engine=engine)
+    age(broken_on + dt.timedelta(days=1), engine=engine)
     # and the loan is aged on its own schedule again, the payment made under the plan counted
     reverted = stored(loan)
     assert reverted == as_if_no_plan(loan, broken_on + dt.timedelta(days=1))
@@ -152,7 +152,7 @@ def test_a_plan_kept_to_the_end_is_marked_kept():
     Payment.objects.create(
         reference="P-KEEP", loan=loan, amount=row.principal + row.interest, value_date=row.due_date, channel="app"
     )
-    run_cycle(row.due_date)
+    age(row.due_date)
     # then the account is closed and the plan kept
     plan.refresh_from_db()
     assert AccountState.objects.get(loan=loan).status == "closed"
@@ -163,7 +163,7 @@ def test_a_plan_kept_to_the_end_is_marked_kept():
 def test_a_waiver_over_a_collectors_limit_waits_for_a_team_lead():
     loan = make_loan("L-WAIVE")
     collector, other, lead = person("c3", "collector"), person("c4", "collector"), person("t1", "team_lead")
-    run_cycle(PLAN_DAY - dt.timedelta(days=1))
+    age(PLAN_DAY - dt.timedelta(days=1))
     penalty_before = AccountState.objects.get(loan=loan).penalty_outstanding
     # given a collector proposing to waive 300 yuan (a collector may waive 200)
     plan = propose(collector, loan, "waiver", PLAN_DAY, waiver=30_000, reason="hardship", today=PLAN_DAY)
@@ -182,7 +182,7 @@ def test_a_waiver_over_a_collectors_limit_waits_for_a_team_lead():
     # then a non-cash credit is booked on the plan date and the cycle allocates it penalty first
     assert plan.status == "active" and plan.decided_by == lead
     assert plan.waiver_payment.channel == "waiver" and plan.waiver_payment.value_date == PLAN_DAY
-    run_cycle(PLAN_DAY)
+    age(PLAN_DAY)
     state = AccountState.objects.get(loan=loan)
     assert state.fee_outstanding == 0 and state.penalty_outstanding < penalty_before  # only the plan day's own penalty
     assert stored(loan) == reference(loan, PLAN_DAY)
@@ -201,14 +201,14 @@ def test_a_broken_plan_withdraws_the_waivers_granted_under_it():
     first_due = Instalment.objects.filter(reschedule__plan=deferral).order_by("seq").first().due_date
     # when the deferred instalment goes unpaid more than 30 days
     broken_on = first_due + dt.timedelta(days=31)
-    run_cycle(broken_on)
+    age(broken_on)
     # then the deferral reverts and the waiver is reversed from the next day
     deferral.refresh_from_db()
     waiver.refresh_from_db()
     assert deferral.status == waiver.status == "reverted"
     reversal = Payment.objects.get(reverses=waiver.waiver_payment)
     assert reversal.value_date == broken_on + dt.timedelta(days=1)
-    run_cycle(broken_on + dt.timedelta(days=1))
+    age(broken_on + dt.timedelta(days=1))
     assert stored(loan) == as_if_no_plan(loan, broken_on + dt.timedelta(days=1))
 
 

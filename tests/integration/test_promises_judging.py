@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from django.contrib.auth import get_user_model
 
 from arrears.cases.models import CollectionCase
-from arrears.cycle.service import run_cycle
+from tests.nights import age
 from arrears.promises.judging import judge_promises_now
 from arrears.promises.models import Promise
 from arrears.workbench.queue import BROKEN_PROMISE_PRIORITY, ensure_fresh
@@ -72,11 +72,11 @@ def test_the_nightly_cycle_judges_promises_and_a_broken_one_returns_to_the_queue
     # given an overdue loan with an open case outside the in-house queue and a promise due 03-10
     loan = make_loan("L-1")
     for day in (dt.date(2026, 2, 27), dt.date(2026, 2, 28), dt.date(2026, 3, 1)):
-        run_cycle(day)
+        age(day)
     case = CollectionCase.objects.get(loan=loan, closed_on__isnull=True)
     promise(loan, collector, amount=50_000, made=dt.date(2026, 3, 1), due=dt.date(2026, 3, 10))
     # when the cycle runs on the due date with nothing paid
-    run_cycle(dt.date(2026, 3, 10))
+    age(dt.date(2026, 3, 10))
     # then the promise is broken and the case is back in the queue, above every segment
     assert states()["L-1"] == ("broken", 0, dt.date(2026, 3, 10))
     assert ensure_fresh()

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 
 from arrears.bulk import BulkConnection
 from arrears.cli import main
-from arrears.cycle.service import run_cycle
+from tests.nights import age
 from arrears.ledger.models import ContactPoint
 from arrears.plans.services import propose
 from arrears.promises.models import Promise
@@ -41,7 +41,7 @@ def person(name: str, *roles: str) -> User:
 
 
 def aged_and_planned(day: dt.date) -> None:
-    run_cycle(day)
+    age(day)
     run_plan(day)
 
 
@@ -69,7 +69,7 @@ def test_a_pending_promise_holds_escalation_and_a_broken_one_lets_it_resume(caps
     assert {a.segment for a in planned(plain, day_past_due(13))} == {"internal_collection"}
     assert [(a.segment, a.channel) for a in planned(promised, day_past_due(13))] == [("promise_watch", "sms")]
     # when nothing is paid by day 14 (the cycle judges the promise broken) and day 16 is planned
-    run_cycle(day_past_due(14))
+    age(day_past_due(14))
     aged_and_planned(day_past_due(16))
     # then the promise no longer holds the account: it is back in in-house collection, with calls
     assert Promise.objects.get(loan=promised).state == "broken"
@@ -109,7 +109,7 @@ def test_an_account_on_a_repayment_plan_gets_the_plans_reminders_instead_of_coll
 def test_score_stays_null_and_an_account_without_promises_or_plans_reads_false():
     # given an account one day past due with no promise and no plan
     loan = overdue_account("L-BARE")
-    run_cycle(day_past_due(1))
+    age(day_past_due(1))
     # when its facts are read
     facts = facts_of(loan, day_past_due(1))
     # then the flags are false, the count zero, and the score null (no score source exists)

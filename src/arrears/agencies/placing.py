@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import pyarrow as pa
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,11 +33,11 @@ from arrears.agencies.models import (
 from arrears.bulk import BulkConnection
 from arrears.cases.holds import in_force_sql
 from arrears.strategy.facts_source import facts_instant
+from arrears.workday import contact_instant
 from arrears.compliance.lender import lender_profile
 
 NOTICE_TEMPLATE = "outsourcing_notice"  # the messaging catalogue's 委外催收告知书, as SMS and as letter
 NOTICE_TEMPLATES = ("placement_notice", "outsourcing_notice")  # either tells the borrower
-NOTICE_HOUR = 10  # notices go out at 10:00 in the lender's zone, inside every contact window
 AGENCY_POOL = "agency_pool"
 DEFAULT_CHALLENGER_SHARE = 20
 
@@ -54,7 +52,7 @@ SELECT DISTINCT a.loan_id, s.bucket,
 FROM strategy_plannedaction a
 JOIN cycle_accountstate s ON s.loan_id = a.loan_id
 JOIN ledger_loan l ON l.id = a.loan_id
-WHERE a.as_of = '{as_of}' AND a.owner = 'agency_pool' AND s.status = 'delinquent'
+WHERE a.as_of = '{as_of}' AND a.owner = 'agency_pool' AND s.status IN ('delinquent', 'charged_off')
   AND NOT EXISTS (SELECT 1 FROM agencies_placement p WHERE p.loan_id = a.loan_id
                   AND p.state IN ('awaiting_notice', 'active'))
   AND NOT EXISTS (SELECT 1 FROM cases_accounthold h WHERE h.loan_id = a.loan_id AND {hold_in_force})
@@ -74,9 +72,12 @@ class PlaceOutcome:
     recalled: int
     by_agency: dict[str, int] = field(default_factory=dict)
     by_arm: dict[str, int] = field(default_factory=dict)
+    why_none: str = ""  # when there were candidates and none was placed: why, in both languages
 
     def summary(self) -> str:
         agencies = ", ".join(f"{name} {n}" for name, n in sorted(self.by_agency.items())) or "—"
+        if self.why_none:
+            agencies += f"; {self.why_none}"
         return (
             f"{self.as_of}：候选 {self.candidates} 件，委案 {self.placed} 件（待告知 {self.awaiting_notice}），"
             f"告知后生效 {self.activated}，到期收回 {self.expired}，强制收回 {self.recalled}（{agencies}）\n"
@@ -119,7 +120,19 @@ def place(as_of: dt.date, *, profile_name: str | None = None, challenger_share: 
         recalled=ended["recalled"],
         by_agency=by_agency,
         by_arm=by_arm,
+        why_none=why_none_placed(offers, as_of) if candidates.num_rows and not placed else "",
     )
+
+
+def why_none_placed(offers: pa.Table, as_of: dt.date) -> str:
+    """Why the night's candidates found no agency, in both languages."""
+    if offers.num_rows == 0:
+        if not Agency.objects.filter(status=AgencyStatus.WHITELISTED).exists():
+            return "没有在白名单上的催收机构 / no agency is on the whitelist"
+        return f"{as_of} 没有生效的委外合同 / no agency contract is in force on {as_of}"
+    if sum(offers.column("free_capacity").to_pylist()) == 0:
+        return "所有机构的案件容量已满 / every agency is at its capacity"
+    return "没有合同覆盖这些案件的账龄或金额 / no contract covers these cases' buckets or amounts"
 
 
 def requires_outsourcing_notice(profile_name: str | None = None) -> bool:
@@ -164,8 +177,8 @@ def _open_counts() -> dict[int, int]:
 
 
 def _notice_instant(as_of: dt.date) -> dt.datetime:
-    local = dt.datetime.combine(as_of, dt.time(NOTICE_HOUR), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return local.astimezone(dt.UTC)
+    """Notices go out with the night's other contacts, at 10:00 in the lender's zone (arrears.workday)."""
+    return contact_instant(as_of)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ def record_case_events(db: BulkConnection, events: pa.Table) -> None:
         WHERE NOT EXISTS (SELECT 1 FROM cases_caseevent c
                           WHERE c.loan_id = e.loan_id AND c.on_date = e.on_date AND c.kind = e.kind)"""
     )
+    # a case closes on the night it cures or closes; a night run again never closes a case opened later
     db.execute(
         f"""UPDATE cases_collectioncase
         SET closed_on = (SELECT e.on_date FROM {STAGING} e
@@ -27,12 +28,15 @@ def record_case_events(db: BulkConnection, events: pa.Table) -> None:
             close_reason = (SELECT e.kind FROM {STAGING} e
                             WHERE e.loan_id = cases_collectioncase.loan_id AND e.kind IN ('cured', 'closed'))
         WHERE closed_on IS NULL
-          AND loan_id IN (SELECT loan_id FROM {STAGING} WHERE kind IN ('cured', 'closed'))"""
+          AND loan_id IN (SELECT loan_id FROM {STAGING} WHERE kind IN ('cured', 'closed')
+                          AND on_date > cases_collectioncase.opened_on)"""
     )
+    # one case per opening: a night run again finds the case it opened
     db.execute(
         f"""INSERT INTO cases_collectioncase (loan_id, opened_on, closed_on, close_reason)
         SELECT e.loan_id, e.on_date, NULL, '' FROM {STAGING} e
         WHERE e.kind = 'opened'
-          AND NOT EXISTS (SELECT 1 FROM cases_collectioncase c WHERE c.loan_id = e.loan_id AND c.closed_on IS NULL)"""
+          AND NOT EXISTS (SELECT 1 FROM cases_collectioncase c WHERE c.loan_id = e.loan_id
+                          AND (c.closed_on IS NULL OR c.opened_on = e.on_date))"""
     )
     db.execute(f"DROP TABLE IF EXISTS {STAGING}")

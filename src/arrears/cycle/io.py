@@ -260,19 +260,42 @@ def state_rows(accounts: pa.Table, as_of: dt.date, buckets: pa.Array, statuses: 
     return table.select(list(STATE_WRITE_COLUMNS))
 
 
-def previous_states(db: BulkConnection) -> pa.Table:
-    schema = pa.schema([("loan_id", pa.int64()), ("days_past_due", pa.int64()), ("status", pa.string())])
-    table = db.fetch("SELECT loan_id, days_past_due, status FROM cycle_accountstate")
+PREVIOUS_SCHEMA = pa.schema([("loan_id", pa.int64()), ("days_past_due", pa.int64()), ("status", pa.string())])
+
+
+def latest_aged_day(db: BulkConnection) -> dt.date | None:
+    """The day the current states are of (None before the first night)."""
+    value = db.fetch("SELECT MAX(as_of) AS day FROM cycle_accountstate", dates=["day"]).column("day")[0].as_py()
+    return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def previous_states(db: BulkConnection, as_of: dt.date, latest: dt.date | None) -> pa.Table:
+    """The states of the last night before `as_of`: the current states when they are older than
+    `as_of` (the usual night), otherwise that night's history (a night run again)."""
+    if latest is None:
+        return PREVIOUS_SCHEMA.empty_table()
+    if latest < as_of:
+        table = db.fetch("SELECT loan_id, days_past_due, status FROM cycle_accountstate")
+    else:
+        day = f"'{as_of.isoformat()}'"  # a date, formatted: safe
+        table = db.fetch(
+            "SELECT loan_id, days_past_due, status FROM cycle_accountstatehistory WHERE as_of = "
+            f"(SELECT MAX(as_of) FROM cycle_accountstatehistory WHERE as_of < {day})"
+        )
     if table.num_rows == 0:
-        return schema.empty_table()
-    return table.cast(schema)
+        return PREVIOUS_SCHEMA.empty_table()
+    return table.cast(PREVIOUS_SCHEMA)
 
 
-def write_states(db: BulkConnection, rows: pa.Table, as_of: dt.date) -> None:
-    """Replace the current states and the history of `as_of`, in one transaction."""
+def write_states(db: BulkConnection, rows: pa.Table, as_of: dt.date, *, current: bool = True) -> None:
+    """Replace the history of `as_of` and, unless a later night has run (`current` False), the
+    current states, in one transaction."""
+    db.execute(f"DELETE FROM cycle_accountstatehistory WHERE as_of = '{as_of.isoformat()}'")
+    if not current:
+        db.ingest("cycle_accountstatehistory", rows)
+        return
     db.execute("DELETE FROM cycle_accountstate")
     db.ingest("cycle_accountstate", rows)
-    db.execute(f"DELETE FROM cycle_accountstatehistory WHERE as_of = '{as_of.isoformat()}'")
     # the history's rows are the current states just written: copied inside the database, they
     # are not converted from Arrow a second time
     columns = ", ".join(STATE_WRITE_COLUMNS)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
+from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.cases.lifecycle import case_events
 from arrears.cases.records import record_case_events
@@ -19,9 +19,7 @@ from arrears.cycle.models import CycleRun
 from arrears.cycle.pipeline import StageTimer, check_aged_accounts
 from arrears.cycle.status import statuses
 from arrears.cycle.tables import day_number, duckdb_backend, load_into
-from arrears.promises.judging import judge_promises
 from arrears.errors import ConfigurationError
-from arrears.plans.nightly import judge_plans
 
 ENGINES = ("duckdb", "postgres")
 
@@ -43,7 +41,12 @@ def _postgres_backend():
 
 
 def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme | None = None) -> CycleRun:
-    """Age every account to the end of `as_of` and write states, history and case events."""
+    """Age every account to the end of `as_of` and write states, history and case events.
+
+    Run again for a night already aged, it gives the same rows: that night's history and events are
+    rewritten from the ledger, compared with the night before it, and the current states are left
+    alone when a later night has run. Promises and plans are judged afterwards, by the nightly run
+    (arrears.nightly), not here."""
     if engine not in ENGINES:
         raise ConfigurationError(f"未知的计算引擎：{engine}", f"unknown engine {engine!r}; choose one of {ENGINES}")
     if engine == "postgres" and connection.vendor != "postgresql":
@@ -53,7 +56,7 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
         )
     buckets = buckets or BucketScheme()
     timer = StageTimer()
-    run = CycleRun.objects.create(as_of=as_of, engine=engine, started_at=timezone.now())
+    run = CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
     with BulkConnection.for_django() as db:
         if engine == "duckdb":
             with timer.stage("read"):
@@ -74,14 +77,13 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
             check_aged_accounts(accounts, accounts["loan_id"])
             rows = io.state_rows(accounts, as_of, buckets.names_for(accounts["days_past_due"]), statuses(accounts))
         with timer.stage("write"):
-            events = case_events(io.previous_states(db), rows, as_of)
-            io.write_states(db, rows, as_of)
+            latest = io.latest_aged_day(db)
+            events = case_events(io.previous_states(db, as_of, latest), rows, as_of)
+            io.write_states(db, rows, as_of, current=latest is None or latest <= as_of)
             record_case_events(db, events)
-            judge_promises(db, as_of)
             db.commit()
-    judge_plans(as_of)  # repayment plans kept or broken by tonight's states; broken ones revert tomorrow
     run.accounts = accounts.num_rows
-    run.finished_at = timezone.now()
+    run.finished_at = clock.now()
     run.stage_seconds = {**timer.seconds(), "rounds_count": aged.rounds}
     run.save(update_fields=["accounts", "finished_at", "stage_seconds"])
     return run

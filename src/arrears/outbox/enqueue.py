@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from arrears import clock
 from arrears.bulk import BulkConnection
-from arrears.strategy.guarding import CONTACT_KIND, SEND_HOUR
+from arrears.strategy.guarding import CONTACT_KIND
+from arrears.workday import contact_instant
 
 OUTBOX_CHANNELS = ("sms", "email", "app_push", "letter")
+SENT_AS = {"forbearance_offer": "sms"}  # a strategy action the outbox carries by another channel (strategy/guarding.GUARD_CHANNEL)
 SCRATCH = "outbox_enqueue_scratch"
 ATTEMPT_SPACING = dt.timedelta(hours=2)
 """Between one day's attempts of one action: six attempts from 10:00 end by 20:00 local time."""
@@ -38,7 +40,7 @@ SELECT p.loan_id, p.channel, p.template, p.segment, p.rule, p.attempts, b.time_z
 FROM strategy_plannedaction p
 JOIN ledger_loan l ON l.id = p.loan_id
 JOIN ledger_borrower b ON b.id = l.borrower_id
-WHERE p.as_of = ? AND p.allowed AND p.channel IN ({", ".join(f"'{c}'" for c in OUTBOX_CHANNELS)})
+WHERE p.as_of = ? AND p.allowed AND p.channel IN ({", ".join(f"'{c}'" for c in OUTBOX_CHANNELS + tuple(SENT_AS))})
 """
 
 COLUMNS = (
@@ -62,8 +64,7 @@ class Enqueued:
 
 
 def _send_instants(zones: list[str], as_of: dt.date) -> pa.Array:
-    local = dt.datetime.combine(as_of, dt.time(SEND_HOUR))
-    by_zone = {zone: local.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).replace(tzinfo=None) for zone in set(zones)}
+    by_zone = {zone: contact_instant(as_of, zone).replace(tzinfo=None) for zone in set(zones)}
     return pa.array([by_zone[zone] for zone in zones], pa.timestamp("us"))
 
 
@@ -84,6 +85,8 @@ def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Tabl
     actions, numbers = _one_row_per_attempt(actions)
     n = actions.num_rows
     channel = actions.column("channel")
+    for action, sent_as in SENT_AS.items():
+        channel = pc.if_else(pc.equal(channel, action), sent_as, channel)
     contact = {"mobile": "mobile_id", "email": "email_id", "address": "address_id"}
     point = pa.array([None] * n, pa.int64())
     for kind, column in contact.items():
@@ -122,7 +125,7 @@ def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Tabl
 
 
 def enqueue(as_of: dt.date) -> Enqueued:
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     with BulkConnection.for_django() as db:
         actions = db.fetch(ALLOWED_ACTIONS_SQL, [as_of.isoformat()] if db.vendor == "sqlite" else [as_of])
         rows = attempt_rows(actions, as_of, now)

@@ -15,9 +15,9 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arrears import clock
 from arrears.cases.holds import in_force_sql
 from arrears.contact.outcomes import FAILED, REACHED
+from arrears.workday import contact_instant
 
 NO_SCORE = -1  # read in place of a missing score, so the column has one type; null again in the facts
 UNREACHABLE_AFTER_FAILED_ATTEMPTS = 3  # 金融机构个人消费类贷款催收工作指引（试行）: 3 consecutive failed attempts
@@ -124,12 +124,10 @@ FACTS_SCHEMA = pa.schema(
 )
 
 
-FACTS_HOUR = dt.time(10)  # holds are read as they stand when the day's contacts start (strategy/guarding.SEND_HOUR)
-
-
 def facts_instant(as_of: dt.date) -> dt.datetime:
-    """The instant a day's facts are read at: 10:00 in the lender's zone, when its contacts start."""
-    return clock.at_local(as_of, FACTS_HOUR)
+    """The instant the night's facts are read at (holds in force): when its planned contacts
+    start, in the lender's zone (arrears.workday)."""
+    return contact_instant(as_of)
 
 
 def _quoted(words) -> str:

@@ -8,12 +8,12 @@ and are not contacts; every other action is judged.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.bulk import BulkConnection
+from arrears.workday import contact_instant
 from arrears.compliance.frames import decide_frame
 from arrears.contact.outcomes import GUARD_OUTCOME
 from arrears.compliance.tables import (
@@ -28,7 +28,6 @@ from arrears.compliance.tables import (
     ContextTables,
 )
 
-SEND_HOUR = 10  # planned contacts go out at 10:00 in the borrower's own zone
 HISTORY_DAYS = 30
 GUARD_CHANNEL = {
     "sms": "sms",
@@ -58,8 +57,8 @@ def _text(column) -> pa.Array:
 
 
 def _send_instants(zones: list[str], as_of: dt.date) -> dict[str, dt.datetime]:
-    local = dt.datetime.combine(as_of, dt.time(SEND_HOUR))
-    return {zone: local.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC) for zone in zones}
+    """The instant each zone's planned contacts start (arrears.workday)."""
+    return {zone: contact_instant(as_of, zone) for zone in zones}
 
 
 def guarded_actions(actions: pa.Table) -> pa.Table:
