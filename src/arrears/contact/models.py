@@ -138,6 +138,10 @@ class ContactPointVerification(models.Model):
         "ledger.ContactPoint", on_delete=models.CASCADE, related_name="verifications", verbose_name=_("contact point")
     )
     verified = models.BooleanField(_("verified"))
+    # what the point was before this change (None where the writer did not say): an audit of the past
+    # judges a contact with the point as it stood then (arrears.guard._reading)
+    was_verified = models.BooleanField(_("verified before"), null=True, blank=True)
+    was_valid = models.BooleanField(_("valid before"), null=True, blank=True)
     method = models.CharField(_("how"), max_length=16, choices=VerificationMethod.choices)
     at = models.DateTimeField(_("at"))
     by = models.ForeignKey(

@@ -36,7 +36,8 @@ def _set(point_id: int, *, verified: bool, method: str, by=None, at: dt.datetime
         changes["valid"] = False
     ContactPoint.objects.filter(pk=point_id).update(**changes)
     ContactPointVerification.objects.create(
-        contact_point_id=point_id, verified=verified, method=method, at=at or clock.now(),
+        contact_point_id=point_id, verified=verified, was_verified=point["verified"], was_valid=point["valid"],
+        method=method, at=at or clock.now(),
         by=by if getattr(by, "pk", None) else None, attempt_id=attempt_id, note=note[:300],
     )
     return point["verified"] != verified or (invalid and point["valid"])

@@ -97,8 +97,11 @@ def _contact_points(debtor_id: int, at: dt.datetime) -> tuple[tuple[ContactPoint
     )
     points: dict[int, ContactPoint] = {}
     opt_outs: set[tuple[int, str]] = set()
+    later = _changed_after(debtor_id, at)
     for pk, consent, dnc, valid, verified, channel, opted_at in rows:
         if pk not in points:
+            if pk in later:
+                valid, verified = _flags_at(valid, verified, later[pk])
             points[pk] = ContactPoint(contact_point_id=str(pk), consent=consent, do_not_contact=dnc, valid=valid,
                                       verified=verified)
         if opted_at is not None and opted_at <= at:
@@ -107,3 +110,28 @@ def _contact_points(debtor_id: int, at: dt.datetime) -> tuple[tuple[ContactPoint
         tuple(points.values()),
         tuple(ChannelOptOut(channel=channel, contact_point_id=str(point)) for point, channel in opt_outs),
     )
+
+
+def _changed_after(debtor_id: int, at: dt.datetime) -> dict[int, tuple]:
+    """The debtor's contact points whose verification changed after `at`, each with the first such
+    change: (verified, verified before, valid before, method). Empty for a check made now; an audit
+    of the past reads the points as they stood then."""
+    from arrears.contact.models import ContactPointVerification
+
+    changes: dict[int, tuple] = {}
+    for point, *change in (
+        ContactPointVerification.objects.filter(contact_point__borrower_id=debtor_id, at__gt=at)
+        .order_by("at", "pk").values_list("contact_point_id", "verified", "was_verified", "was_valid", "method")
+    ):
+        changes.setdefault(point, tuple(change))
+    return changes
+
+
+def _flags_at(valid: bool, verified: bool, first_later: tuple) -> tuple[bool, bool]:
+    """A point's (valid, verified) before the first change made to it after the instant asked about:
+    what that change recorded it was (where it did not say: the opposite of what it set, and valid
+    unless the change was not about a wrong number)."""
+    now_verified, was_verified, was_valid, method = first_later
+    verified_then = (not now_verified) if was_verified is None else was_verified
+    valid_then = (valid or method == "wrong_number") if was_valid is None else was_valid
+    return valid_then, verified_then

@@ -16,7 +16,6 @@ what a night writes does not depend on the hour it happened to run at.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 import traceback
 from collections.abc import Callable
@@ -30,7 +29,6 @@ from arrears.errors import ArrearsError, InputError
 from arrears.nightly.steps import STEPS, NightOptions, Step
 from arrears.workday import night_instant
 
-log = logging.getLogger(__name__)
 
 
 class NightFailed(ArrearsError):
@@ -169,7 +167,7 @@ def _run_step(run, position: int, step: Step, as_of: dt.date, options: NightOpti
         _failed(record, started, error.zh, error.en)
         raise NightFailed(as_of, step, error.zh, error.en) from error
     except Exception as error:  # recorded and reported in both languages; the traceback goes to the log
-        log.error("nightly step %s of %s failed:\n%s", step.name, as_of, traceback.format_exc())
+        _log_traceback(f"nightly step {step.name} of {as_of} failed")
         zh = f"内部错误 {type(error).__name__}: {error}"
         en = f"internal error {type(error).__name__}: {error}"
         _failed(record, started, zh, en)
@@ -181,6 +179,16 @@ def _run_step(run, position: int, step: Step, as_of: dt.date, options: NightOpti
     record.save()
     return StepReport(step.name, skipped=False, seconds=record.seconds, peak_memory_mb=record.peak_memory_mb,
                       counts=counts)
+
+
+def _log_traceback(title: str) -> None:
+    """The details of an unexpected failure go to var/log/arrears.log, never to the person's screen."""
+    from django.conf import settings
+
+    log_dir = Path(settings.VAR_DIR) / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / "arrears.log").open("a", encoding="utf-8") as handle:
+        handle.write(f"{_wall_clock().isoformat()} {title}\n{traceback.format_exc()}\n")
 
 
 def _failed(record, started: float, zh: str, en: str) -> None:

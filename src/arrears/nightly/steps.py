@@ -68,21 +68,26 @@ def day_files(feeds_dir: Path | None, as_of: dt.date) -> list[tuple[str, Path]]:
     return sorted(found, key=lambda item: (FEED_KINDS.index(item[0]), item[1].name))
 
 
-def _importers() -> dict[str, Callable]:
-    from arrears.feeds.contacts import import_contacts
-    from arrears.feeds.loans import import_loans
-    from arrears.feeds.payments import import_payments
-    from arrears.feeds.scores import import_scores
+IMPORTERS = {
+    "loans": ("arrears.feeds.loans", "import_loans"),
+    "payments": ("arrears.feeds.payments", "import_payments"),
+    "scores": ("arrears.feeds.scores", "import_scores"),
+    "contacts": ("arrears.feeds.contacts", "import_contacts"),
+}
 
-    return {"loans": import_loans, "payments": import_payments, "scores": import_scores, "contacts": import_contacts}
+
+def _importer(kind: str) -> Callable:
+    from importlib import import_module
+
+    module, name = IMPORTERS[kind]
+    return getattr(import_module(module), name)
 
 
 def feeds(as_of: dt.date, options: NightOptions) -> dict:
     """Import the day's files. A file imported before lands nothing new, so a night run again adds nothing."""
-    importers = _importers()
     counts: dict[str, int] = {"files": 0}
     for kind, path in day_files(options.feeds_dir, as_of):
-        outcome = importers[kind](path)
+        outcome = _importer(kind)(path)
         counts["files"] += 1
         for name in ("landed", "updated", "rejected"):
             key = f"{kind}_{name}"

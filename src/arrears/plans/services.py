@@ -27,7 +27,7 @@ from arrears.plans.limits import ApprovalLimits, PlanTerms, read_limits
 from arrears.plans.models import Plan, PlanEvent
 from arrears.plans.preview import PlanInputError, PlanKind, deferral_plan, instalment_plan, opening_balance, waiver_allocation
 
-WAIVER_CHANNEL = "waiver"
+from arrears.ledger.recoveries import WAIVER_CHANNEL  # a waiver is booked as a payment of this channel
 MAX_DAYS_AHEAD = 60
 
 

@@ -24,6 +24,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('verified', models.BooleanField(verbose_name='verified')),
+                ('was_verified', models.BooleanField(null=True, blank=True, verbose_name='verified before')),
+                ('was_valid', models.BooleanField(null=True, blank=True, verbose_name='valid before')),
                 ('method', models.CharField(choices=[('feed', "the lender's loans feed"), ('call', 'confirmed on a call'), ('visit', 'confirmed at a visit'), ('borrower', 'confirmed by the borrower'), ('staff', 'checked by staff'), ('wrong_number', 'wrong number'), ('returned_mail', 'letter returned')], max_length=16, verbose_name='how')),
                 ('at', models.DateTimeField(verbose_name='at')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),

@@ -1,0 +1,372 @@
+"""A simulated working day: what the lender's people, the agencies and the borrowers do between two
+nights, each through the product's own services, as a person would through its pages.
+
+    tally = work_the_day(day, world)
+
+In order: the team lead assigns new cases, approves plans beyond the collectors' limits and the
+visits screened overnight, and books tomorrow's visits; the compliance officer releases disputes
+reviewed; the legal officer decides legal reviews; collectors work the queue within their capacity,
+asking the guard before each call; the agencies work their placed cases; field teams make the
+visits booked for today; and borrowers answer as their hidden behaviour says. The clock reads each
+moment as it happens.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from arrears import clock
+from arrears.errors import ArrearsError
+from arrears.simulate.organisation import Organisation, assign_open_cases_to_team
+from arrears.simulate.params import Params
+from arrears.simulate.world import Borrowers
+
+WORK_STARTS = dt.time(9, 0)
+WORK_HOURS = 9
+VISIT_WINDOWS = ((dt.time(10, 0), dt.time(11, 0)), (dt.time(14, 0), dt.time(15, 0)), (dt.time(16, 0), dt.time(17, 0)))
+
+
+@dataclass
+class World:
+    organisation: Organisation
+    borrowers: Borrowers
+    params: Params
+    tally: Counter
+    dispute_releases: dict  # day → [hold id]
+
+    def at(self, day: dt.date, time: dt.time) -> dt.datetime:
+        return clock.at_local(day, time)
+
+
+def _spread(day: dt.date, index: int, count: int, offset_minutes: int = 0) -> dt.datetime:
+    """The `index`-th of `count` moments spread over the working day."""
+    start = clock.at_local(day, WORK_STARTS)
+    step = dt.timedelta(hours=WORK_HOURS) / max(count, 1)
+    return start + step * index + dt.timedelta(minutes=offset_minutes)
+
+
+def _mobile(loan):
+    from arrears.ledger.models import ContactPoint
+
+    return (
+        ContactPoint.objects.filter(borrower_id=loan.borrower_id, owner="borrower", kind="mobile", valid=True)
+        .order_by("pk").first()
+    )
+
+
+def _unverified_address(loan):
+    from arrears.ledger.models import ContactPoint
+
+    return (
+        ContactPoint.objects.filter(borrower_id=loan.borrower_id, owner="borrower", kind="address", valid=True,
+                                    verified=False)
+        .order_by("pk").first()
+    )
+
+
+def _overdue(loan) -> int:
+    from arrears.cycle.models import AccountState
+
+    state = AccountState.objects.filter(loan=loan).values(
+        "overdue_principal", "overdue_interest", "fee_outstanding", "penalty_outstanding").first()
+    return sum(state.values()) if state else 0
+
+
+# --- what a borrower says, and what it leads to ---------------------------------------------------------
+
+
+def _promise_terms(world: World, day: dt.date, loan) -> tuple[int, dt.date] | None:
+    amount = _overdue(loan)
+    if amount <= 0:
+        return None
+    low, high = world.params.promise_days
+    return amount, day + dt.timedelta(days=world.borrowers.between(low, high))
+
+
+def _after_promise(world: World, day: dt.date, loan, amount: int, due: dt.date) -> None:
+    """A borrower who will keep the promise pays on a day up to its date."""
+    reference = loan.external_id
+    if world.borrowers.chance(world.params.rate("keeps_promise", world.borrowers.of(reference))):
+        paid_on = day + dt.timedelta(days=world.borrowers.between(1, max((due - day).days, 1)))
+        world.borrowers.book(paid_on, reference, amount, "promise")
+
+
+def _offer_plan(world: World, day: dt.date, user, loan) -> None:
+    """The collector proposes an instalment plan; within their limit it is in force at once."""
+    from arrears.plans.services import propose
+
+    low, high = world.params.plan_instalments
+    try:
+        propose(user, loan, "instalments", day + dt.timedelta(days=1), instalments=world.borrowers.between(low, high),
+                reason="借款人称还款困难，协商分期 / hardship: instalments agreed on a call", today=day)
+        world.tally["plans_proposed"] += 1
+    except ArrearsError:
+        world.tally["plans_refused"] += 1
+
+
+def _after_dispute(world: World, day: dt.date, loan) -> None:
+    from arrears.cases.models import AccountHold
+
+    hold = AccountHold.objects.filter(loan=loan, kind="dispute_open", released_at__isnull=True).order_by("-pk").first()
+    if hold is not None:
+        low, high = world.params.dispute_review_days
+        world.dispute_releases.setdefault(day + dt.timedelta(days=world.borrowers.between(low, high)), []).append(hold.pk)
+
+
+# --- the in-house team -----------------------------------------------------------------------------------
+
+
+def collectors_work(day: dt.date, world: World) -> None:
+    from arrears.guard import check_now
+    from arrears.workbench.queue import next_account
+    from arrears.workbench.recording import ContactEntry, record_contact
+
+    calls = world.params.calls_per_collector
+    for number, user in enumerate(world.organisation.collectors):
+        seen: set[int] = set()
+        for index in range(calls):
+            at = _spread(day, index, calls, offset_minutes=number)
+            with clock.set_to(at):
+                case = next_account(user, now=at)
+                if case is None:
+                    break
+                if case.pk in seen:
+                    continue
+                seen.add(case.pk)
+                loan, reference = case.loan, case.loan.external_id
+                point = _mobile(loan)
+                if point is None:
+                    world.tally["calls_no_number"] += 1
+                    continue
+                decision = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=at)
+                if not decision.allowed:
+                    for rule in decision.rule_ids:
+                        world.tally[f"call_refused:{rule}"] += 1
+                    continue
+                behaviour = world.borrowers.of(reference)
+                answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
+                if answered:
+                    outcome = world.borrowers.pick(world.params.when_reached[behaviour])
+                else:
+                    outcome = "wrong_number" if world.borrowers.chance(world.params.wrong_number) else "no_answer"
+                terms = _promise_terms(world, day, loan) if outcome == "promise" else None
+                if outcome == "promise" and terms is None:
+                    outcome = "right_party_contact"
+                confirmed = ()
+                if answered and world.borrowers.chance(world.params.confirms_address_when_reached):
+                    address = _unverified_address(loan)
+                    confirmed = (address.pk,) if address is not None else ()
+                entry = ContactEntry(
+                    case_id=case.pk, version=case.version, channel="call", party="debtor", outcome=outcome,
+                    contact_point_id=point.pk, promise_amount=terms[0] if terms else None,
+                    promise_date=terms[1] if terms else None, confirmed_points=confirmed,
+                )
+                try:
+                    record_contact(user, entry, now=at)
+                except ArrearsError:
+                    world.tally["calls_not_recorded"] += 1
+                    continue
+                world.tally["calls"] += 1
+                world.tally[f"call:{outcome}"] += 1
+                if terms:
+                    _after_promise(world, day, loan, *terms)
+                elif outcome == "dispute":
+                    _after_dispute(world, day, loan)
+                if outcome == "hardship_claim" or (answered and world.borrowers.chance(
+                        world.params.rate("asks_for_plan", behaviour))):
+                    _offer_plan(world, day, user, loan)
+
+
+# --- agencies ---------------------------------------------------------------------------------------------
+
+
+def agencies_work(day: dt.date, world: World) -> None:
+    from arrears.agencies.authority import judge_agency_contact
+    from arrears.agencies.portal import active_placements, record_contact
+
+    calls = world.params.agency_calls_per_agency
+    for people in world.organisation.agencies:
+        staff = people.collectors[0]
+        with clock.set_to(_spread(day, 0, calls)):
+            placements = list(active_placements(staff, day=day).select_related("loan", "contract").order_by("pk"))
+        if not placements:
+            continue
+        start = world.borrowers.between(0, len(placements) - 1)
+        chosen = (placements[start:] + placements[:start])[:calls]
+        for index, placement in enumerate(chosen):
+            at = _spread(day, index, len(chosen), offset_minutes=30)
+            loan, reference = placement.loan, placement.loan.external_id
+            point = _mobile(loan)
+            if point is None or "call" not in placement.contract.channels:
+                continue
+            with clock.set_to(at):
+                decision = judge_agency_contact(placement, channel="call", contact_point_id=point.pk, at=at)
+                if not decision.allowed:
+                    for violation in decision.violations:
+                        world.tally[f"agency_call_refused:{violation.rule_id}"] += 1
+                    continue
+                behaviour = world.borrowers.of(reference)
+                answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
+                outcome = world.borrowers.pick(world.params.when_reached[behaviour]) if answered else "no_answer"
+                if outcome in ("hardship_claim", "callback_requested"):
+                    outcome = "right_party_contact"  # an agency notes them; plans go through the lender
+                terms = _promise_terms(world, day, loan) if outcome == "promise" else None
+                if outcome == "promise" and terms is None:
+                    outcome = "right_party_contact"
+                try:
+                    record_contact(staff, placement, channel="call", outcome=outcome, attempted_at=at,
+                                   promise_amount=terms[0] if terms else None, promise_due=terms[1] if terms else None)
+                except ArrearsError:
+                    world.tally["agency_calls_not_recorded"] += 1
+                    continue
+            world.tally["agency_calls"] += 1
+            world.tally[f"agency_call:{outcome}"] += 1
+            if terms:
+                _after_promise(world, day, loan, *terms)
+            elif outcome == "dispute":
+                _after_dispute(world, day, loan)
+
+
+# --- the team lead, compliance and legal in the morning ----------------------------------------------------
+
+
+def morning_reviews(day: dt.date, world: World) -> None:
+    from arrears.cases.holds import release_hold
+    from arrears.legal.models import LegalReview
+    from arrears.legal.reviews import decide
+    from arrears.plans.models import Plan
+    from arrears.plans.services import approve
+
+    organisation = world.organisation
+    with clock.set_to(clock.at_local(day, dt.time(8, 30))):
+        assign_open_cases_to_team()
+        for plan in Plan.objects.filter(status=Plan.Status.PROPOSED).select_related("loan").order_by("pk"):
+            try:
+                approve(organisation.lead, plan, note="组长审批 / approved by the team lead", today=day)
+                world.tally["plans_approved_by_lead"] += 1
+            except ArrearsError:
+                world.tally["plans_left_waiting"] += 1
+    with clock.set_to(clock.at_local(day, dt.time(9, 15))):
+        for hold_id in world.dispute_releases.pop(day, []):
+            try:
+                release_hold(hold_id, by=organisation.compliance,
+                             reason="已核实：借款合同与还款记录无误 / reviewed: the contract and payment record confirm the debt")
+                world.tally["disputes_released"] += 1
+            except ArrearsError:
+                pass
+    with clock.set_to(clock.at_local(day, dt.time(9, 30))):
+        reviews = LegalReview.objects.filter(state="open").order_by("opened_on", "pk")[: world.params.legal_decides_per_day]
+        for review in reviews:
+            refer = world.borrowers.of(review.loan.external_id) in ("refuses", "unreachable")
+            decide(review.pk, user=organisation.legal, refer=refer,
+                   note="多次拒绝还款，移交诉讼准备 / repeated refusal: referred for legal action" if refer
+                   else "暂不起诉，继续协商 / not now: collection continues")
+            world.tally["legal_referred" if refer else "legal_declined"] += 1
+
+
+# --- field visits ------------------------------------------------------------------------------------------
+
+
+def book_visits(day: dt.date, world: World) -> None:
+    """The lead approves most visits screened overnight and books tomorrow's with two collectors."""
+    from arrears.visits import services
+    from arrears.visits.models import Visit
+
+    organisation = world.organisation
+    at = clock.at_local(day, dt.time(8, 45))
+    with clock.set_to(at):
+        for visit in Visit.objects.filter(state="screened").order_by("pk"):
+            try:
+                if world.borrowers.chance(world.params.approves_visits):
+                    services.approve(visit.pk, actor=organisation.lead, note="地址已核实，金额较大 / verified address, large amount")
+                else:
+                    services.reject(visit.pk, actor=organisation.lead, note="先电话沟通 / phone first")
+            except ArrearsError:
+                world.tally["visits_not_decided"] += 1
+        tomorrow = day + dt.timedelta(days=1)
+        booked = 0
+        for visit in Visit.objects.filter(state="approved").select_related("loan").order_by("pk"):
+            if booked >= world.params.field_visits_per_day:
+                break
+            starts, ends = VISIT_WINDOWS[booked % len(VISIT_WINDOWS)]
+            booking = services.Booking(day=tomorrow, starts=starts, ends=ends,
+                                       user_ids=tuple(u.pk for u in organisation.field_collectors))
+            try:
+                services.schedule(visit.pk, actor=organisation.lead, booking=booking, now=at)
+                booked += 1
+                world.tally["visits_booked"] += 1
+            except ArrearsError as error:
+                world.tally[f"visit_not_booked:{getattr(error, 'rule_ids', ('refused',))[0]}"] += 1
+
+
+def field_visits(day: dt.date, world: World) -> None:
+    """Today's visits: the code, the borrower checking it, check-in, the talk, check-out."""
+    from arrears.visits import services
+    from arrears.visits.models import Visit
+    from arrears.visits.services import Report
+
+    organisation = world.organisation
+    start, end = clock.at_local(day, dt.time(0)), clock.at_local(day + dt.timedelta(days=1), dt.time(0))
+    for visit in Visit.objects.filter(state="scheduled", starts_at__gte=start, starts_at__lt=end).select_related("loan"):
+        lead_collector = organisation.field_collectors[0]
+        arrival = visit.starts_at + dt.timedelta(minutes=5)
+        reference = visit.loan.external_id
+        behaviour = world.borrowers.of(reference)
+        with clock.set_to(arrival):
+            try:
+                code = services.issue_code(visit.pk, actor=lead_collector, now=arrival)
+                if world.borrowers.chance(world.params.verifies_visit_code):
+                    services.verify(code, client=f"sim-{reference}", now=arrival)
+                    world.tally["visit_codes_checked"] += 1
+                services.check_in(visit.pk, actor=lead_collector, now=arrival + dt.timedelta(minutes=1))
+            except ArrearsError as error:
+                world.tally[f"visit_refused:{getattr(error, 'rule_ids', ('refused',))[0]}"] += 1
+                continue
+        home = world.borrowers.chance(world.params.rate("at_home_for_visit", behaviour))
+        outcome = world.borrowers.pick(world.params.when_visited.get(behaviour, {"right_party_contact": 1.0})) if home else "no_answer"
+        leave = arrival + dt.timedelta(minutes=45)
+        with clock.set_to(leave):
+            terms = _promise_terms(world, day, visit.loan) if outcome == "promise" else None
+            if outcome == "promise" and terms is None:
+                outcome = "right_party_contact"
+            report = Report(identification_shown=True, purpose_stated=True, no_disclosure=True, outcome=outcome,
+                            notes="上门面谈 / met at home" if home else "无人在家 / nobody at home",
+                            promise_amount=terms[0] if terms else None, promise_due=terms[1] if terms else None)
+            try:
+                services.check_out(visit.pk, actor=lead_collector, report=report, now=leave)
+            except ArrearsError:
+                world.tally["visits_not_reported"] += 1
+                continue
+        world.tally["visits"] += 1
+        world.tally[f"visit:{outcome}"] += 1
+        if terms:
+            _after_promise(world, day, visit.loan, *terms)
+        elif outcome == "dispute":
+            _after_dispute(world, day, visit.loan)
+        elif outcome == "hardship_claim":
+            _offer_plan(world, day, world.organisation.lead, visit.loan)
+
+
+# --- plans in force ----------------------------------------------------------------------------------------
+
+
+def plan_instalments_due(day: dt.date, world: World) -> None:
+    """Each instalment of a plan in force that falls due today is paid, or not, by behaviour."""
+    from django.db.models import Q
+
+    from arrears.ledger.models import Instalment
+
+    due = (
+        Instalment.objects.filter(due_date=day, reschedule__isnull=False)
+        .filter(Q(reschedule__reverted_from__isnull=True) | Q(reschedule__reverted_from__gt=day))
+        .select_related("loan")
+    )
+    for row in due:
+        reference = row.loan.external_id
+        if world.borrowers.chance(world.params.rate("pays_plan_instalment", world.borrowers.of(reference))):
+            world.borrowers.book(day, reference, row.principal + row.interest, "plan")
+            world.tally["plan_instalments_paid"] += 1
+        else:
+            world.tally["plan_instalments_missed"] += 1
