@@ -69,3 +69,43 @@ class CycleRun(models.Model):
         verbose_name = _("cycle run")
         verbose_name_plural = _("cycle runs")
         ordering = ["-as_of", "-started_at"]
+
+
+class EngineState(models.Model):
+    """The ageing's own state of each loan after its last event day, as of the last night, with the
+    fingerprint of what it was computed from (cycle/engine/_carry.py): the next night starts from it
+    for every loan whose past has not changed, and plays that night's events only."""
+
+    loan = models.OneToOneField("ledger.Loan", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    as_of = models.DateField()
+    fingerprint = models.BigIntegerField()
+    # the engine's state columns (arrears.cycle.engine._rounds.STATE_COLUMNS), all whole numbers
+    principal = models.BigIntegerField()
+    start_day = models.BigIntegerField()
+    penalty_rate_bp = models.BigIntegerField()
+    late_fee = models.BigIntegerField()
+    cost_cap_bp = models.BigIntegerField()
+    rank_penalty = models.BigIntegerField()
+    rank_fee = models.BigIntegerField()
+    rank_interest = models.BigIntegerField()
+    rank_principal = models.BigIntegerField()
+    last_day = models.BigIntegerField()
+    principal_paid = models.BigIntegerField()
+    interest_paid = models.BigIntegerField()
+    principal_due = models.BigIntegerField()
+    interest_due = models.BigIntegerField()
+    penalty_charged = models.BigIntegerField()
+    penalty_paid = models.BigIntegerField()
+    fee_charged = models.BigIntegerField()
+    fee_paid = models.BigIntegerField()
+    penalty_unposted = models.BigIntegerField()
+    withheld = models.BigIntegerField()
+    principal_days = models.BigIntegerField()
+    credit = models.BigIntegerField()
+    penalty_base = models.BigIntegerField()
+    ever_delinquent = models.BigIntegerField()
+    charged_off = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("engine state")
+        verbose_name_plural = _("engine states")

@@ -12,7 +12,7 @@ from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.cases.lifecycle import case_events
 from arrears.cases.records import record_case_events
-from arrears.cycle import io
+from arrears.cycle import carry, io
 from arrears.cycle.buckets import BucketScheme
 from arrears.cycle.engine import age_book
 from arrears.cycle.models import CycleRun
@@ -40,8 +40,13 @@ def _postgres_backend():
     return backend
 
 
-def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme | None = None) -> CycleRun:
+def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme | None = None,
+              full: bool = False) -> CycleRun:
     """Age every account to the end of `as_of` and write states, history and case events.
+
+    On the DuckDB engine a night starts from the states the night before kept, for every loan whose
+    past has not changed since, and plays only the day's events for them (cycle/engine/_carry.py);
+    `full` ages every loan from its start instead. Both give the same states to the fen.
 
     Run again for a night already aged, it gives the same rows: that night's history and events are
     rewritten from the ledger, compared with the night before it, and the current states are left
@@ -57,7 +62,12 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
     buckets = buckets or BucketScheme()
     timer = StageTimer()
     run = CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
+    counts: dict[str, int] = {}
     with BulkConnection.for_django() as db:
+        latest = io.latest_aged_day(db)
+        current = latest is None or latest <= as_of
+        keeps = engine == "duckdb" and current  # tonight's settled states are kept for tomorrow
+        carried = None
         if engine == "duckdb":
             with timer.stage("read"):
                 tables = io.read_book(db, as_of)
@@ -65,11 +75,15 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
                 memory_limit=settings.ARREARS_DUCKDB_MEMORY, spill_directory=str(settings.VAR_DIR / "duckdb-spill")
             )
             inputs = load_into(backend, tables)
+            if keeps and not full:
+                with timer.stage("carry"):
+                    carried, counts["carried"] = carry.carried_in(db, backend, inputs, as_of)
         else:
             backend = _postgres_backend()
             inputs = io.postgres_inputs(backend, as_of)
         try:
-            aged = age_book(backend, inputs, day_number(as_of), timer=timer)
+            aged = age_book(backend, inputs, day_number(as_of), timer=timer, carried=carried, keep_settled=keeps)
+            kept = carry.kept_rows(backend, inputs, aged.settled, as_of) if keeps else None
         finally:
             backend.disconnect()
         with timer.stage("derive"):
@@ -77,14 +91,15 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
             check_aged_accounts(accounts, accounts["loan_id"])
             rows = io.state_rows(accounts, as_of, buckets.names_for(accounts["days_past_due"]), statuses(accounts))
         with timer.stage("write"):
-            latest = io.latest_aged_day(db)
             events = case_events(io.previous_states(db, as_of, latest), rows, as_of)
-            io.write_states(db, rows, as_of, current=latest is None or latest <= as_of)
+            io.write_states(db, rows, as_of, current=current)
             record_case_events(db, events)
+            if current:
+                carry.keep(db, kept)  # none after the postgres engine: the next night starts from the beginning
             db.commit()
     run.accounts = accounts.num_rows
     run.finished_at = clock.now()
-    run.stage_seconds = {**timer.seconds(), "rounds_count": aged.rounds}
+    run.stage_seconds = {**timer.seconds(), "rounds_count": aged.rounds, **counts}
     run.save(update_fields=["accounts", "finished_at", "stage_seconds"])
     return run
 

@@ -17,6 +17,7 @@ import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
+from arrears.cycle.engine._carry import opening_sql, tonight_events_sql
 from arrears.cycle.engine._events import (
     EVENT_COLUMNS,
     EVENT_ROW_COLUMNS,
@@ -59,12 +60,16 @@ def _typed(sql: str, columns, booleans=(), smaller=None) -> str:
 
 @dataclass
 class AgedBook:
-    """What ageing a book produced: one row per loan, and optionally one per payment."""
+    """What ageing a book produced: one row per loan, and optionally one per payment.
+
+    settled: each loan's state after its last event day (STATE_COLUMNS), when asked for: what the
+    next night carries (see `_carry.py`)."""
 
     accounts: pa.Table
     allocations: pa.Table | None
     rounds: int
     seconds_by_stage: dict[str, float] = field(default_factory=dict)
+    settled: pa.Table | None = None
 
 
 class CompiledCycle:
@@ -191,13 +196,18 @@ class _Run:
 
 
 def age_book(
-    backend, inputs: dict[str, str], as_of_day: int, *, with_allocations: bool = False, timer=None
+    backend, inputs: dict[str, str], as_of_day: int, *, with_allocations: bool = False, timer=None,
+    carried: str | None = None, keep_settled: bool = False,
 ) -> AgedBook:
     """Age every loan to the end of `as_of_day` (days since 1970-01-01).
 
     `backend` is an Ibis backend (DuckDB or PostgreSQL); `inputs` names its tables (or views)
-    holding loans, instalments and payments in the columns of `BookInputs`.
+    holding loans, instalments and payments in the columns of `BookInputs`. `carried` names a table
+    of settled states (STATE_COLUMNS) from the night before for loans whose past has not changed:
+    those loans play tonight's events only (`_carry.py`); `keep_settled` returns tonight's.
     """
+    if carried is not None and with_allocations:
+        raise ValueError("allocations need every payment played: age from the start, without carried states")
     timer = timer or _NoTimer()
     compiled = compiled_for(backend.name)
     run = _Run(backend, as_of_day, inputs)
@@ -209,6 +219,8 @@ def age_book(
             run.create("schedule", compiled.schedule, SCHEDULE_COLUMNS)
             run.create("counted_payments", compiled.counted_payments, COUNTED_PAYMENT_COLUMNS)
             events = run.create("events", compiled.events, (*EVENT_ROW_COLUMNS, "round_no"), smaller=EVENT_ROW_TYPES)
+            if carried is not None:
+                events = run.create("events", tonight_events_sql(events, carried, as_of_day))
             if backend.name == "postgres":
                 backend.raw_sql(f'CREATE INDEX ON "{events}" (round_no)')
                 backend.raw_sql(f'ANALYZE "{events}"')
@@ -216,7 +228,9 @@ def age_book(
         with timer.stage("rounds"):
             # Round n takes only the loans with an n-th event day; a loan is set aside in
             # `settled` after its last one, so late rounds are small however large the book.
-            run.create("state", compiled.opening, STATE_COLUMNS)
+            opening = run.create("state", compiled.opening, STATE_COLUMNS)
+            if carried is not None:
+                run.create("state", opening_sql(opening, carried))
             contexts = []
             for round_no in range(1, rounds + 1):
                 previous_state = run.names["state"]
@@ -236,6 +250,7 @@ def age_book(
                 settled = run.create("settled", f'SELECT * FROM "{run.names["state"]}"', STATE_COLUMNS)
             run.drop(run.names["state"])
             run.names["state"] = settled
+            settled_rows = run.fetch(settled) if keep_settled else None
         with timer.stage("close"):
             run.create("state", compiled.closing, STATE_COLUMNS)
             accounts = run.fetch(run.create("aged", compiled.aged, AGED_COLUMNS, AGED_FLAGS))
@@ -248,7 +263,8 @@ def age_book(
                 allocated = run.fetch(run.create("allocated", compiled.allocated, ALLOCATION_COLUMNS))
     finally:
         run.drop_all()
-    return AgedBook(accounts=accounts, allocations=allocated, rounds=rounds, seconds_by_stage=timer.seconds())
+    return AgedBook(accounts=accounts, allocations=allocated, rounds=rounds, seconds_by_stage=timer.seconds(),
+                    settled=settled_rows)
 
 
 def compiled_context_empty(dialect: str) -> str:
