@@ -28,8 +28,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from aiosmtpd.controller import Controller
-
 from arrears.channels.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
 
 LOOPBACK = "127.0.0.1"
@@ -41,6 +39,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind((LOOPBACK, 0))
         return probe.getsockname()[1]
+
+
+def _bindable(port: int) -> None:
+    """Raise OSError when nothing can listen on 127.0.0.1:`port` (another server holds it)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: a closed port's TIME_WAIT is no obstacle
+        probe.bind((LOOPBACK, port))
 
 
 def wait_until(condition, timeout: float = 20.0, step: float = 0.05) -> bool:
@@ -125,6 +130,10 @@ class SmtpPeer:
 
     def start(self, port: int | None = None) -> SmtpPeer:
         """Listen on 127.0.0.1:`port`, or a free port; OSError when it cannot."""
+        from aiosmtpd.controller import Controller  # imported here, not by whoever only reads LOOPBACK
+
+        if port:
+            _bindable(port)  # aiosmtpd would report a taken port only after its 5-second ready timeout
         self.port = port or free_port()
         self._controller = Controller(self, hostname=LOOPBACK, port=self.port)
         self._controller.start()
@@ -213,8 +222,8 @@ class SmppPeer:
                               "registered_delivery": event.registered_delivery}
                     with self._lock:
                         self.submits.append(submit)
+                    self._arrived(event.session_id, submit)  # before the answer, so a sender sees it once answered
                     event.accept(message_id=message_id)
-                    self._arrived(event.session_id, submit)
                     if self.receipts and event.registered_delivery:
                         asyncio.get_running_loop().create_task(self._receipt(event.session_id, message_id, event))
                 elif isinstance(event, smpp34.Unbound):
@@ -222,18 +231,24 @@ class SmppPeer:
 
         def run():
             asyncio.set_event_loop(self._loop)
-            self._task = self._loop.create_task(serve())
             try:
                 self._loop.run_until_complete(self._task)
             except asyncio.CancelledError:  # stopped
                 pass
+            finally:  # receipts still waiting to go are dropped with the SMSC
+                waiting = asyncio.all_tasks(self._loop)
+                for task in waiting:
+                    task.cancel()
+                self._loop.run_until_complete(asyncio.gather(*waiting, return_exceptions=True))
+                self._loop.close()
 
+        self._task = self._loop.create_task(serve())
         self._thread = threading.Thread(target=run, daemon=True)
         self._thread.start()
         self._ready.wait(10)
         if self._failure is not None:
             self._thread.join(5)
-            raise OSError(f"the SMSC cannot listen on {LOOPBACK}:{self.port}: {self._failure}")
+            raise OSError(str(self._failure))
         return self
 
     def _arrived(self, session_id: str, submit: dict) -> None:
