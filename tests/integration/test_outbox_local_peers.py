@@ -14,7 +14,7 @@ from arrears.errors import ConfigurationError
 from arrears.outbox.local import LOCAL_SOURCE, LocalAddresses, configured_or_local, local_config, start_local_peers
 from arrears.outbox.worker import Worker
 from tests.integration.test_outbox_worker import attempts_for
-from tests.outbox_peers import wait_until
+from tests.outbox_peers import free_port, wait_until
 
 LONG_TEXT = "【某某消费金融】张先生，您的借款已逾期 1 天，应还 ¥1,180.00。请通过官方 App 还款，如有疑问请致电客服热线 95000。回复 TD 退订"
 
@@ -81,7 +81,7 @@ def test_a_named_configuration_that_does_not_exist_is_an_error_not_the_local_pee
 def test_a_taken_port_is_reported_with_the_variable_that_moves_it():
     with start_local_peers() as running:
         with pytest.raises(ConfigurationError) as taken:
-            start_local_peers(LocalAddresses(smpp_port=3776, smtp_port=running.addresses.smtp_port, push_port=3777))
+            start_local_peers(LocalAddresses(smpp_port=free_port(), smtp_port=running.addresses.smtp_port, push_port=free_port()))
     assert "ARREARS_PEERS_SMTP_PORT" in taken.value.zh and "ARREARS_PEERS_SMTP_PORT" in taken.value.en
 
 

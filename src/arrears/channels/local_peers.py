@@ -303,6 +303,9 @@ class SmppPeer:
         return self._inbox.take()
 
     def stop(self) -> None:
+        if self._loop.is_closed():  # stopped already, or never listened
+            return
+
         async def halt():
             await self._server.stop()
 
