@@ -17,6 +17,8 @@ Read from the YAML file named by ARREARS_OUTBOX_CONFIG (default var/outbox.yaml)
       print:   {kind: letter, directory: var/print}
     retry:  {max_tries: 8, base_seconds: 30, max_seconds: 3600}
     outage: {after_failures: 3, pause_seconds: 60}
+
+With no file at all, `arrears worker` sends to the local peers instead (`arrears.outbox.local`).
 """
 
 from __future__ import annotations
