@@ -121,3 +121,21 @@ def test_the_unsubscribe_link_asks_then_opts_the_email_out_and_refuses_a_forged_
     assert record.channel == "email" and record.source == "email_unsubscribe"
     # and a forged link is refused with a page, not an error
     assert client.post("/outbox/unsubscribe/forged-token/").status_code == 400
+
+
+def test_an_attempt_is_claimed_at_the_very_second_it_is_planned_for():
+    # given an account one day past due whose SMS the night put in the outbox for 10:00
+    from arrears import clock
+    from arrears.outbox.claims import claim
+
+    loan = make_loan("L-Q-SECOND")
+    ContactPoint.objects.create(borrower=loan.borrower, kind="mobile", value="13800000013")
+    run_cycle(AS_OF)
+    run_plan(AS_OF)
+    enqueue(AS_OF)
+    sms = ContactAttempt.objects.get(channel="sms")
+    # when a worker asks for due messages at exactly that second
+    with clock.set_to(sms.planned_for):
+        claimed = claim(channel="sms", provider="smsc", owner="test", limit=10, lease=dt.timedelta(seconds=60))
+    # then it is due, and claimed
+    assert claimed == [sms.pk]

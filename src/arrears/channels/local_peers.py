@@ -186,6 +186,7 @@ class SmppPeer:
     receipt_delay: float = 0.05
     receipts: bool = True
     submits: list = field(default_factory=list)
+    undelivered_receipts: int = 0  # receipts for a client that had unbound before they were due
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _inbox: _Inbox = field(default_factory=_Inbox, repr=False)
     _parts: dict = field(default_factory=dict, repr=False)  # (session, to, reference) -> {part number: submit}
@@ -277,10 +278,13 @@ class SmppPeer:
         if session is None:
             return
         text = f"id:{message_id} sub:001 dlvrd:001 submit date:2603011000 done date:2603011000 stat:DELIVRD err:000"
-        await session.deliver_sm(
-            destination_addr=event.source_addr, source_addr=event.destination_addr, esm_class=0x04,
-            short_message=text.encode(),
-        )
+        try:
+            await session.deliver_sm(
+                destination_addr=event.source_addr, source_addr=event.destination_addr, esm_class=0x04,
+                short_message=text.encode(),
+            )
+        except Exception:  # noqa: BLE001 - the client unbound meanwhile: as a real SMSC, keep the receipt to itself
+            self.undelivered_receipts += 1
 
     def reply(self, sender: str, text: str):
         """A borrower's reply (mobile-originated), pushed to every bound session; returns at once

@@ -132,13 +132,14 @@ def enqueue(as_of: dt.date) -> Enqueued:
         if rows.num_rows == 0:
             return Enqueued(as_of, 0, 0)
         if db.vendor == "sqlite":
-            rows = rows.set_column(
-                rows.schema.get_field_index("planned_for"), "planned_for",
-                pc.strftime(rows.column("planned_for"), format="%Y-%m-%d %H:%M:%S"),
-            ).set_column(
-                rows.schema.get_field_index("created_at"), "created_at",
-                pc.strftime(rows.column("created_at"), format="%Y-%m-%d %H:%M:%S"),
-            )
+            # the text Django itself writes for a whole second (Arrow's %S would add ".000000", which
+            # sorts after it and would hide an attempt due at exactly that second)
+            for column in ("planned_for", "created_at"):
+                rows = rows.set_column(
+                    rows.schema.get_field_index(column), column,
+                    pc.strftime(pc.cast(rows.column(column), options=pc.CastOptions(pa.timestamp("s"), allow_time_truncate=True)),
+                                format="%Y-%m-%d %H:%M:%S"),
+                )
         else:
             rows = rows.set_column(rows.schema.get_field_index("planned_for"), "planned_for",
                                    pc.cast(rows.column("planned_for"), pa.timestamp("us", tz="UTC")))

@@ -99,6 +99,17 @@ class Worker:
             self.close()
         return self.tally
 
+    def drain(self, *, listen_seconds: float = 0.0, max_steps: int = 1_000) -> WorkerTally:
+        """Work what is due now until nothing is, then wait `listen_seconds` for receipts and
+        replies; the channels' sessions stay open for the next call (`close` ends them). For a
+        caller that moves the clock itself, as the simulator does."""
+        for _ in range(max_steps):
+            if not self.step():
+                break
+        if listen_seconds > 0:
+            self.listen(listen_seconds)
+        return self.tally
+
     def step(self) -> int:
         """One pass over every configured channel; how many attempts were worked."""
         worked = self.reconcile_abandoned()

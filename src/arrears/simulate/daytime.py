@@ -35,6 +35,7 @@ class World:
     params: Params
     tally: Counter
     dispute_releases: dict  # day → [hold id]
+    letters_dir: object = None  # where the print house's letters go
 
     def at(self, day: dt.date, time: dt.time) -> dt.datetime:
         return clock.at_local(day, time)

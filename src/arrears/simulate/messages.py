@@ -12,6 +12,7 @@ for anyone. Delivery receipts come back the same way.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from arrears import clock
@@ -26,27 +27,28 @@ class MessageDesk:
         self._sent_through: dict[dt.date, dt.time] = {}
 
     def __enter__(self) -> MessageDesk:
-        from arrears.channels.local_peers import start_local_peers
+        from arrears.outbox.local import start_local_peers
+        from arrears.outbox.worker import Worker
 
-        self.peers = start_local_peers()
+        self.peers = start_local_peers(letters=self.world.letters_dir)
+        self.worker = Worker(self.peers.config, owner="simulate")
         return self
 
     def __exit__(self, *exc) -> None:
+        self.worker.close()
         self.peers.stop()
 
     def send(self, day: dt.date, *, until: dt.time = dt.time(12, 0)) -> None:
         """The worker's rounds of `day` not yet run, up to `until`; then what the borrowers do about them."""
-        from arrears.outbox.worker import Worker
-
         done = self._sent_through.get(day)
         rounds = [t for t in ROUNDS if t <= until and (done is None or t > done)]
-        for index, moment in enumerate(rounds):
+        for moment in rounds:
+            before = dataclasses.replace(self.worker.tally)
             with clock.set_to(clock.at_local(day, moment)):
-                last = moment == ROUNDS[-1]
-                tally = Worker(self.peers.config, owner="simulate").run(until_idle=True, listen_seconds=0.3 if last else 0.0)
-            self.world.tally["messages_sent"] += tally.sent
-            self.world.tally["messages_blocked_at_send"] += tally.blocked
-            self.world.tally["opt_outs_by_reply"] += tally.opt_outs
+                tally = self.worker.drain(listen_seconds=0.2 if moment == ROUNDS[-1] else 0.0)
+            self.world.tally["messages_sent"] += tally.sent - before.sent
+            self.world.tally["messages_blocked_at_send"] += tally.blocked - before.blocked
+            self.world.tally["opt_outs_by_reply"] += tally.opt_outs - before.opt_outs
             self._read(day)
             self._sent_through[day] = moment
 
@@ -58,7 +60,7 @@ class MessageDesk:
             for reference in references:
                 behaviour = borrowers.of(reference)
                 if message.channel == "sms" and borrowers.chance(params.rate("replies_stop", behaviour)):
-                    self.peers.smpp.reply(message.to, STOP_WORDS[int(borrowers.rng.integers(0, len(STOP_WORDS)))])
+                    self.peers.smsc.reply(message.to, STOP_WORDS[int(borrowers.rng.integers(0, len(STOP_WORDS)))])
                     self.world.tally["stop_replies"] += 1
                     continue
                 if borrowers.chance(params.rate("pays_after_message", behaviour)):

@@ -95,6 +95,20 @@ class Organisation:
         return rows
 
 
+def _hashed(password: str) -> str:
+    """The password hashed once for every demo login (they share it, and it is printed anyway):
+    a strong hash costs about a second each."""
+    from django.contrib.auth.hashers import make_password
+
+    cached = _HASHED.get(password)
+    if cached is None:
+        cached = _HASHED[password] = make_password(password)
+    return cached
+
+
+_HASHED: dict[str, str] = {}
+
+
 def _user(username: str, password: str, role: Role | None, full_name: str = "", *, superuser: bool = False):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -104,7 +118,7 @@ def _user(username: str, password: str, role: Role | None, full_name: str = "", 
     user.first_name, user.last_name = first, last
     user.is_staff = superuser
     user.is_superuser = superuser
-    user.set_password(password)
+    user.password = _hashed(password)
     user.save()
     if role is not None:
         user.groups.set([Group.objects.get(name=role.value)])

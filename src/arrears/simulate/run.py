@@ -134,7 +134,8 @@ def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], 
                                        since=options.book_start)
     rng = np.random.default_rng([options.seed, RESPONSE_STREAM])
     world = daytime.World(organisation=organisation, borrowers=Borrowers.from_book(setup.loans, setup.behaviour, rng),
-                          params=params, tally=Counter(), dispute_releases={})
+                          params=params, tally=Counter(), dispute_releases={},
+                          letters_dir=options.directory / "print")
     natural = _by_day(setup.natural, "value_date")
     later_loans = _by_day(setup.later_loans, "start_date")
     night = NightOptions(feeds_dir=options.feeds_dir)
