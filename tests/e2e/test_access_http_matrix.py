@@ -46,16 +46,18 @@ EAST = frozenset({"mine", "teammate", "team_pool"})  # the team the team lead le
 NOTHING: frozenset = frozenset()
 
 # docs/access.md: the in-house back office (everyone with a role that sees cases; no agency role)
-INTERNAL = frozenset({"admin", "strategy_manager", "compliance_officer", "team_lead", "collector"})
+INTERNAL = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer", "team_lead", "collector"})
 # docs/access.md, the table: which accounts each role sees; a loan with no case only for those who see every case
 SEES = {
     "admin": EVERY_LOAN,
     "strategy_manager": EVERY_LOAN,
     "compliance_officer": EVERY_LOAN,
+    "legal_officer": EVERY_LOAN,
     "team_lead": EAST,
     "collector": EAST,
 }
-# docs/access.md: who works a case (contacts, notes, promises) — strategy manager and compliance officer read only
+# docs/access.md: who works a case (contacts, notes, promises) — strategy manager, compliance and legal officers
+# read only
 WORKS = {"admin": EVERY_LOAN, "team_lead": EAST, "collector": EAST}
 # docs/workbench.md: a contact or a note is recorded on the loan's open case: none, nothing to record on
 WORKS_CASE = {who: loans - {"no_case"} for who, loans in WORKS.items()}
@@ -69,7 +71,7 @@ PROPOSES = WORKS
 DECIDES_12 = {"admin": EVERY_LOAN, "team_lead": EAST}
 WAITING_PLANS = frozenset(LOANS)
 # docs/agencies.md: the lender's agency pages (league, placements, statements); the agency portal is
-# for authorised agency staff only
+# for authorised agency staff only. The legal officer is not among the lender's agency staff.
 LENDER = frozenset({"admin", "strategy_manager", "compliance_officer", "team_lead"})
 PORTAL = frozenset({"agency_manager", "agency_collector", "field_collector"})
 PLACEMENTS = ("own_agency", "other_agency")
@@ -291,8 +293,9 @@ def lender(who: str, _obj: str) -> Expect:
 
 
 def whole_book(who: str, _obj: str) -> Expect:
-    """A page over every case, whichever team's (an agency's commission statement): the whole-book roles."""
-    return ok(200) if who in WHOLE_BOOK else FORBIDDEN
+    """A lender's page over every case, whichever team's (an agency's commission statement): the whole-book
+    roles among the lender's agency staff."""
+    return ok(200) if who in WHOLE_BOOK & LENDER else FORBIDDEN
 
 
 def recall(who: str, placement: str) -> Expect:
@@ -476,7 +479,7 @@ PORTAL_LIST = dict(
 
 # docs/access.md, "Figures follow the same scope": the whole book for those who see every case; a
 # collector's or team lead's figures count the loans of the cases they see (every loan here has a state)
-WHOLE_BOOK = frozenset({"admin", "strategy_manager", "compliance_officer"})
+WHOLE_BOOK = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer"})
 
 
 def figures_expected(counted: bool) -> Callable[[str, str], frozenset]:
