@@ -3,7 +3,7 @@ role exactly as the rules below say, lists hold only what the role may see, and 
 leaves the stored data as it was.
 
 The expected answers come from the written rules in this file (docs/access.md, docs/workbench.md,
-docs/repayment-plans.md, docs/agencies.md, docs/visits.md), never from arrears.access.scope: the
+docs/repayment-plans.md, docs/agencies.md, docs/visits.md, docs/holds.md), never from arrears.access.scope: the
 views are checked independently of the code that decides. The world is tests/e2e/access_world.py,
 built once for the module; each request runs in its own rolled-back transaction.
 
@@ -96,6 +96,20 @@ VISIT_SEES = {
 }
 VISIT_APPROVERS = frozenset({"admin", "team_lead"})  # approve, schedule, cancel
 AT_THE_DOOR = {"field_collector": frozenset({"named_visit"})}  # code, check-in/out, files, incidents
+
+# docs/holds.md, "Who places and releases": by kind, on an account the role sees (404 outside it); three
+# kinds that part the roles differently are tried on each loan ("mine:bankruptcy" and so on)
+PLACES = {
+    "dispute_open": frozenset({"admin", "team_lead", "collector", "compliance_officer"}),
+    "bankruptcy": frozenset({"admin", "team_lead", "compliance_officer", "legal_officer"}),
+    "legal_hold": frozenset({"admin", "legal_officer"}),
+}
+RELEASES = {
+    "dispute_open": frozenset({"admin", "team_lead", "compliance_officer"}),
+    "bankruptcy": frozenset({"admin", "compliance_officer", "legal_officer"}),
+    "legal_hold": frozenset({"admin", "legal_officer"}),
+}
+HOLDS = tuple(f"{loan}:{kind}" for loan in LOANS for kind in PLACES)
 
 # --- what a request answers -----------------------------------------------------------------------
 
@@ -368,6 +382,22 @@ def door(who: str) -> frozenset:
     return AT_THE_DOOR.get(who, NOTHING)
 
 
+def holds_read(who: str, obj: str) -> Expect:
+    return ok(200) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+
+def hold_step(doers: dict[str, frozenset], ok_status: int) -> Callable[[str, str], Expect]:
+    """Place or release a hold of a kind on a loan: 404 outside one's scope, 403 for a role that may not."""
+
+    def rule(who: str, obj: str) -> Expect:
+        loan, kind = obj.split(":")
+        if loan not in SEES.get(who, NOTHING):
+            return NOT_FOUND
+        return ok(ok_status) if who in doers[kind] else FORBIDDEN
+
+    return rule
+
+
 def public(status: int) -> Callable[[str, str], Expect]:
     """No sign-in: everyone, signed in or not, gets the same answer."""
     return lambda _who, _obj: ok(status)
@@ -448,6 +478,32 @@ def unsubscribe_url(w: World, o: str) -> str:
 
 def plan_of(w: World, o: str) -> int:
     return w.plans[o].pk
+
+
+def hold_body(w: World, o: str, *, api: bool = False) -> dict:
+    loan, kind = o.split(":")
+    return {"kind": kind, "reason": "矩阵 / matrix", **({"loan": LOAN_IDS[loan]} if api else {})}
+
+
+def holds_in_force(w: World) -> None:
+    """A hold of each kind tried, in force on each loan, so that each can be released."""
+    from arrears.cases.models import AccountHold
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    AccountHold.objects.bulk_create(
+        AccountHold(loan=w.loans[loan], kind=kind, since=since, reason="矩阵 / matrix", source="web",
+                    placed_by=w.users["admin"])
+        for loan in LOANS for kind in PLACES
+    )
+
+
+def hold_in_force(w: World, o: str) -> int:
+    """The hold `holds_in_force` placed for "loan:kind" (0, an unknown hold, before it ran)."""
+    from arrears.cases.models import AccountHold
+
+    loan, kind = o.split(":")
+    found = AccountHold.objects.filter(loan=w.loans[loan], kind=kind, released_at=None).values_list("pk", flat=True)
+    return found.first() or 0
 
 
 def this_month(w: World) -> str:
@@ -541,6 +597,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "plans:awaiting", "page", u("plans:awaiting"), signed_in,
           listed=lambda who, _o: WAITING_PLANS & DECIDES_12.get(who, NOTHING),
           seen=in_body(WAITING_PLANS, loan_ref)),
+    # holds on the account page
+    Route("POST", "cases:place-hold", "page", lambda w, o: reverse("cases:place-hold", args=[loan_pk(w, o.split(":")[0])]),
+          hold_step(PLACES, 302), HOLDS, body=hold_body),
+    Route("POST", "cases:release-hold", "page", lambda w, o: reverse("cases:release-hold", args=[hold_in_force(w, o)]),
+          hold_step(RELEASES, 302), HOLDS, body=lambda w, o: {"reason": "矩阵 / matrix"}, prepare=holds_in_force),
     # agencies: the lender's pages
     Route("GET", "agencies:league", "page", u("agencies:league"), lender, **LENDER_PLACEMENT_LIST,
           note="the pending agency proposals listed are those of cases in the reader's scope"),
@@ -639,6 +700,13 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/promises/", "api", lambda w, o: "/api/promises/", promise_make, LOANS,
           body=lambda w, o: {"loan_id": loan_pk(w, o), "version": version(w, o), "amount": "100.00",
                              "due_date": (w.today + dt.timedelta(days=7)).isoformat()}),
+    Route("GET", "/api/cases/holds", "api", lambda w, o: "/api/cases/holds", holds_read, LOANS,
+          body=lambda w, o: {"loan": LOAN_IDS[o]}),
+    Route("POST", "/api/cases/holds", "api", lambda w, o: "/api/cases/holds", hold_step(PLACES, 201), HOLDS,
+          body=lambda w, o: hold_body(w, o, api=True)),
+    Route("POST", "/api/cases/holds/{hold_id}/release", "api",
+          lambda w, o: f"/api/cases/holds/{hold_in_force(w, o)}/release", hold_step(RELEASES, 200), HOLDS,
+          body=lambda w, o: {"reason": "矩阵 / matrix"}, prepare=holds_in_force),
     Route("GET", "/api/plans/loans/{loan_id}/plans", "api", lambda w, o: f"/api/plans/loans/{loan_pk(w, o)}/plans",
           loan_plans_read, LOANS),
     Route("POST", "/api/plans/loans/{loan_id}/plans", "api", lambda w, o: f"/api/plans/loans/{loan_pk(w, o)}/plans",
