@@ -1,6 +1,6 @@
-"""Holds placed and released by the people allowed to, through the account page and the JSON API;
-refused by role (403) and scope (404); binding the compliance guard until their end date or their
-release; shown on the account page.
+"""Holds placed and released by the people allowed to: through the account page, the JSON API and the
+command line; refused by role (403) and scope (404); binding the compliance guard until their end
+date or their release; shown on the account page.
 
 The world is tests/e2e/workbench_world.py (team East works L-1001, West works L-1006) with a legal
 officer "legal1"; the clock stands at Tuesday 2026-05-12 10:00 in Shanghai unless a test moves it.
@@ -16,6 +16,7 @@ from django.utils.html import escape
 
 from arrears import clock
 from arrears.cases.models import AccountHold
+from arrears.cli import main
 from arrears.guard import check_now
 from arrears.ledger.models import ContactPoint
 from tests.e2e.test_pages import row, tables
@@ -361,3 +362,54 @@ def test_a_released_hold_stops_binding_at_once(client, world, mobile):
     # then it no longer binds from that moment, though it did before
     assert sms_at(world, mobile, WORKDAY_MORNING + dt.timedelta(minutes=10)).allowed
     assert not sms_at(world, mobile, WORKDAY_MORNING + dt.timedelta(minutes=9)).allowed
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def test_the_operator_places_lists_and_releases_a_hold_from_the_command_line(world, capsys):
+    # when the operator places a deceased hold until 2026-05-14
+    assert main(["holds", "place", "L-1001", "deceased", "--reason", "死亡证明", "--until", "2026-05-14"]) == 0
+    out = capsys.readouterr().out
+    hold = AccountHold.objects.get()
+    assert f"已设置暂停 #{hold.pk} 借款人身故" in out and f"Placed hold #{hold.pk} deceased" in out
+    assert (hold.source, hold.placed_by, hold.until) == ("cli", None, SHANGHAI_MIDNIGHT_14TH)
+    # then the list shows it in both languages, with its end in the lender's time
+    assert main(["holds", "list", "L-1001"]) == 0
+    listed = capsys.readouterr().out
+    assert "生效中" in listed and "in force" in listed and "2026-05-14T00:00+08:00" in listed and "死亡证明" in listed
+    # when it is released
+    assert main(["holds", "release", str(hold.pk), "--reason", "信息有误"]) == 0
+    assert "已解除暂停" in capsys.readouterr().out
+    hold.refresh_from_db()
+    assert hold.released_at == WORKDAY_MORNING and hold.release_reason == "信息有误"
+    main(["holds", "list", "L-1001"])
+    assert "ended" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "zh", "en"),
+    [
+        (["holds", "place", "NO-SUCH", "bankruptcy", "--reason", "x"], "找不到贷款", "no loan"),
+        (["holds", "place", "L-1001", "holiday", "--reason", "x"], "未知的暂停类型", "unknown hold kind"),
+        (["holds", "place", "L-1001", "bankruptcy"], "须说明原因", "needs a reason"),
+        (["holds", "place", "L-1001", "bankruptcy", "--reason", "x", "--until", "2026-05-12"], "须晚于今天", "after today"),
+        (["holds", "place", "L-1001", "bankruptcy", "--reason", "x", "--until", "14/05/2026"], "YYYY-MM-DD", "YYYY-MM-DD"),
+        (["holds", "release", "abc", "--reason", "x"], "应为数字", "is a number"),
+        (["holds", "release", "999999", "--reason", "x"], "找不到暂停", "no hold"),
+        (["holds", "list", "NO-SUCH"], "找不到贷款", "no loan"),
+    ],
+)
+def test_bad_input_on_the_command_line_exits_1_in_both_languages(world, capsys, arguments, zh, en):
+    assert main(arguments) == 1
+    err = capsys.readouterr().err
+    assert zh in err and en in err and "Traceback" not in err
+    assert not AccountHold.objects.exists()
+
+
+def test_releasing_an_ended_hold_on_the_command_line_exits_1(world, capsys):
+    hold = a_hold(world, until=WORKDAY_MORNING + dt.timedelta(hours=1))
+    clock.set_now(WORKDAY_MORNING + dt.timedelta(hours=2))
+    assert main(["holds", "release", str(hold.pk), "--reason", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "此暂停已结束" in err and "already ended" in err
