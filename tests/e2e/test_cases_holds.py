@@ -1,6 +1,6 @@
 """Holds placed and released by the people allowed to: through the account page, the JSON API and the
 command line; refused by role (403) and scope (404); binding the compliance guard until their end
-date or their release; shown on the account page.
+date or their release; told on the account page and in the account's explanation.
 
 The world is tests/e2e/workbench_world.py (team East works L-1001, West works L-1006) with a legal
 officer "legal1"; the clock stands at Tuesday 2026-05-12 10:00 in Shanghai unless a test moves it.
@@ -413,3 +413,41 @@ def test_releasing_an_ended_hold_on_the_command_line_exits_1(world, capsys):
     assert main(["holds", "release", str(hold.pk), "--reason", "x"]) == 1
     err = capsys.readouterr().err
     assert "此暂停已结束" in err and "already ended" in err
+
+
+# --- the explanation ------------------------------------------------------------------------------
+
+
+def test_the_explanation_tells_the_holds_in_force_in_both_languages(client, world, capsys):
+    # given a deceased hold placed today, after the last cycle (2026-04-30)
+    signed_in(client, world.users["lead1"])
+    place_page(client, world, kind="deceased", reason="家属提供死亡证明", until="2026-06-01")
+    # then `arrears explain` tells it, in both languages, and that contact is held while it is
+    assert main(["explain", "L-1001"]) == 0
+    out = capsys.readouterr().out
+    assert "借款人身故：自 2026-05-12 10:00 起，至 2026-06-01 00:00 止；原因：家属提供死亡证明" in out
+    assert "deceased: from 2026-05-12 10:00, until 2026-06-01 00:00; reason: 家属提供死亡证明" in out
+    assert "暂停期间停止催收联系" in out and "contact is held while they are" in out
+    # and the account page's explanation says the same
+    page = client.get("/accounts/L-1001/").content.decode()
+    assert "借款人身故：自 2026-05-12 10:00 起" in page and "暂停期间停止催收联系" in page
+    # but the account as it stood on 2026-03-31 had no hold
+    assert main(["explain", "L-1001", "--as-of", "2026-03-31", "--lang", "en"]) == 0
+    assert "Hold" not in capsys.readouterr().out
+
+
+def test_a_hold_ended_before_the_day_is_not_told_and_one_on_the_day_is(world, capsys):
+    from arrears.strategy.explaining import holds_on
+
+    day = dt.date(2026, 4, 30)
+    a_hold(world, kind="complaint_review", since=dt.datetime(2026, 4, 1, tzinfo=dt.UTC),
+           until=dt.datetime(2026, 4, 29, 16, 0, tzinfo=dt.UTC))  # ended at 00:00 on the 30th, Shanghai
+    a_hold(world, kind="cease_contact", reason="本人要求", since=dt.datetime(2026, 4, 30, 3, 0, tzinfo=dt.UTC),
+           until=dt.datetime(2026, 4, 30, 9, 0, tzinfo=dt.UTC))
+    assert [h.kind for h in holds_on(loan_pk(world), day)] == ["cease_contact"]
+    assert main(["explain", "L-1001", "--as-of", "2026-04-30", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Holds in force on 2026-04-30" in out
+    assert "cease contact: from 2026-04-30 11:00, until 2026-04-30 17:00; reason: 本人要求." in out
+    assert "complaint under review" not in out
+
