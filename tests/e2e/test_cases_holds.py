@@ -305,6 +305,13 @@ def test_the_api_answers_404_outside_one_s_scope(client, world):
     assert AccountHold.objects.count() == 1
 
 
+def test_listing_without_a_loan_is_a_400_in_both_languages(client, world):
+    signed_in(client, world.users["col1"])
+    response = client.get("/api/cases/holds")
+    assert response.status_code == 400
+    assert response.json()["errors"]["loan"] == [{"zh": "请给出贷款编号（loan）", "en": "Give the loan's external id (loan)"}]
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "zh", "en"),
     [

@@ -57,8 +57,11 @@ def _refused(refusal: HoldRefused):
 
 @router.get("/holds", response={200: dict, **ERRORS}, summary="A loan's holds, newest first")
 @answers_errors
-def holds(request, loan: str):
-    found = loans_visible_to(request.user).filter(external_id=loan).first()
+def holds(request, loan: str = ""):
+    if not loan.strip():
+        message = {"zh": "请给出贷款编号（loan）", "en": "Give the loan's external id (loan)"}
+        return 400, {"error": message, "errors": {"loan": [message]}}
+    found = loans_visible_to(request.user).filter(external_id=loan.strip()).first()
     if found is None:
         return error(404, *NO_ACCOUNT)
     return 200, {"loan": found.external_id, "holds": [hold_json(line) for line in hold_lines(found.pk, user=request.user)]}
