@@ -11,7 +11,8 @@
 Every case is in the internal queue; each loan but MX-POOL has a 12-instalment plan waiting for a
 team lead or an administrator. The agency roles (agency_manager, agency_collector, field_collector)
 are authorised staff of 安和; "field_collector" is named on the visit under way, with a second field
-collector of 安和. Each of the eight roles, plus admin, has a signed-in session made once.
+collector of 安和. The legal officer, like the compliance officer, sees the whole book and works no
+case. Each of the nine roles (admin among them) has a signed-in session made once.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ ROLES = (
     "admin",
     "strategy_manager",
     "compliance_officer",
+    "legal_officer",
     "team_lead",
     "collector",
     "agency_manager",

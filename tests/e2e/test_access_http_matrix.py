@@ -3,7 +3,7 @@ role exactly as the rules below say, lists hold only what the role may see, and 
 leaves the stored data as it was.
 
 The expected answers come from the written rules in this file (docs/access.md, docs/workbench.md,
-docs/repayment-plans.md, docs/agencies.md, docs/visits.md), never from arrears.access.scope: the
+docs/repayment-plans.md, docs/agencies.md, docs/visits.md, docs/holds.md), never from arrears.access.scope: the
 views are checked independently of the code that decides. The world is tests/e2e/access_world.py,
 built once for the module; each request runs in its own rolled-back transaction.
 
@@ -46,16 +46,18 @@ EAST = frozenset({"mine", "teammate", "team_pool"})  # the team the team lead le
 NOTHING: frozenset = frozenset()
 
 # docs/access.md: the in-house back office (everyone with a role that sees cases; no agency role)
-INTERNAL = frozenset({"admin", "strategy_manager", "compliance_officer", "team_lead", "collector"})
+INTERNAL = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer", "team_lead", "collector"})
 # docs/access.md, the table: which accounts each role sees; a loan with no case only for those who see every case
 SEES = {
     "admin": EVERY_LOAN,
     "strategy_manager": EVERY_LOAN,
     "compliance_officer": EVERY_LOAN,
+    "legal_officer": EVERY_LOAN,
     "team_lead": EAST,
     "collector": EAST,
 }
-# docs/access.md: who works a case (contacts, notes, promises) — strategy manager and compliance officer read only
+# docs/access.md: who works a case (contacts, notes, promises) — strategy manager, compliance and legal officers
+# read only
 WORKS = {"admin": EVERY_LOAN, "team_lead": EAST, "collector": EAST}
 # docs/workbench.md: a contact or a note is recorded on the loan's open case: none, nothing to record on
 WORKS_CASE = {who: loans - {"no_case"} for who, loans in WORKS.items()}
@@ -69,7 +71,7 @@ PROPOSES = WORKS
 DECIDES_12 = {"admin": EVERY_LOAN, "team_lead": EAST}
 WAITING_PLANS = frozenset(LOANS)
 # docs/agencies.md: the lender's agency pages (league, placements, statements); the agency portal is
-# for authorised agency staff only
+# for authorised agency staff only. The legal officer is not among the lender's agency staff.
 LENDER = frozenset({"admin", "strategy_manager", "compliance_officer", "team_lead"})
 PORTAL = frozenset({"agency_manager", "agency_collector", "field_collector"})
 PLACEMENTS = ("own_agency", "other_agency")
@@ -94,6 +96,20 @@ VISIT_SEES = {
 }
 VISIT_APPROVERS = frozenset({"admin", "team_lead"})  # approve, schedule, cancel
 AT_THE_DOOR = {"field_collector": frozenset({"named_visit"})}  # code, check-in/out, files, incidents
+
+# docs/holds.md, "Who places and releases": by kind, on an account the role sees (404 outside it); three
+# kinds that part the roles differently are tried on each loan ("mine:bankruptcy" and so on)
+PLACES = {
+    "dispute_open": frozenset({"admin", "team_lead", "collector", "compliance_officer"}),
+    "bankruptcy": frozenset({"admin", "team_lead", "compliance_officer", "legal_officer"}),
+    "legal_hold": frozenset({"admin", "legal_officer"}),
+}
+RELEASES = {
+    "dispute_open": frozenset({"admin", "team_lead", "compliance_officer"}),
+    "bankruptcy": frozenset({"admin", "compliance_officer", "legal_officer"}),
+    "legal_hold": frozenset({"admin", "legal_officer"}),
+}
+HOLDS = tuple(f"{loan}:{kind}" for loan in LOANS for kind in PLACES)
 
 # --- what a request answers -----------------------------------------------------------------------
 
@@ -291,8 +307,9 @@ def lender(who: str, _obj: str) -> Expect:
 
 
 def whole_book(who: str, _obj: str) -> Expect:
-    """A page over every case, whichever team's (an agency's commission statement): the whole-book roles."""
-    return ok(200) if who in WHOLE_BOOK else FORBIDDEN
+    """A lender's page over every case, whichever team's (an agency's commission statement): the whole-book
+    roles among the lender's agency staff."""
+    return ok(200) if who in WHOLE_BOOK & LENDER else FORBIDDEN
 
 
 def recall(who: str, placement: str) -> Expect:
@@ -363,6 +380,22 @@ def approver(who: str) -> frozenset:
 
 def door(who: str) -> frozenset:
     return AT_THE_DOOR.get(who, NOTHING)
+
+
+def holds_read(who: str, obj: str) -> Expect:
+    return ok(200) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+
+def hold_step(doers: dict[str, frozenset], ok_status: int) -> Callable[[str, str], Expect]:
+    """Place or release a hold of a kind on a loan: 404 outside one's scope, 403 for a role that may not."""
+
+    def rule(who: str, obj: str) -> Expect:
+        loan, kind = obj.split(":")
+        if loan not in SEES.get(who, NOTHING):
+            return NOT_FOUND
+        return ok(ok_status) if who in doers[kind] else FORBIDDEN
+
+    return rule
 
 
 def public(status: int) -> Callable[[str, str], Expect]:
@@ -447,6 +480,32 @@ def plan_of(w: World, o: str) -> int:
     return w.plans[o].pk
 
 
+def hold_body(w: World, o: str, *, api: bool = False) -> dict:
+    loan, kind = o.split(":")
+    return {"kind": kind, "reason": "矩阵 / matrix", **({"loan": LOAN_IDS[loan]} if api else {})}
+
+
+def holds_in_force(w: World) -> None:
+    """A hold of each kind tried, in force on each loan, so that each can be released."""
+    from arrears.cases.models import AccountHold
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    AccountHold.objects.bulk_create(
+        AccountHold(loan=w.loans[loan], kind=kind, since=since, reason="矩阵 / matrix", source="web",
+                    placed_by=w.users["admin"])
+        for loan in LOANS for kind in PLACES
+    )
+
+
+def hold_in_force(w: World, o: str) -> int:
+    """The hold `holds_in_force` placed for "loan:kind" (0, an unknown hold, before it ran)."""
+    from arrears.cases.models import AccountHold
+
+    loan, kind = o.split(":")
+    found = AccountHold.objects.filter(loan=w.loans[loan], kind=kind, released_at=None).values_list("pk", flat=True)
+    return found.first() or 0
+
+
 def this_month(w: World) -> str:
     return f"{w.today:%Y-%m}"
 
@@ -476,7 +535,7 @@ PORTAL_LIST = dict(
 
 # docs/access.md, "Figures follow the same scope": the whole book for those who see every case; a
 # collector's or team lead's figures count the loans of the cases they see (every loan here has a state)
-WHOLE_BOOK = frozenset({"admin", "strategy_manager", "compliance_officer"})
+WHOLE_BOOK = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer"})
 
 
 def figures_expected(counted: bool) -> Callable[[str, str], frozenset]:
@@ -538,6 +597,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "plans:awaiting", "page", u("plans:awaiting"), signed_in,
           listed=lambda who, _o: WAITING_PLANS & DECIDES_12.get(who, NOTHING),
           seen=in_body(WAITING_PLANS, loan_ref)),
+    # holds on the account page
+    Route("POST", "cases:place-hold", "page", lambda w, o: reverse("cases:place-hold", args=[loan_pk(w, o.split(":")[0])]),
+          hold_step(PLACES, 302), HOLDS, body=hold_body),
+    Route("POST", "cases:release-hold", "page", lambda w, o: reverse("cases:release-hold", args=[hold_in_force(w, o)]),
+          hold_step(RELEASES, 302), HOLDS, body=lambda w, o: {"reason": "矩阵 / matrix"}, prepare=holds_in_force),
     # agencies: the lender's pages
     Route("GET", "agencies:league", "page", u("agencies:league"), lender, **LENDER_PLACEMENT_LIST,
           note="the pending agency proposals listed are those of cases in the reader's scope"),
@@ -636,6 +700,13 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/promises/", "api", lambda w, o: "/api/promises/", promise_make, LOANS,
           body=lambda w, o: {"loan_id": loan_pk(w, o), "version": version(w, o), "amount": "100.00",
                              "due_date": (w.today + dt.timedelta(days=7)).isoformat()}),
+    Route("GET", "/api/cases/holds", "api", lambda w, o: "/api/cases/holds", holds_read, LOANS,
+          body=lambda w, o: {"loan": LOAN_IDS[o]}),
+    Route("POST", "/api/cases/holds", "api", lambda w, o: "/api/cases/holds", hold_step(PLACES, 201), HOLDS,
+          body=lambda w, o: hold_body(w, o, api=True)),
+    Route("POST", "/api/cases/holds/{hold_id}/release", "api",
+          lambda w, o: f"/api/cases/holds/{hold_in_force(w, o)}/release", hold_step(RELEASES, 200), HOLDS,
+          body=lambda w, o: {"reason": "矩阵 / matrix"}, prepare=holds_in_force),
     Route("GET", "/api/plans/loans/{loan_id}/plans", "api", lambda w, o: f"/api/plans/loans/{loan_pk(w, o)}/plans",
           loan_plans_read, LOANS),
     Route("POST", "/api/plans/loans/{loan_id}/plans", "api", lambda w, o: f"/api/plans/loans/{loan_pk(w, o)}/plans",

@@ -46,6 +46,19 @@ class BlockedAction:
 
 
 @dataclass(frozen=True)
+class HoldOnDay:
+    """A hold in force on the day explained. `since` and `until` are aware instants in the lender's
+    zone; `until` None: until released."""
+
+    kind: str
+    kind_zh: str
+    kind_en: str
+    since: dt.datetime
+    until: dt.datetime | None
+    reason: str
+
+
+@dataclass(frozen=True)
 class Explanation:
     lines_zh: tuple[str, ...]
     lines_en: tuple[str, ...]
@@ -129,14 +142,45 @@ def _blocked_lines(blocked: Sequence[BlockedAction]) -> tuple[list[str], list[st
     return zh, en
 
 
+def _moment(instant: dt.datetime) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M")
+
+
+def _hold_lines(holds: Sequence[HoldOnDay], as_of: dt.date, to_now: bool) -> tuple[list[str], list[str]]:
+    if not holds:
+        return [], []
+    if to_now:
+        zh = [f"{as_of} 及其后生效的暂停（暂停期间停止催收联系，合规检查只放行该类暂停允许的内容）："]
+        en = [f"Holds in force on {as_of} or since (contact is held while they are: the guard allows only what "
+              "each kind allows):"]
+    else:
+        zh = [f"{as_of} 生效的暂停（暂停期间停止催收联系，合规检查只放行该类暂停允许的内容）："]
+        en = [f"Holds in force on {as_of} (contact is held while they are: the guard allows only what each kind allows):"]
+    for hold in holds:
+        until_zh = f"至 {_moment(hold.until)} 止" if hold.until is not None else "直至解除"
+        until_en = f"until {_moment(hold.until)}" if hold.until is not None else "until released"
+        zh.append(f"· {hold.kind_zh}：自 {_moment(hold.since)} 起，{until_zh}；原因：{hold.reason or '—'}。")
+        en.append(f"· {hold.kind_en}: from {_moment(hold.since)}, {until_en}; reason: {hold.reason or '—'}.")
+    return zh, en
+
+
 def explain_account(
-    facts: Mapping[str, object], strategy: Strategy, as_of: dt.date, blocked: Sequence[BlockedAction] = ()
+    facts: Mapping[str, object],
+    strategy: Strategy,
+    as_of: dt.date,
+    blocked: Sequence[BlockedAction] = (),
+    holds: Sequence[HoldOnDay] = (),
+    *,
+    holds_to_now: bool = False,
 ) -> Explanation:
+    """`holds`: those in force at some moment of the day `as_of` (or, with `holds_to_now`, of the
+    time from that day until now)."""
     where_zh, where_en = _where(facts, as_of)
+    holds_zh, holds_en = _hold_lines(holds, as_of, holds_to_now)
     segment_zh, segment_en, placed = _segment_lines(facts, strategy)
     next_zh, next_en = _next_lines(facts, as_of, placed)
     blocked_zh, blocked_en = _blocked_lines(blocked)
     return Explanation(
-        lines_zh=(where_zh, *segment_zh, *next_zh, *blocked_zh),
-        lines_en=(where_en, *segment_en, *next_en, *blocked_en),
+        lines_zh=(where_zh, *holds_zh, *segment_zh, *next_zh, *blocked_zh),
+        lines_en=(where_en, *holds_en, *segment_en, *next_en, *blocked_en),
     )

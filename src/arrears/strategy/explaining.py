@@ -10,11 +10,12 @@ import datetime as dt
 
 import pyarrow as pa
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
+from arrears import clock
 from arrears.cycle.models import AccountState, AccountStateHistory
 from arrears.errors import InputError
-from arrears.strategy.explain import BlockedAction, Explanation, explain_account
+from arrears.strategy.explain import BlockedAction, Explanation, HoldOnDay, explain_account
 from arrears.strategy.facts_source import read_facts
 from arrears.strategy.models import PlannedAction
 from arrears.strategy.versions import strategy_in_force
@@ -22,7 +23,8 @@ from arrears.strategy.versions import strategy_in_force
 
 def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | None:
     """The account as of the last cycle, or as it stood on `as_of`: its state that day, the
-    strategy then in force, and the actions that day's plan blocked.
+    strategy then in force, the holds in force (as of the last cycle: that day or since), and the
+    actions that day's plan blocked.
 
     None when the nightly cycle has not aged the account yet; an InputError when it has, but
     holds no state of the account for `as_of`.
@@ -48,7 +50,34 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
     facts = read_facts(_DjangoReader(), day, loan_id=loan_id, from_history=from_history).to_pylist()
     if not facts:
         return None
-    return explain_account(facts[0], strategy, day, blocked)
+    to_now = as_of is None
+    return explain_account(facts[0], strategy, day, blocked, holds_on(loan_id, day, to_now=to_now), holds_to_now=to_now)
+
+
+def holds_on(loan_id: int, day: dt.date, *, to_now: bool = False) -> list[HoldOnDay]:
+    """The loan's holds in force at some moment of `day` in the lender's zone (with `to_now`, of the
+    time from that day until now, so a hold placed since the last cycle is told too), oldest first."""
+    from arrears.cases.holds import kind_words
+    from arrears.cases.models import AccountHold
+
+    start = clock.at_local(day, dt.time(0))
+    began = Q(since__lt=clock.at_local(day + dt.timedelta(days=1), dt.time(0)))
+    if to_now:
+        began |= Q(since__lte=clock.now())
+    zone = clock.lender_zone()
+    found = (
+        AccountHold.objects.filter(began, loan_id=loan_id)
+        .filter(Q(until__isnull=True) | Q(until__gt=start))
+        .order_by("since", "pk")
+    )
+    return [
+        HoldOnDay(
+            kind=hold.kind, kind_zh=kind_words(hold.kind)[0], kind_en=kind_words(hold.kind)[1],
+            since=hold.since.astimezone(zone), until=hold.until.astimezone(zone) if hold.until else None,
+            reason=hold.reason,
+        )
+        for hold in found
+    ]
 
 
 def _no_state_on(loan_id: int, day: dt.date) -> InputError:

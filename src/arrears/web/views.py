@@ -88,12 +88,15 @@ def render_account(
     *,
     contact_form=None,
     note_form=None,
+    hold_form=None,
+    release_form=None,
     problem: ArrearsError | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The account page; the workbench's POST views render it again with their form's errors."""
     from django.utils.translation import get_language
 
+    from arrears.cases.forms import PlaceHoldForm
     from arrears.strategy.explaining import explain_loan, planned_actions
     from arrears.workbench.account import work_section
     from arrears.workbench.forms import ContactForm, MayICallForm, NoteForm
@@ -113,6 +116,8 @@ def render_account(
     case = work.case
     if contact_form is None and case is not None:
         contact_form = ContactForm(initial={"version": case.version, "party": "debtor"})
+    if hold_form is None and work.hold_kinds:
+        hold_form = PlaceHoldForm(offered=work.hold_kinds)
     return render(
         request,
         "web/account.html",
@@ -126,6 +131,8 @@ def render_account(
             "work": work,
             "contact_form": contact_form,
             "note_form": note_form or NoteForm(),
+            "hold_form": hold_form,
+            "release_form": release_form,
             "check_form": check_form,
             "may_i_call": may_i_call,
             "problem": problem,

@@ -17,14 +17,16 @@ class WorkSection:
     contact_history: list
     notes: list
     promises: list
-    holds: list
+    holds: list  # cases.hold_lines.HoldLine, newest first, judged now
+    hold_kinds: tuple[str, ...]  # the kinds of hold this user may place here
     may_work: bool
     may_assign: bool
     teams: list  # the teams this user may assign to, each with its members
 
 
 def work_section(user, loan) -> WorkSection:
-    from arrears.cases.models import AccountHold, CollectionCase
+    from arrears.cases.hold_lines import hold_lines, placeable_kinds
+    from arrears.cases.models import CollectionCase
     from arrears.contact.models import ContactAttempt
     from arrears.promises.models import Promise
     from arrears.workbench.models import Note
@@ -39,7 +41,7 @@ def work_section(user, loan) -> WorkSection:
     )
     notes = list(Note.objects.filter(loan=loan).select_related("author")[:NOTES_LIMIT])
     promises = list(Promise.objects.filter(loan=loan).select_related("made_by"))
-    holds = list(AccountHold.objects.filter(loan=loan).order_by("-since"))
+    holds = hold_lines(loan.pk, user=user)
     open_case = case if case is not None and case.closed_on is None else None
     may_assign = open_case is not None and can(user, Action.ASSIGN, open_case)
     teams = []
@@ -52,6 +54,7 @@ def work_section(user, loan) -> WorkSection:
         notes=notes,
         promises=promises,
         holds=holds,
+        hold_kinds=placeable_kinds(user),
         may_work=open_case is not None and can(user, Action.RECORD_CONTACT, open_case),
         may_assign=may_assign,
         teams=teams,

@@ -100,6 +100,7 @@ def next_account(request):
 @answers_errors
 @_not_found_is_404
 def account(request, loan_id: int):
+    from arrears.cases.api import hold_json
     from arrears.cycle.models import AccountState
     from arrears.strategy.explaining import explain_loan, planned_actions
     from arrears.workbench.account import work_section
@@ -146,8 +147,7 @@ def account(request, loan_id: int):
             for n in work.notes
         ],
         "promises": [_promise_json(p) for p in work.promises],
-        "holds": [{"kind": h.kind, "since": h.since.isoformat(), "until": h.until.isoformat() if h.until else None}
-                  for h in work.holds],
+        "holds": [hold_json(line) for line in work.holds],
         **_ledger_json(loan, unmasked),
     }
 
