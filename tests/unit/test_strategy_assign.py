@@ -126,7 +126,7 @@ def random_book(size: int, seed: int) -> list[dict]:
             "principal_outstanding": rng.randint(0, 5_000_000),
             "product": rng.choice(["cash", "pos"]),
             "score": rng.choice([None, rng.randint(0, 1000)]),
-            "status": "delinquent",
+            "status": rng.choice(["delinquent"] * 9 + ["charged_off"]),
             "hardship": flag(0.05),
             "dispute": flag(0.03),
             "unreachable": flag(0.2),

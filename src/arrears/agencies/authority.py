@@ -98,8 +98,10 @@ def notice_instant(placement) -> dt.datetime | None:
     return notice.sent_at or notice.attempted_at or notice.planned_for
 
 
-def judge_agency_contact(placement, *, channel: str, contact_point_id: int | None, at: dt.datetime, profile_name: str | None = None):
-    """The guard's decision on a contact an agency made or will make on a placed case."""
+def judge_agency_contact(placement, *, channel: str, contact_point_id: int | None, at: dt.datetime,
+                         profile_name: str | None = None, context_at: dt.datetime | None = None):
+    """The guard's decision on a contact an agency made or will make on a placed case (`context_at`:
+    as in `arrears.guard.check_now`)."""
     from arrears.compliance.context import Action
     from arrears.compliance.lender import lender_profile
     from arrears.compliance.rules import decide
@@ -122,7 +124,7 @@ def judge_agency_contact(placement, *, channel: str, contact_point_id: int | Non
         agency_id=str(placement.agency_id),
         opt_out_notice=True,  # every approved electronic template carries its opt-out line
     )
-    context = read_context(subject.debtor_id, at)
+    context = read_context(subject.debtor_id, context_at or at)
     context = dataclasses.replace(
         context,
         agencies=authorities_of(placement.agency_id),

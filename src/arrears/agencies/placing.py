@@ -48,7 +48,7 @@ SELECT DISTINCT a.loan_id, s.bucket,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
          AND c.kind = 'mobile' AND c.valid AND NOT c.do_not_contact) AS mobile_id,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
-         AND c.kind = 'address' AND c.valid) AS address_id
+         AND c.kind = 'address' AND c.valid AND c.verified) AS address_id
 FROM strategy_plannedaction a
 JOIN cycle_accountstate s ON s.loan_id = a.loan_id
 JOIN ledger_loan l ON l.id = a.loan_id
@@ -226,7 +226,7 @@ def _told(row: dict, notices: dict[int, tuple[int, bool]], notice_required: bool
 def _notices(rows: list[dict], candidates: pa.Table, as_of: dt.date) -> dict[int, tuple[int, bool]]:
     """The notice of each placed case: (attempt id, already sent). A notice the strategy already sent
     or queued (template placement_notice, its letter at DPD 31) is reused; otherwise an
-    `outsourcing_notice` is created for the outbox — a letter to the address, else an SMS to the mobile."""
+    `outsourcing_notice` is created for the outbox — a letter to a verified address (letters go to no other), else an SMS to the mobile."""
     from arrears.contact.models import ContactAttempt
 
     loan_ids = [row["loan_id"] for row in rows]

@@ -1,4 +1,4 @@
-"""`arrears demo`: set up the database, build a book, replay its nights, serve it."""
+"""`arrears demo`: set up the database, simulate a lender's last weeks, print every sign-in, serve."""
 
 from __future__ import annotations
 
@@ -10,55 +10,65 @@ from arrears.errors import InputError
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("demo", help="演示：生成贷款、逐日计算并启动网站 / build, age and serve a demo book")
-    parser.add_argument("--loans", type=int, default=20_000, help="贷款笔数 / loans (20000)")
-    parser.add_argument("--days", type=int, default=120, help="回放天数 / nights replayed (120)")
+    from arrears.demo import DEMO_DAYS, DEMO_LOANS
+
+    parser = subparsers.add_parser("demo", help="演示：模拟一家贷款机构最近几周的催收并启动网站 / simulate and serve a demo")
+    parser.add_argument("--loans", type=int, default=DEMO_LOANS, help=f"贷款笔数 / loans ({DEMO_LOANS})")
+    parser.add_argument("--days", type=int, default=DEMO_DAYS, help=f"模拟天数 / days simulated ({DEMO_DAYS})")
     parser.add_argument("--seed", type=int, default=7, help="随机种子 / seed (7)")
     parser.add_argument("--port", type=int, default=8000, help="端口 / port (8000)")
     parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站 / prepare only, do not serve")
+    parser.add_argument("--fresh", action="store_true", help="丢弃已有的演示数据重新模拟 / discard the demo database and simulate again")
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     from django.conf import settings
-    from django.utils import timezone
-    from rich.progress import Progress
 
-    from arrears import demo
+    from arrears import clock
     from arrears.commands import migrate, serve
-    from arrears.feeds.loans import import_loans
-    from arrears.feeds.scores import import_scores
-    from arrears.ledger.catalogue import read_catalogue, save_catalogue
+    from arrears.demo import DEMO_PASSWORD, logins, tour_lines
+    from arrears.ledger.models import Loan
 
     if args.loans < 1 or args.days < 1:
         raise InputError("贷款笔数和天数必须为正数", "--loans and --days must be positive")
-    plan = demo.DemoPlan(
-        loans=args.loans,
-        days=args.days,
-        seed=args.seed,
-        directory=Path(settings.VAR_DIR) / "demo",
-        last_day=timezone.localdate() - dt.timedelta(days=1),
-    )
+    if args.fresh:
+        _discard(Path(settings.VAR_DIR))
     migrate.run(args)
-    save_catalogue(read_catalogue())
-    print(f"生成 {plan.loans} 笔贷款 / generating {plan.loans} loans …")
-    loans_file, payments_file, scores_file = demo.generate(plan)
-    print(import_loans(loans_file).summary())
-    print(import_scores(scores_file).summary())
-    history_file, by_day = demo.split_payments_by_day(payments_file, plan)
-    from arrears.feeds.payments import import_payments
+    if Loan.objects.exists():
+        print("演示数据已存在，直接启动（--fresh 重新模拟）/ the demo book exists: serving it (--fresh simulates again)")
+    else:
+        from arrears.simulate.run import SimulationOptions, simulate
 
-    print(import_payments(history_file).summary())
-    with Progress() as progress:
-        task = progress.add_task(f"逐日回放 replaying {plan.days} nights", total=plan.days)
-        demo.replay(plan, by_day, on_day=lambda _day: progress.advance(task))
-    from arrears.strategy.service import run_plan
-
-    print(run_plan(plan.last_day).summary())  # the day's plan fills the work queue
-    logins = demo.ensure_demo_users()
-    print(f"演示数据已就绪，截至 {plan.last_day} / the demo book is aged to {plan.last_day}")
-    for name, password, role in logins:
-        print(f"登录 / sign in: {name} / {password}  ({role})")
+        options = SimulationOptions(
+            loans=args.loans, days=args.days, seed=args.seed, directory=Path(settings.VAR_DIR) / "simulate",
+            last_day=clock.today() - dt.timedelta(days=1),
+        )
+        outcome = simulate(options, password=DEMO_PASSWORD, say=lambda line: print(line, flush=True))
+        print(outcome.report.text())
+        (options.directory / "report.json").write_text(outcome.report.as_json(), encoding="utf-8")
+    base = f"http://127.0.0.1:{args.port}"
+    print(f"\n登录（密码均为 {DEMO_PASSWORD}）/ sign in (every password is {DEMO_PASSWORD}):")
+    for name, role in logins():
+        print(f"  {name:<20} {role}")
+    print("\n导览：各状态的账户 / a tour, one account in each state:")
+    print("\n".join(tour_lines(base)))
     if args.no_serve:
         return 0
     return serve.run(argparse.Namespace(host="127.0.0.1", port=args.port, workers=2))
+
+
+def _discard(var_dir: Path) -> None:
+    """The embedded demo database and the simulation's files go; nothing else under var/."""
+    import shutil
+
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        raise InputError("--fresh 只用于内置的 SQLite 演示数据库", "--fresh applies to the embedded SQLite demo database only")
+    connection.close()
+    name = Path(settings.DATABASES["default"]["NAME"])
+    for path in (name, name.with_name(name.name + "-wal"), name.with_name(name.name + "-shm")):
+        path.unlink(missing_ok=True)
+    shutil.rmtree(var_dir / "simulate", ignore_errors=True)

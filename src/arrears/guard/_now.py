@@ -82,10 +82,12 @@ def check_now(
     advance_notice: bool = False,
     opt_out_notice: bool = True,
     profile_name: str | None = None,
+    context_at: dt.datetime | None = None,
 ) -> Decision:
     """May this contact happen at `at` (default: now)? Allowed, or blocked with every rule that
     forbids it. `opt_out_notice`: the message tells the reader how to opt out (every approved
-    electronic template does)."""
+    electronic template does). `context_at`: read what had happened by this instant instead (an audit
+    judges a past contact at its own moment, on what was known just before it)."""
     at = at or clock.now()
     subject = subject_for(loan_id=loan_id, contact_point_id=contact_point_id)
     action = Action(
@@ -105,5 +107,5 @@ def check_now(
         advance_notice=advance_notice,
         opt_out_notice=opt_out_notice,
     )
-    context = read_context(subject.debtor_id, at)
+    context = read_context(subject.debtor_id, context_at or at)
     return decide(action, context, lender_profile(profile_name))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from arrears.strategy.guarding import GUARD_CHANNEL
 
-JUST_BEFORE = dt.timedelta(microseconds=1)  # judged without the contact itself in its history
+JUST_BEFORE = dt.timedelta(microseconds=1)  # judged at its moment, on what had happened just before it
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,16 @@ def rejudge(attempt) -> tuple[str, ...]:
     """The rule ids that block `attempt` judged as it was about to happen; () when it was lawful."""
     from arrears.guard import check_now
 
-    at = attempt.attempted_at - JUST_BEFORE
+    at = attempt.attempted_at
+    before = at - JUST_BEFORE
     if attempt.rule.startswith("agency/"):
         from arrears.agencies.authority import judge_agency_contact
 
         placement = _agency_placement(attempt)
         if placement is None:
             return ("audit.no_placement",)
-        decision = judge_agency_contact(placement, channel=attempt.channel, contact_point_id=attempt.contact_point_id, at=at)
+        decision = judge_agency_contact(placement, channel=attempt.channel, contact_point_id=attempt.contact_point_id,
+                                        at=at, context_at=before)
         return tuple(v.rule_id for v in decision.violations)
     extra = {}
     if attempt.channel == "visit":
@@ -74,7 +76,7 @@ def rejudge(attempt) -> tuple[str, ...]:
         extra = {"collectors": collectors, "advance_notice": sent}
     decision = check_now(
         loan_id=attempt.loan_id, channel=GUARD_CHANNEL.get(attempt.channel, attempt.channel),
-        contact_point_id=attempt.contact_point_id, at=at, **extra,
+        contact_point_id=attempt.contact_point_id, at=at, context_at=before, **extra,
     )
     return tuple(v.rule_id for v in decision.violations)
 

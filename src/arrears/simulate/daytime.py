@@ -1,7 +1,7 @@
 """A simulated working day: what the lender's people, the agencies and the borrowers do between two
 nights, each through the product's own services, as a person would through its pages.
 
-    tally = work_the_day(day, world)
+    work_the_day(day, world, desk)
 
 In order: the team lead assigns new cases, approves plans beyond the collectors' limits and the
 visits screened overnight, and books tomorrow's visits; the compliance officer releases disputes
@@ -36,9 +36,6 @@ class World:
     tally: Counter
     dispute_releases: dict  # day → [hold id]
     letters_dir: object = None  # where the print house's letters go
-
-    def at(self, day: dt.date, time: dt.time) -> dt.datetime:
-        return clock.at_local(day, time)
 
 
 def _spread(day: dt.date, index: int, count: int, offset_minutes: int = 0) -> dt.datetime:
@@ -119,73 +116,104 @@ def _after_dispute(world: World, day: dt.date, loan) -> None:
 # --- the in-house team -----------------------------------------------------------------------------------
 
 
-def collectors_work(day: dt.date, world: World) -> None:
+def collector_call(world: World, user, at: dt.datetime, seen: set[int]) -> bool:
+    """The collector takes the next account of their queue and, if the guard allows, calls;
+    False when the queue has nothing left for them today."""
     from arrears.guard import check_now
     from arrears.workbench.queue import next_account
     from arrears.workbench.recording import ContactEntry, record_contact
 
-    calls = world.params.calls_per_collector
-    for number, user in enumerate(world.organisation.collectors):
-        seen: set[int] = set()
-        for index in range(calls):
-            at = _spread(day, index, calls, offset_minutes=number)
-            with clock.set_to(at):
-                case = next_account(user, now=at)
-                if case is None:
-                    break
-                if case.pk in seen:
-                    continue
-                seen.add(case.pk)
-                loan, reference = case.loan, case.loan.external_id
-                point = _mobile(loan)
-                if point is None:
-                    world.tally["calls_no_number"] += 1
-                    continue
-                decision = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=at)
-                if not decision.allowed:
-                    for rule in decision.rule_ids:
-                        world.tally[f"call_refused:{rule}"] += 1
-                    continue
-                behaviour = world.borrowers.of(reference)
-                answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
-                if answered:
-                    outcome = world.borrowers.pick(world.params.when_reached[behaviour])
-                else:
-                    outcome = "wrong_number" if world.borrowers.chance(world.params.wrong_number) else "no_answer"
-                terms = _promise_terms(world, day, loan) if outcome == "promise" else None
-                if outcome == "promise" and terms is None:
-                    outcome = "right_party_contact"
-                confirmed = ()
-                if answered and world.borrowers.chance(world.params.confirms_address_when_reached):
-                    address = _unverified_address(loan)
-                    confirmed = (address.pk,) if address is not None else ()
-                entry = ContactEntry(
-                    case_id=case.pk, version=case.version, channel="call", party="debtor", outcome=outcome,
-                    contact_point_id=point.pk, promise_amount=terms[0] if terms else None,
-                    promise_date=terms[1] if terms else None, confirmed_points=confirmed,
-                )
-                try:
-                    record_contact(user, entry, now=at)
-                except ArrearsError:
-                    world.tally["calls_not_recorded"] += 1
-                    continue
-                world.tally["calls"] += 1
-                world.tally[f"call:{outcome}"] += 1
-                if terms:
-                    _after_promise(world, day, loan, *terms)
-                elif outcome == "dispute":
-                    _after_dispute(world, day, loan)
-                if outcome == "hardship_claim" or (answered and world.borrowers.chance(
-                        world.params.rate("asks_for_plan", behaviour))):
-                    _offer_plan(world, day, user, loan)
+    day = clock.today()
+    case = next_account(user, now=at)
+    if case is None:
+        return False
+    if case.pk in seen:
+        return True
+    seen.add(case.pk)
+    loan, reference = case.loan, case.loan.external_id
+    point = _mobile(loan)
+    if point is None:
+        world.tally["calls_no_number"] += 1
+        return True
+    decision = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=at)
+    if not decision.allowed:
+        for rule in decision.rule_ids:
+            world.tally[f"call_refused:{rule}"] += 1
+        return True
+    behaviour = world.borrowers.of(reference)
+    answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
+    if answered:
+        outcome = world.borrowers.pick(world.params.when_reached[behaviour])
+    else:
+        outcome = "wrong_number" if world.borrowers.chance(world.params.wrong_number) else "no_answer"
+    terms = _promise_terms(world, day, loan) if outcome == "promise" else None
+    if outcome == "promise" and terms is None:
+        outcome = "right_party_contact"
+    confirmed = ()
+    if answered and world.borrowers.chance(world.params.confirms_address_when_reached):
+        address = _unverified_address(loan)
+        confirmed = (address.pk,) if address is not None else ()
+    entry = ContactEntry(
+        case_id=case.pk, version=case.version, channel="call", party="debtor", outcome=outcome,
+        contact_point_id=point.pk, promise_amount=terms[0] if terms else None,
+        promise_date=terms[1] if terms else None, confirmed_points=confirmed,
+    )
+    try:
+        record_contact(user, entry, now=at)
+    except ArrearsError:
+        world.tally["calls_not_recorded"] += 1
+        return True
+    world.tally["calls"] += 1
+    world.tally[f"call:{outcome}"] += 1
+    if terms:
+        _after_promise(world, day, loan, *terms)
+    elif outcome == "dispute":
+        _after_dispute(world, day, loan)
+    if outcome == "hardship_claim" or (answered and world.borrowers.chance(world.params.rate("asks_for_plan", behaviour))):
+        _offer_plan(world, day, user, loan)
+    return True
 
 
-# --- agencies ---------------------------------------------------------------------------------------------
-
-
-def agencies_work(day: dt.date, world: World) -> None:
+def agency_call(world: World, staff, placement, at: dt.datetime) -> None:
+    """An agency collector calls a placed case, if the guard allows the agency to."""
     from arrears.agencies.authority import judge_agency_contact
-    from arrears.agencies.portal import active_placements, record_contact
+    from arrears.agencies.portal import record_contact
+
+    day = clock.today()
+    loan, reference = placement.loan, placement.loan.external_id
+    point = _mobile(loan)
+    if point is None or "call" not in placement.contract.channels:
+        return
+    decision = judge_agency_contact(placement, channel="call", contact_point_id=point.pk, at=at)
+    if not decision.allowed:
+        for violation in decision.violations:
+            world.tally[f"agency_call_refused:{violation.rule_id}"] += 1
+        return
+    behaviour = world.borrowers.of(reference)
+    answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
+    outcome = world.borrowers.pick(world.params.when_reached[behaviour]) if answered else "no_answer"
+    if outcome in ("hardship_claim", "callback_requested"):
+        outcome = "right_party_contact"  # an agency notes them; plans go through the lender
+    terms = _promise_terms(world, day, loan) if outcome == "promise" else None
+    if outcome == "promise" and terms is None:
+        outcome = "right_party_contact"
+    try:
+        record_contact(staff, placement, channel="call", outcome=outcome, attempted_at=at,
+                       promise_amount=terms[0] if terms else None, promise_due=terms[1] if terms else None)
+    except ArrearsError:
+        world.tally["agency_calls_not_recorded"] += 1
+        return
+    world.tally["agency_calls"] += 1
+    world.tally[f"agency_call:{outcome}"] += 1
+    if terms:
+        _after_promise(world, day, loan, *terms)
+    elif outcome == "dispute":
+        _after_dispute(world, day, loan)
+
+
+def _agency_rounds(day: dt.date, world: World):
+    """(moment, action) of each agency's calls today, over the cases it holds this morning."""
+    from arrears.agencies.portal import active_placements
 
     calls = world.params.agency_calls_per_agency
     for people in world.organisation.agencies:
@@ -197,37 +225,36 @@ def agencies_work(day: dt.date, world: World) -> None:
         start = world.borrowers.between(0, len(placements) - 1)
         chosen = (placements[start:] + placements[:start])[:calls]
         for index, placement in enumerate(chosen):
-            at = _spread(day, index, len(chosen), offset_minutes=30)
-            loan, reference = placement.loan, placement.loan.external_id
-            point = _mobile(loan)
-            if point is None or "call" not in placement.contract.channels:
-                continue
-            with clock.set_to(at):
-                decision = judge_agency_contact(placement, channel="call", contact_point_id=point.pk, at=at)
-                if not decision.allowed:
-                    for violation in decision.violations:
-                        world.tally[f"agency_call_refused:{violation.rule_id}"] += 1
-                    continue
-                behaviour = world.borrowers.of(reference)
-                answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
-                outcome = world.borrowers.pick(world.params.when_reached[behaviour]) if answered else "no_answer"
-                if outcome in ("hardship_claim", "callback_requested"):
-                    outcome = "right_party_contact"  # an agency notes them; plans go through the lender
-                terms = _promise_terms(world, day, loan) if outcome == "promise" else None
-                if outcome == "promise" and terms is None:
-                    outcome = "right_party_contact"
-                try:
-                    record_contact(staff, placement, channel="call", outcome=outcome, attempted_at=at,
-                                   promise_amount=terms[0] if terms else None, promise_due=terms[1] if terms else None)
-                except ArrearsError:
-                    world.tally["agency_calls_not_recorded"] += 1
-                    continue
-            world.tally["agency_calls"] += 1
-            world.tally[f"agency_call:{outcome}"] += 1
-            if terms:
-                _after_promise(world, day, loan, *terms)
-            elif outcome == "dispute":
-                _after_dispute(world, day, loan)
+            at = _spread(day, index, len(chosen), offset_minutes=7)
+            yield at, (lambda at=at, staff=staff, placement=placement: agency_call(world, staff, placement, at))
+
+
+def _collector_rounds(day: dt.date, world: World):
+    """(moment, action) of each collector's calls today; a collector whose queue is empty stops."""
+    calls = world.params.calls_per_collector
+    for number, user in enumerate(world.organisation.collectors):
+        state = {"done": False, "seen": set()}
+
+        def call(at, user=user, state=state):
+            if not state["done"]:
+                state["done"] = not collector_call(world, user, at, state["seen"])
+
+        for index in range(calls):
+            at = _spread(day, index, calls, offset_minutes=number)
+            yield at, (lambda at=at, call=call: call(at))
+
+
+def work_the_day(day: dt.date, world: World, desk) -> None:
+    """Everything people do between 08:30 and 20:00, in the order of the clock: reviews and bookings in
+    the morning, then calls, agencies' calls, visits and the outbox's rounds as their moments come."""
+    morning_reviews(day, world)
+    book_visits(day, world)
+    moments = list(_collector_rounds(day, world)) + list(_agency_rounds(day, world)) + list(_visit_rounds(day, world))
+    moments += [(clock.at_local(day, moment), (lambda moment=moment: desk.round(day, moment))) for moment in desk.ROUNDS]
+    for at, action in sorted(moments, key=lambda item: item[0]):
+        with clock.set_to(at):
+            action()
+    plan_instalments_due(day, world)
 
 
 # --- the team lead, compliance and legal in the morning ----------------------------------------------------
@@ -302,52 +329,57 @@ def book_visits(day: dt.date, world: World) -> None:
                 world.tally[f"visit_not_booked:{getattr(error, 'rule_ids', ('refused',))[0]}"] += 1
 
 
-def field_visits(day: dt.date, world: World) -> None:
-    """Today's visits: the code, the borrower checking it, check-in, the talk, check-out."""
+def field_visit(world: World, visit, arrival: dt.datetime) -> None:
+    """A booked visit: the code, the borrower checking it, check-in, the talk, check-out."""
     from arrears.visits import services
-    from arrears.visits.models import Visit
     from arrears.visits.services import Report
 
-    organisation = world.organisation
+    day = clock.today()
+    lead_collector = world.organisation.field_collectors[0]
+    reference = visit.loan.external_id
+    behaviour = world.borrowers.of(reference)
+    try:
+        code = services.issue_code(visit.pk, actor=lead_collector, now=arrival)
+        if world.borrowers.chance(world.params.verifies_visit_code):
+            services.verify(code, client=f"sim-{reference}", now=arrival)
+            world.tally["visit_codes_checked"] += 1
+        services.check_in(visit.pk, actor=lead_collector, now=arrival + dt.timedelta(minutes=1))
+    except ArrearsError as error:
+        world.tally[f"visit_refused:{getattr(error, 'rule_ids', ('refused',))[0]}"] += 1
+        return
+    home = world.borrowers.chance(world.params.rate("at_home_for_visit", behaviour))
+    outcome = world.borrowers.pick(world.params.when_visited.get(behaviour, {"right_party_contact": 1.0})) if home else "no_answer"
+    leave = arrival + dt.timedelta(minutes=45)
+    with clock.set_to(leave):
+        terms = _promise_terms(world, day, visit.loan) if outcome == "promise" else None
+        if outcome == "promise" and terms is None:
+            outcome = "right_party_contact"
+        report = Report(identification_shown=True, purpose_stated=True, no_disclosure=True, outcome=outcome,
+                        notes="上门面谈 / met at home" if home else "无人在家 / nobody at home",
+                        promise_amount=terms[0] if terms else None, promise_due=terms[1] if terms else None)
+        try:
+            services.check_out(visit.pk, actor=lead_collector, report=report, now=leave)
+        except ArrearsError:
+            world.tally["visits_not_reported"] += 1
+            return
+    world.tally["visits"] += 1
+    world.tally[f"visit:{outcome}"] += 1
+    if terms:
+        _after_promise(world, day, visit.loan, *terms)
+    elif outcome == "dispute":
+        _after_dispute(world, day, visit.loan)
+    elif outcome == "hardship_claim":
+        _offer_plan(world, day, world.organisation.lead, visit.loan)
+
+
+def _visit_rounds(day: dt.date, world: World):
+    """(moment, action) of the visits booked for today: the collectors arrive five minutes in."""
+    from arrears.visits.models import Visit
+
     start, end = clock.at_local(day, dt.time(0)), clock.at_local(day + dt.timedelta(days=1), dt.time(0))
     for visit in Visit.objects.filter(state="scheduled", starts_at__gte=start, starts_at__lt=end).select_related("loan"):
-        lead_collector = organisation.field_collectors[0]
         arrival = visit.starts_at + dt.timedelta(minutes=5)
-        reference = visit.loan.external_id
-        behaviour = world.borrowers.of(reference)
-        with clock.set_to(arrival):
-            try:
-                code = services.issue_code(visit.pk, actor=lead_collector, now=arrival)
-                if world.borrowers.chance(world.params.verifies_visit_code):
-                    services.verify(code, client=f"sim-{reference}", now=arrival)
-                    world.tally["visit_codes_checked"] += 1
-                services.check_in(visit.pk, actor=lead_collector, now=arrival + dt.timedelta(minutes=1))
-            except ArrearsError as error:
-                world.tally[f"visit_refused:{getattr(error, 'rule_ids', ('refused',))[0]}"] += 1
-                continue
-        home = world.borrowers.chance(world.params.rate("at_home_for_visit", behaviour))
-        outcome = world.borrowers.pick(world.params.when_visited.get(behaviour, {"right_party_contact": 1.0})) if home else "no_answer"
-        leave = arrival + dt.timedelta(minutes=45)
-        with clock.set_to(leave):
-            terms = _promise_terms(world, day, visit.loan) if outcome == "promise" else None
-            if outcome == "promise" and terms is None:
-                outcome = "right_party_contact"
-            report = Report(identification_shown=True, purpose_stated=True, no_disclosure=True, outcome=outcome,
-                            notes="上门面谈 / met at home" if home else "无人在家 / nobody at home",
-                            promise_amount=terms[0] if terms else None, promise_due=terms[1] if terms else None)
-            try:
-                services.check_out(visit.pk, actor=lead_collector, report=report, now=leave)
-            except ArrearsError:
-                world.tally["visits_not_reported"] += 1
-                continue
-        world.tally["visits"] += 1
-        world.tally[f"visit:{outcome}"] += 1
-        if terms:
-            _after_promise(world, day, visit.loan, *terms)
-        elif outcome == "dispute":
-            _after_dispute(world, day, visit.loan)
-        elif outcome == "hardship_claim":
-            _offer_plan(world, day, world.organisation.lead, visit.loan)
+        yield arrival, (lambda visit=visit, arrival=arrival: field_visit(world, visit, arrival))
 
 
 # --- plans in force ----------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 SMPP 3.4, an SMTP server, the app's push webhook), and the borrowers read them on their phones.
 
     with MessageDesk(world) as desk:
-        desk.send(day)                         # the worker's rounds up to noon
-        desk.send(day, until=dt.time(20))      # and the rest of the day
+        desk.round(day, dt.time(10))           # the worker's round at 10:00, the clock reading it
 
 A borrower who reads a reminder may pay within a few days, or reply STOP (TD): the reply goes back
 through the SMSC as a mobile-originated message and the worker opts the number out, as it would
@@ -15,16 +14,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from arrears import clock
 
-ROUNDS = tuple(dt.time(hour) for hour in (10, 12, 14, 16, 18, 20))
 STOP_WORDS = ("TD", "退订", "STOP")
 
 
 class MessageDesk:
+    ROUNDS = tuple(dt.time(hour) for hour in (10, 12, 14, 16, 18, 20))
+
     def __init__(self, world) -> None:
         self.world = world
-        self._sent_through: dict[dt.date, dt.time] = {}
 
     def __enter__(self) -> MessageDesk:
         from arrears.outbox.local import start_local_peers
@@ -38,19 +36,15 @@ class MessageDesk:
         self.worker.close()
         self.peers.stop()
 
-    def send(self, day: dt.date, *, until: dt.time = dt.time(12, 0)) -> None:
-        """The worker's rounds of `day` not yet run, up to `until`; then what the borrowers do about them."""
-        done = self._sent_through.get(day)
-        rounds = [t for t in ROUNDS if t <= until and (done is None or t > done)]
-        for moment in rounds:
-            before = dataclasses.replace(self.worker.tally)
-            with clock.set_to(clock.at_local(day, moment)):
-                tally = self.worker.drain(listen_seconds=0.2 if moment == ROUNDS[-1] else 0.0)
-            self.world.tally["messages_sent"] += tally.sent - before.sent
-            self.world.tally["messages_blocked_at_send"] += tally.blocked - before.blocked
-            self.world.tally["opt_outs_by_reply"] += tally.opt_outs - before.opt_outs
-            self._read(day)
-            self._sent_through[day] = moment
+    def round(self, day: dt.date, moment: dt.time) -> None:
+        """The worker's round at `moment` (the clock reads it): what is due goes out; then what the
+        borrowers do about what reached them."""
+        before = dataclasses.replace(self.worker.tally)
+        tally = self.worker.drain(listen_seconds=0.2 if moment == self.ROUNDS[-1] else 0.0)
+        self.world.tally["messages_sent"] += tally.sent - before.sent
+        self.world.tally["messages_blocked_at_send"] += tally.blocked - before.blocked
+        self.world.tally["opt_outs_by_reply"] += tally.opt_outs - before.opt_outs
+        self._read(day)
 
     def _read(self, day: dt.date) -> None:
         """Each borrower who got a message today: pay soon, reply STOP, or nothing."""

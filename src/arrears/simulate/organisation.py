@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from arrears.access.roles import Role
+from arrears.demo import DEMO_USER as ADMIN
 
-ADMIN = "demo"
 TEAM = "催收一组 Team 1"
 LONG_AFTER = dt.date(2099, 12, 31)
 COMMISSION = [

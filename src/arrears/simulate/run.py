@@ -30,6 +30,7 @@ from arrears.simulate.params import Params, load_params
 
 HISTORY_DAYS = 150  # the book's days before the first simulated day: accounts enter at every stage
 RESPONSE_STREAM = 11  # the borrowers' answers draw from a stream of their own: the book stays the same
+SCORES_STREAM = 5
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,8 +98,25 @@ def prepare(options: SimulationOptions, say: Callable[[str], None]) -> Setup:
     say(import_loans(past / "loans.parquet").summary())
     say(import_payments(past / "payments.parquet").summary())
     say(load_defaults().summary())
+    _scores_for_the_eve(options, loans.filter(started), behaviour[np.asarray(started.to_numpy(zero_copy_only=False))])
     return Setup(loans=loans, natural=natural_payments(payments, loans, behaviour, options.first_day),
                  later_loans=loans.filter(pc.invert(started)), behaviour=behaviour)
+
+
+def _scores_for_the_eve(options: SimulationOptions, loans: pa.Table, behaviour: np.ndarray) -> None:
+    """The lender's own propensity-to-pay scores of the book, as of the night before the first day, in
+    that night's feed folder (arrears.simulate.scores: a synthetic model that knows behaviour only roughly)."""
+    from arrears.simulate.scores import model_scores
+
+    eve = options.first_day - dt.timedelta(days=1)
+    folder = options.feeds_dir / eve.isoformat()
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng([options.seed, SCORES_STREAM])
+    pq.write_table(pa.table({
+        "loan_id": loans.column("loan_id"),
+        "score": pa.array(model_scores(rng, behaviour), pa.int64()),
+        "scored_on": pa.array([eve] * loans.num_rows, pa.date32()),
+    }), folder / "scores.parquet")
 
 
 def _write_day_feeds(options: SimulationOptions, day: dt.date, payments: pa.Table, loans: pa.Table | None) -> None:
@@ -145,14 +163,7 @@ def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], 
     with MessageDesk(world) as desk:
         for number, day in enumerate(_days(options.first_day, options.last_day), start=1):
             day_began = time.perf_counter()
-            daytime.morning_reviews(day, world)
-            daytime.book_visits(day, world)
-            desk.send(day)  # the morning's messages go out from 10:00, notices of tomorrow's visits with them
-            daytime.collectors_work(day, world)
-            daytime.agencies_work(day, world)
-            daytime.field_visits(day, world)
-            desk.send(day, until=dt.time(20, 0))
-            daytime.plan_instalments_due(day, world)
+            daytime.work_the_day(day, world, desk)
             _write_day_feeds(options, day, world.borrowers.payments_file_rows(day, natural.get(day)), later_loans.get(day))
             run_night(day, night)
             say(f"[{number}/{options.days}] {day} 完成 / done ({time.perf_counter() - day_began:.1f} s; "

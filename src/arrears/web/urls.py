@@ -8,6 +8,8 @@ urlpatterns = [
     path("roll-rates/", views.roll_rates, name="roll-rates"),
     path("accounts/", views.account_search, name="account-search"),
     path("accounts/<path:loan_external_id>/", views.account, name="account"),
+    path("tour/", views.tour, name="tour"),
+    path("tour/<slug:slug>/", views.tour_stop, name="tour-stop"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),

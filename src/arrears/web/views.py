@@ -178,3 +178,27 @@ def _may_i_call(page, choice: dict):
 
     decision = check_now(loan_id=page.loan.pk, channel=choice["channel"], contact_point_id=point.pk, at=clock.now())
     return {"point": point, "channel": choice["channel"], "decision": decision}
+
+
+@require_safe
+@internal_staff_required
+def tour(request: HttpRequest) -> HttpResponse:
+    from arrears.web.tour import tour as tour_stops
+
+    return render(request, "web/tour.html", {"stops": tour_stops(request.user)})
+
+
+@require_safe
+@internal_staff_required
+def tour_stop(request: HttpRequest, slug: str) -> HttpResponse:
+    """Open an account (or visit) in the stop's state, within what the reader may see."""
+    from django.shortcuts import redirect
+
+    from arrears.web.tour import BY_SLUG, example
+
+    if slug not in BY_SLUG:
+        raise Http404
+    url = example(request.user, slug)
+    if url is None:
+        return render(request, "web/tour.html", {"stops": [], "missing": BY_SLUG[slug]}, status=404)
+    return redirect(url)
