@@ -7,10 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from arrears.contact.outcomes import RECORDABLE
+
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 EMERGENCY_RELATIONS = ("spouse", "parent", "sibling", "friend", "colleague")
 CHANNELS = ("bank_transfer", "app", "withhold", "counter")
-MONEY_COLUMNS = frozenset({"principal", "amount"})
+CONTACT_CHANNELS = {"call": "mobile", "sms": "mobile", "app_push": "mobile", "email": "email", "letter": "address"}
+"""The channels the contacts feed reports, and the kind of contact point each uses (the app is bound to the mobile)."""
+CONTACT_OUTCOMES = (*RECORDABLE, "delivered", "undelivered", "returned_mail")
+"""What a person records after a contact, and what a message platform reports (arrears.contact.outcomes)."""
+PARTIES = ("debtor", "third_party")
+MONEY_COLUMNS = frozenset({"principal", "amount", "promise_amount"})
 """Columns holding yuan: a file that carries them as binary floating point is refused whole."""
 
 
@@ -84,4 +91,25 @@ SCORES = FeedSchema(
     ),
 )
 
-SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS, SCORES)}
+CONTACTS = FeedSchema(
+    kind="contacts",
+    key="record_id",  # within its source: the attempt's key is feed:<source>:<record_id>
+    columns=(
+        Column("record_id", True, 64),
+        Column("source", True, 32),
+        Column("loan_id", True, 64),
+        Column("channel", True),
+        Column("contact", True, 300),
+        Column("party", False),
+        Column("attempted_at", True),
+        Column("outcome", True),
+        Column("promise_amount", False),
+        Column("promise_date", False),
+        Column("duration_seconds", False),
+        Column("note", False, 1000),
+        Column("recording_ref", False, 300),
+        Column("recording_sha256", False),
+    ),
+)
+
+SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS, SCORES, CONTACTS)}
