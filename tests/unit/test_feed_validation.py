@@ -149,6 +149,10 @@ def test_a_good_row_is_accepted_and_typed() -> None:
         ({"start_date": "2026-02-30"}, "start_date", "a real date"),
         ({"start_date": "2026/01/31"}, "start_date", "a real date"),
         ({"start_date": "1899-12-31"}, "start_date", "a real date"),
+        ({"mobile_verified": "verified"}, "mobile_verified", "must be true or false"),
+        ({"address_verified": "2"}, "address_verified", "must be true or false"),
+        ({"email": "", "email_verified": "yes"}, "email_verified", "the row gives no email"),
+        ({"address": None, "address_verified": "0"}, "address_verified", "the row gives no address"),
     ],
 )
 def test_each_loan_rule_rejects_with_a_chinese_and_an_english_reason(changes, field: str, english: str) -> None:
@@ -158,6 +162,37 @@ def test_each_loan_rule_rejects_with_a_chinese_and_an_english_reason(changes, fi
     [(row, rejected_field, zh, en)] = problems(checked)
     assert (row, rejected_field) == (2, field)
     assert english in en
+    assert_bilingual(zh, en)
+
+
+def test_verified_flags_are_read_as_booleans_and_empty_says_nothing() -> None:
+    checked = loans(
+        loan(mobile_verified="TRUE", email_verified=" no ", address_verified=""),
+        loan(loan_id="L2", borrower_id="B2", mobile="13700000000", mobile_verified="1", email_verified="0",
+             address_verified="Yes"),
+    )
+
+    assert checked.rejects.num_rows == 0
+    flags = checked.rows.select(["mobile_verified", "email_verified", "address_verified"]).to_pylist()
+    assert flags == [
+        {"mobile_verified": True, "email_verified": False, "address_verified": None},
+        {"mobile_verified": True, "email_verified": False, "address_verified": True},
+    ]
+
+
+def test_rows_naming_one_contact_point_must_not_say_otherwise_whether_it_is_verified() -> None:
+    checked = loans(
+        loan(mobile_verified=""),
+        loan(loan_id="L2", mobile_verified="true"),  # the first that says something
+        loan(loan_id="L3", mobile_verified="yes"),  # agrees
+        loan(loan_id="L4", mobile_verified="false"),  # disagrees
+        loan(loan_id="L5", mobile="13700000000", mobile_verified="false"),  # another mobile of the same borrower
+    )
+
+    assert checked.rows.column("loan_id").to_pylist() == ["L1", "L2", "L3", "L5"]
+    [(row, field, zh, en)] = problems(checked)
+    assert (row, field) == (4, "mobile_verified")
+    assert en == "an earlier row of this file says otherwise whether this contact point is verified"
     assert_bilingual(zh, en)
 
 

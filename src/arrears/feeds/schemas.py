@@ -17,6 +17,10 @@ CONTACT_CHANNELS = {"call": "mobile", "sms": "mobile", "app_push": "mobile", "em
 CONTACT_OUTCOMES = (*RECORDABLE, "delivered", "undelivered", "returned_mail")
 """What a person records after a contact, and what a message platform reports (arrears.contact.outcomes)."""
 PARTIES = ("debtor", "third_party")
+VERIFIED_COLUMNS = {"mobile_verified": "mobile", "email_verified": "email", "address_verified": "address"}
+"""The loans feed's flags and the borrower's contact point each speaks of (its column, and its kind)."""
+FLAG_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+"""How a flag may be written (any case); empty says nothing."""
 MONEY_COLUMNS = frozenset({"principal", "amount", "promise_amount"})
 """Columns holding yuan: a file that carries them as binary floating point is refused whole."""
 
@@ -58,6 +62,9 @@ LOANS = FeedSchema(
         Column("mobile", True),
         Column("email", False, 254),
         Column("address", False, 300),
+        Column("mobile_verified", False),
+        Column("email_verified", False),
+        Column("address_verified", False),
         Column("emergency_contact_name", False, 100),
         Column("emergency_contact_relation", False),
         Column("emergency_contact_mobile", False),
