@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.errors import InputError
+from arrears.feeds import columns as col
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import CONTACTS
@@ -72,7 +73,7 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
         _stage_checked(db, checked.rows)
         checked = check_contacts_against_ledger(checked, _ledger(db))
         progress.advance(raw.num_rows)
-        with_effects = _mask(pc.is_in(checked.rows.column("outcome"), value_set=pa.array(sorted(WITH_EFFECTS))))
+        with_effects = col.one_of(checked.rows.column("outcome").combine_chunks(), WITH_EFFECTS)
         plain = checked.rows.filter(pa.array(~with_effects))
         progress.stage("写入联系记录", "writing contact attempts", plain.num_rows)
         stage(db, "feed_contact_write", _attempts(plain))
@@ -91,10 +92,6 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
         rejected=final.rejected_rows,
         rejects_path=write_rejects(run.source, final.rejects, originals_of(raw, final.rejects)),
     )
-
-
-def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _stage_checked(db: BulkConnection, rows: pa.Table) -> None:
