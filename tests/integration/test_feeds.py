@@ -18,7 +18,10 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 
+from arrears import clock
 from arrears.cli import main
+from arrears.contact.models import ContactPointVerification
+from arrears.contact.verification import mark_unverified
 from arrears.errors import EngineError
 from arrears.feeds import import_loans, import_payments
 from arrears.ledger.catalogue import read_catalogue, save_catalogue
@@ -33,6 +36,7 @@ LOAN_COLUMNS = (
     "emergency_contact_relation emergency_contact_mobile product principal term_months start_date"
 ).split()
 PAYMENT_COLUMNS = ["reference", "loan_id", "amount", "value_date", "channel", "reverses"]
+VERIFIED_COLUMNS = [*LOAN_COLUMNS, "mobile_verified", "email_verified", "address_verified"]
 
 
 def national_id(sequence: int, born: str = "19850412") -> str:
@@ -288,6 +292,104 @@ def test_a_corrected_row_updates_its_loan_borrower_and_contacts_and_regenerates_
     stored = list(loan.instalments.order_by("seq").values_list("seq", "due_date", "principal", "interest"))
     assert stored == [(i.seq, i.due_date, i.principal, i.interest) for i in expected]
     assert list(Instalment.objects.filter(loan__external_id="L0002").values_list()) == untouched
+
+
+def verified_points() -> dict[tuple[str, str], bool]:
+    return {(p.borrower.external_id, p.kind): p.verified for p in ContactPoint.objects.filter(owner="borrower")
+            .select_related("borrower")}
+
+
+def feed_verifications() -> list[tuple[str, str, bool]]:
+    found = ContactPointVerification.objects.filter(method="feed").select_related("contact_point__borrower")
+    return [(v.contact_point.borrower.external_id, v.contact_point.kind, v.verified) for v in found.order_by("pk")]
+
+
+def test_the_lender_says_which_contact_points_it_verified(products, feeds: Path) -> None:
+    # given a file that says the first borrower's mobile and address are verified, leaves their email
+    # unsaid, and says the second borrower's mobile is not verified
+    rows = [
+        loan_row(1, mobile_verified="true", address_verified="YES"),
+        loan_row(2, mobile_verified="0", email_verified=""),
+    ]
+    source = write_csv(feeds / "loans.csv", rows, VERIFIED_COLUMNS)
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+    # when it is imported
+    with clock.set_to(now):
+        outcome = import_loans(source)
+
+    # then those two points are verified, each change kept as the feed's, and nothing else changed
+    assert (outcome.landed, outcome.rejected) == (2, 0)
+    assert verified_points() == {
+        ("B0001", "mobile"): True, ("B0001", "email"): False, ("B0001", "address"): True,
+        ("B0002", "mobile"): False, ("B0002", "email"): False, ("B0002", "address"): False,
+    }
+    assert set(feed_verifications()) == {("B0001", "mobile", True), ("B0001", "address", True)}
+    kept = ContactPointVerification.objects.filter(method="feed")
+    run = FeedImport.objects.get()
+    assert {(v.at, v.by_id, v.attempt_id) for v in kept} == {(now, None, None)}
+    assert {v.note for v in kept} == {f"贷款文件导入 #{run.pk} / loans feed run #{run.pk}"}
+
+    # and the same file again writes nothing: no flag, no second verification
+    before = ledger_snapshot()
+    again = import_loans(source)
+    assert ledger_snapshot() == before and len(feed_verifications()) == 2
+    assert (again.landed, again.updated, again.unchanged) == (0, 0, 2)
+
+
+def test_a_false_unverifies_and_a_returned_letter_is_not_undone_by_the_same_word_again(products, feeds: Path) -> None:
+    # given a first borrower whose mobile and address the lender verified
+    verified = write_csv(feeds / "day1.csv", [loan_row(1, mobile_verified="1", address_verified="1")], VERIFIED_COLUMNS)
+    import_loans(verified)
+
+    # when a later file says the mobile is not verified after all
+    corrected = write_csv(feeds / "day2.csv", [loan_row(1, mobile_verified="no", address_verified="1")],
+                          VERIFIED_COLUMNS)
+    outcome = import_loans(corrected)
+
+    # then the mobile is unverified, kept as the feed's word, and the row counts as an update
+    assert (outcome.landed, outcome.updated) == (0, 1)
+    assert verified_points()[("B0001", "mobile")] is False
+    assert len(feed_verifications()) == 3 and feed_verifications()[-1] == ("B0001", "mobile", False)
+
+    # when a letter comes back, and the lender sends its daily file saying the same as before
+    address = ContactPoint.objects.get(borrower__external_id="B0001", kind="address")
+    mark_unverified(address.pk, method="returned_mail")
+    import_loans(corrected)
+
+    # then the returned letter stands: the feed's word is not news
+    assert verified_points()[("B0001", "address")] is False
+    assert len(feed_verifications()) == 3
+
+    # and a file that changes its word is heard, even when the flag already agrees, so that changing
+    # it back is news again
+    import_loans(write_csv(feeds / "day3.csv", [loan_row(1, address_verified="false")], VERIFIED_COLUMNS))
+    assert feed_verifications()[-1] == ("B0001", "address", False) and len(feed_verifications()) == 4
+    import_loans(write_csv(feeds / "day4.csv", [loan_row(1, address_verified="true")], VERIFIED_COLUMNS))
+    assert verified_points()[("B0001", "address")] is True
+    assert feed_verifications()[-1] == ("B0001", "address", True) and len(feed_verifications()) == 5
+
+
+def test_a_verified_flag_that_cannot_be_read_is_rejected_with_bilingual_reasons(products, feeds: Path) -> None:
+    rows = [
+        loan_row(1, address_verified="maybe"),
+        loan_row(2, email="", email_verified="true"),
+        loan_row(3, borrower_id="B0004", borrower_name="借款人4", national_id=national_id(4), mobile="13800000004",
+                 mobile_verified="true"),
+        loan_row(4, mobile_verified="false"),  # the borrower's first row said otherwise of the same mobile
+    ]
+
+    outcome = import_loans(write_csv(feeds / "loans.csv", rows, VERIFIED_COLUMNS))
+
+    assert (outcome.landed, outcome.rejected) == (1, 3)
+    reasons = {(r["row"], r["field"]): (r["reason_zh"], r["reason_en"]) for r in read_rejects(outcome.rejects_path)}
+    assert reasons[("1", "address_verified")][1] == "must be true or false (or 1/0, yes/no); leave it empty to say nothing"
+    assert reasons[("2", "email_verified")][1] == "says whether the email is verified, but the row gives no email"
+    assert reasons[("4", "mobile_verified")][1] == (
+        "an earlier row of this file says otherwise whether this contact point is verified"
+    )
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in zh) for zh, _ in reasons.values())
+    assert feed_verifications() == [("B0004", "mobile", True)]  # the row that spoke first landed
 
 
 def test_a_changed_national_id_is_re_encrypted(products, feeds: Path) -> None:

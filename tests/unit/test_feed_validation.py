@@ -20,13 +20,16 @@ from arrears.feeds import columns as col
 from arrears.feeds.instalments import expand_schedules
 from arrears.feeds.readers import read_feed
 from arrears.feeds.rejects import mask_identifier
-from arrears.feeds.schemas import LOANS, PAYMENTS
+from arrears.feeds.schemas import CONTACTS, LOANS, PAYMENTS
 from arrears.feeds.validation import (
     LedgerView,
+    check_contacts,
+    check_contacts_against_ledger,
     check_loans,
     check_national_ids,
     check_payments,
     check_payments_against_ledger,
+    empty_contacts_ledger,
     empty_recorded,
 )
 from arrears.ledger.catalogue import SHIPPED_CATALOGUE, parse_catalogue, read_catalogue
@@ -146,6 +149,10 @@ def test_a_good_row_is_accepted_and_typed() -> None:
         ({"start_date": "2026-02-30"}, "start_date", "a real date"),
         ({"start_date": "2026/01/31"}, "start_date", "a real date"),
         ({"start_date": "1899-12-31"}, "start_date", "a real date"),
+        ({"mobile_verified": "verified"}, "mobile_verified", "must be true or false"),
+        ({"address_verified": "2"}, "address_verified", "must be true or false"),
+        ({"email": "", "email_verified": "yes"}, "email_verified", "the row gives no email"),
+        ({"address": None, "address_verified": "0"}, "address_verified", "the row gives no address"),
     ],
 )
 def test_each_loan_rule_rejects_with_a_chinese_and_an_english_reason(changes, field: str, english: str) -> None:
@@ -155,6 +162,37 @@ def test_each_loan_rule_rejects_with_a_chinese_and_an_english_reason(changes, fi
     [(row, rejected_field, zh, en)] = problems(checked)
     assert (row, rejected_field) == (2, field)
     assert english in en
+    assert_bilingual(zh, en)
+
+
+def test_verified_flags_are_read_as_booleans_and_empty_says_nothing() -> None:
+    checked = loans(
+        loan(mobile_verified="TRUE", email_verified=" no ", address_verified=""),
+        loan(loan_id="L2", borrower_id="B2", mobile="13700000000", mobile_verified="1", email_verified="0",
+             address_verified="Yes"),
+    )
+
+    assert checked.rejects.num_rows == 0
+    flags = checked.rows.select(["mobile_verified", "email_verified", "address_verified"]).to_pylist()
+    assert flags == [
+        {"mobile_verified": True, "email_verified": False, "address_verified": None},
+        {"mobile_verified": True, "email_verified": False, "address_verified": True},
+    ]
+
+
+def test_rows_naming_one_contact_point_must_not_say_otherwise_whether_it_is_verified() -> None:
+    checked = loans(
+        loan(mobile_verified=""),
+        loan(loan_id="L2", mobile_verified="true"),  # the first that says something
+        loan(loan_id="L3", mobile_verified="yes"),  # agrees
+        loan(loan_id="L4", mobile_verified="false"),  # disagrees
+        loan(loan_id="L5", mobile="13700000000", mobile_verified="false"),  # another mobile of the same borrower
+    )
+
+    assert checked.rows.column("loan_id").to_pylist() == ["L1", "L2", "L3", "L5"]
+    [(row, field, zh, en)] = problems(checked)
+    assert (row, field) == (4, "mobile_verified")
+    assert en == "an earlier row of this file says otherwise whether this contact point is verified"
     assert_bilingual(zh, en)
 
 
@@ -324,6 +362,145 @@ def test_a_reversal_of_a_rejected_payment_is_rejected_too() -> None:
     assert [(row, field) for row, field, *_ in problems(checked)] == [(1, "channel"), (2, "reverses")]
 
 
+# --- the contacts feed, rule by rule ---------------------------------------------------
+
+NOW = dt.datetime(2026, 3, 2, 7, 0, tzinfo=dt.UTC)  # 15:00 in Beijing
+
+
+def contact(**changes: str | None) -> dict[str, str | None]:
+    row: dict[str, str | None] = {name: "" for name in CONTACTS.names}
+    row.update(
+        record_id="C1", source="dialer-a", loan_id="L1", channel="call", contact="13812345678",
+        attempted_at="2026-03-02T09:30:00+08:00", outcome="right_party_contact",
+    )
+    row.update(changes)
+    return row
+
+
+def contacts(*rows: dict[str, str | None]):
+    return check_contacts(table(list(rows), CONTACTS.names), now=NOW, zone="Asia/Shanghai")
+
+
+def test_a_good_contact_is_accepted_and_typed() -> None:
+    checked = contacts(
+        contact(contact="+86 138-1234-5678", attempted_at="2026-03-01T23:30:00.5-01:00", outcome="promise",
+                promise_amount="1200.5", promise_date="2026-03-05", duration_seconds="61",
+                recording_ref="rec/1.wav", recording_sha256="AB" * 32),
+        contact(record_id="C2", channel="sms", outcome="delivered", party="third_party"),
+    )
+
+    assert checked.rejects.num_rows == 0
+    first, second = checked.rows.to_pylist()
+    assert first["idempotency_key"] == "feed:dialer-a:C1" and first["kind"] == "mobile"
+    assert first["contact"] == "13812345678"  # as the loans feed keeps a mobile
+    assert first["attempted_at"] == dt.datetime(2026, 3, 2, 0, 30, 0, 500_000, tzinfo=dt.UTC)
+    assert first["as_of"] == dt.date(2026, 3, 2)  # the day in the lender's zone, not the sender's
+    assert (first["promise_amount"], first["promise_date"], first["duration_seconds"]) == (120_050, dt.date(2026, 3, 5), 61)
+    assert first["conversation"] and first["party"] == "debtor"
+    assert first["recording_sha256"] == "ab" * 32
+    assert not second["conversation"] and second["party"] == "third_party"
+    assert (second["promise_amount"], second["promise_date"], second["duration_seconds"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "english"),
+    [
+        ({"record_id": ""}, "record_id", "required field is empty"),
+        ({"source": "dialer:a"}, "source", "only letters, digits"),
+        ({"source": "d" * 33}, "source", "at most 32 characters"),
+        ({"channel": "visit"}, "channel", "channel must be one of call, sms, app_push, email, letter"),
+        ({"party": "spouse"}, "party", "party must be one of debtor, third_party"),
+        ({"outcome": "busy"}, "outcome", "outcome must be one of"),
+        ({"outcome": "returned_mail"}, "outcome", "returned_mail goes with the channel letter only"),
+        ({"outcome": "delivered"}, "outcome", "a call is not delivered"),
+        ({"contact": "0571-88886666"}, "contact", "11 digits"),
+        ({"channel": "email", "contact": "zhang.example.cn"}, "contact", "not an email address"),
+        ({"attempted_at": "2026-03-02 09:30"}, "attempted_at", "the time has no time zone"),
+        ({"attempted_at": "2026-03-02"}, "attempted_at", "ISO 8601 time with its offset"),
+        ({"attempted_at": "2026-02-30T09:30:00+08:00"}, "attempted_at", "ISO 8601 time with its offset"),
+        ({"attempted_at": "2026-03-02T24:00:00+08:00"}, "attempted_at", "ISO 8601 time with its offset"),
+        ({"attempted_at": "2026-03-02T09:30:00+15:00"}, "attempted_at", "ISO 8601 time with its offset"),
+        ({"attempted_at": "2026-03-02T07:06:00Z"}, "attempted_at", "the time is in the future"),
+        ({"outcome": "promise", "promise_date": "2026-03-05"}, "promise_amount", "a promise needs"),
+        ({"outcome": "promise", "promise_amount": "10"}, "promise_date", "a promise needs"),
+        ({"promise_date": "2026-03-05"}, "promise_date", "go with the outcome promise only"),
+        ({"outcome": "promise", "promise_amount": "0", "promise_date": "2026-03-05"}, "promise_amount", "more than 0"),
+        ({"outcome": "promise", "promise_amount": "1e3", "promise_date": "2026-03-05"}, "promise_amount", "yuan"),
+        ({"outcome": "promise", "promise_amount": "10", "promise_date": "2026-03-01"}, "promise_date",
+         "cannot be before the day of the contact"),
+        ({"duration_seconds": "86401"}, "duration_seconds", "from 0 to 86400"),
+        ({"duration_seconds": "1.5"}, "duration_seconds", "from 0 to 86400"),
+        ({"recording_ref": "r", "recording_sha256": "g" * 64}, "recording_sha256", "64 hexadecimal characters"),
+        ({"recording_sha256": "a" * 64}, "recording_sha256", "needs its recording_ref"),
+        ({"note": "记" * 1001}, "note", "at most 1000 characters"),
+    ],
+)
+def test_each_contact_rule_rejects_with_a_chinese_and_an_english_reason(changes, field: str, english: str) -> None:
+    checked = contacts(contact(), contact(**{"record_id": "C2", **changes}))
+
+    assert checked.rows.column("record_id").to_pylist() == ["C1"]
+    [(row, rejected_field, zh, en)] = problems(checked)
+    assert (row, rejected_field) == (2, field)
+    assert english in en
+    assert_bilingual(zh, en)
+
+
+def test_a_record_is_known_by_its_source_and_record_id() -> None:
+    checked = contacts(
+        contact(), contact(), contact(source="sms-gw", channel="sms"), contact(outcome="refusal"),
+    )
+
+    assert checked.rows.column("idempotency_key").to_pylist() == ["feed:dialer-a:C1", "feed:sms-gw:C1"]
+    assert checked.repeats == 1
+    [(row, field, _, en)] = problems(checked)
+    assert (row, field, en) == (4, "record_id", "record_id repeats row 1 with different values")
+
+
+def ledger_line(row: int, **found) -> dict:
+    line = {"row": row, "loan_pk": 7, "start_date": dt.date(2026, 1, 31), "point_id": 70, "owner": "borrower",
+            "held": 0, "same": 0}
+    return line | found
+
+
+def test_a_contact_needs_the_loan_the_borrowers_point_and_a_record_not_held_otherwise() -> None:
+    checked = contacts(
+        contact(record_id="C1"),
+        contact(record_id="C2", loan_id="L9"),
+        contact(record_id="C3", channel="letter", contact="某路1号", outcome="delivered"),
+        contact(record_id="C4", party="third_party"),
+        contact(record_id="C5", contact="13912345678"),
+        contact(record_id="C6", attempted_at="2026-01-30T12:00:00+08:00"),
+        contact(record_id="C7"),
+        contact(record_id="C8"),
+    )
+    lines = [
+        ledger_line(1),
+        ledger_line(2, loan_pk=None, start_date=None, point_id=None, owner=None),
+        ledger_line(3, point_id=None, owner=None),
+        ledger_line(4),
+        ledger_line(5, point_id=71, owner="third_party"),
+        ledger_line(6),
+        ledger_line(7, held=1, same=1),
+        ledger_line(8, held=1, same=0),
+    ]
+
+    checked = check_contacts_against_ledger(checked, pa.Table.from_pylist(lines, schema=empty_contacts_ledger().schema))
+
+    assert checked.rows.column("record_id").to_pylist() == ["C1"]
+    assert checked.rows.select(["loan_pk", "point_id"]).to_pylist() == [{"loan_pk": 7, "point_id": 70}]
+    assert checked.repeats == 1  # C7: already held, the same
+    assert [(row, field, en) for row, field, _, en in problems(checked)] == [
+        (2, "loan_id", "no loan with this loan_id in the ledger"),
+        (3, "contact", "not an address the ledger holds for this loan's borrower (send it in the loans feed first)"),
+        (4, "party", "this contact point is the borrower's own: party must be debtor"),
+        (5, "party", "this contact point is a third party's (an emergency contact): party must be third_party"),
+        (6, "attempted_at", "the contact is dated before the loan's start date"),
+        (8, "record_id", "this source's record_id is already recorded with different values"),
+    ]
+    for _, _, zh, en in problems(checked):
+        assert_bilingual(zh, en)
+
+
 # --- the vectorised checks agree with the plain rules ----------------------------------
 
 id_like = st.one_of(
@@ -374,6 +551,22 @@ def test_first_positions_finds_each_keys_first_row(keys: list[str | None]) -> No
     found = col.first_positions(pa.array(keys, pa.string())).tolist()
     expected = [keys.index(key) if key is not None else -1 for key in keys]
     assert found == expected
+
+
+@settings(deadline=None)
+@given(
+    st.datetimes(dt.datetime(1900, 1, 2), dt.datetime(2999, 12, 30)),
+    st.sampled_from(["Z", "+08:00", "+0800", "+08", "-05:30", "+14:00", "-00:00"]),
+    st.sampled_from(["T", " "]),
+    st.sampled_from(["minutes", "seconds", "milliseconds", "microseconds"]),
+)
+def test_iso_instants_agree_with_datetime(moment: dt.datetime, zone: str, separator: str, precision: str) -> None:
+    text = moment.isoformat(separator, timespec=precision) + zone
+    valid, micros = col.iso_instants(pa.array([text]))
+    expected = dt.datetime.fromisoformat(text.replace(" ", "T")).astimezone(dt.UTC)
+    assert valid[0], text
+    assert col.as_instants(micros).to_pylist() == [expected]
+    assert col.instants_as_text(col.as_instants(micros)).to_pylist() == [str(expected.replace(tzinfo=None))]
 
 
 @settings(deadline=None)

@@ -177,6 +177,40 @@ def test_contact_details_take_the_documented_forms(loans):
     assert all(loan["address"].endswith(("号", "室")) and len(loan["borrower_name"]) >= 2 for loan in loans)
 
 
+def test_the_lender_says_every_mobile_and_most_addresses_are_verified_and_nothing_of_emails(loans):
+    by_borrower = {loan["borrower_id"]: loan["address_verified"] for loan in loans}
+
+    assert all(loan["mobile_verified"] is True and loan["email_verified"] is None for loan in loans)
+    assert all(loan["address_verified"] is by_borrower[loan["borrower_id"]] for loan in loans)  # one word per borrower
+    assert set(by_borrower.values()) == {True, None}
+    assert 0.55 * len(by_borrower) < list(by_borrower.values()).count(True) < 0.65 * len(by_borrower)
+
+
+def test_the_verified_flags_draw_from_their_own_stream(monkeypatch):
+    # given the same book with the flags drawn from another stream
+    options = BookOptions(loans=400, seed=OPTIONS.seed)
+    book = generate_book(options)
+    monkeypatch.setattr(book_module, "VERIFIED_STREAM", 2)
+    other = generate_book(options)
+
+    # then every other column, and every payment, is the same; only the addresses chosen differ
+    flags = ["mobile_verified", "email_verified", "address_verified"]
+    assert other.loans.drop_columns(flags).equals(book.loans.drop_columns(flags))
+    assert other.payments.equals(book.payments)
+    assert other.loans["address_verified"].to_pylist() != book.loans["address_verified"].to_pylist()
+
+
+def test_the_book_passes_the_loans_feed_rules(book, tmp_path):
+    from arrears.feeds.readers import read_feed
+    from arrears.feeds.schemas import LOANS
+    from arrears.feeds.validation import check_loans
+
+    pq.write_table(book.loans, tmp_path / "loans.parquet")
+    checked = check_loans(read_feed(tmp_path / "loans.parquet", LOANS), products=set(CATALOGUE), today=HORIZON)
+
+    assert checked.rejects.num_rows == 0 and checked.rows.num_rows == OPTIONS.loans
+
+
 def test_products_amounts_terms_and_start_dates_follow_the_catalogue(loans):
     products = {loan["product"] for loan in loans}
     assert products == set(CATALOGUE)

@@ -85,6 +85,17 @@ class ContactAttempt(models.Model):
     blocked_by = models.CharField(_("blocked by (rule ids)"), max_length=300, blank=True)
     reasons_zh = models.TextField(_("reasons (zh)"), blank=True)
     reasons_en = models.TextField(_("reasons (en)"), blank=True)
+    # what the lender's dialer or message platform reported with an attempt it made (the contacts feed);
+    # database defaults, so the set-based inserts that name their columns need not know them
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    recording_ref = models.CharField(
+        _("call recording"), max_length=300, blank=True, default="", db_default="",
+        help_text="where the source system keeps the recording",
+    )
+    recording_sha256 = models.CharField(
+        _("recording SHA-256"), max_length=64, blank=True, default="", db_default="",
+        help_text="lower-case hex digest of the recording, to show it was not altered",
+    )
 
     class Meta:
         verbose_name = _("contact attempt")

@@ -15,6 +15,14 @@ import pyarrow.compute as pc
 YUAN_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,2})?$"
 """Plain digits with at most two decimals: no sign, no thousands separator, no exponent."""
 ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATE_TIME = (
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[T ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
+    r"(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,9}))?)?"
+)
+ISO_INSTANT_PATTERN = _DATE_TIME + r"(?P<zone>Z|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+"""An ISO 8601 date and time with its offset from UTC: `2026-03-01T14:05:00+08:00`, `…T06:05Z`."""
+ZONELESS_PATTERN = _DATE_TIME + "$"
+"""The same without an offset: a wall-clock time that names no instant."""
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)
 _DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
@@ -87,6 +95,50 @@ def iso_dates(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return valid, epoch_days
 
 
+def iso_instants(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(valid, microseconds since 1970-01-01T00:00Z) of ISO_INSTANT_PATTERN text; the date as in
+    `iso_dates`, the time a real one (no leap second), the offset at most 14 hours. Digits beyond
+    the microsecond are dropped."""
+    shaped = matches(values, ISO_INSTANT_PATTERN)
+    safe = pc.if_else(pa.array(shaped), values, "1970-01-01T00:00Z")
+    parts = pc.extract_regex(safe, ISO_INSTANT_PATTERN)
+    day_ok, days = iso_dates(parts.field("date"))
+    hour, minute = _whole(parts.field("hour")), _whole(parts.field("minute"))
+    second = _whole(parts.field("second"))
+    micros = _whole(pc.utf8_slice_codeunits(pc.utf8_rpad(parts.field("fraction"), 6, "0"), 0, 6))
+    zone = pc.replace_substring(pc.if_else(pc.equal(parts.field("zone"), "Z"), "+00:00", parts.field("zone")), ":", "")
+    sign = np.where(to_numpy(pc.starts_with(zone, "-")), -1, 1)
+    offset_hours = _digits(zone, 1, 3)
+    offset_minutes = _whole(pc.utf8_slice_codeunits(zone, 3, 5))
+    valid = shaped & day_ok & (hour <= 23) & (minute <= 59) & (second <= 59) & (offset_hours <= 14)
+    valid &= offset_minutes <= 59
+    seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - sign * (offset_hours * 3_600 + offset_minutes * 60)
+    return valid, np.where(valid, seconds * 1_000_000 + micros, 0)
+
+
+def as_instants(epoch_micros: np.ndarray) -> pa.Array:
+    return pa.array(epoch_micros.astype(np.int64), pa.timestamp("us", tz="UTC"))
+
+
+def local_days(instants: pa.Array, zone: str) -> np.ndarray:
+    """Days since 1970-01-01 of each instant's date on the wall clock of the IANA `zone`."""
+    local = pc.local_timestamp(instants.cast(pa.timestamp("us", tz=zone)))
+    return pc.cast(local, pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def instants_as_text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """UTC instants as 'YYYY-MM-DD HH:MM:SS', with '.ffffff' only when there is a fraction: the
+    text Django keeps an aware datetime as in SQLite, so the two compare equal as text."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    micros = pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
+    seconds, fraction = np.divmod(micros, 1_000_000)
+    whole = pc.strftime(pa.array(seconds, pa.timestamp("s", tz="UTC")), format="%Y-%m-%d %H:%M:%S")
+    digits = pc.utf8_lpad(pc.cast(pa.array(fraction), pa.string()), 6, "0")
+    with_fraction = pc.binary_join_element_wise(whole, ".", digits, "")
+    text = pc.if_else(pa.array(fraction != 0), with_fraction, whole)
+    return pc.if_else(pc.is_valid(values), text, pa.scalar(None, pa.string()))
+
+
 def compact_dates(values: pa.Array, start: int) -> tuple[np.ndarray, np.ndarray]:
     """(valid, days since 1970-01-01) of the YYYYMMDD written at `start` in text of ASCII digits."""
     valid, epoch_days = calendar_dates(
@@ -152,3 +204,8 @@ def text_as_dates(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _digits(values: pa.Array, start: int, stop: int) -> np.ndarray:
     return pc.cast(pc.utf8_slice_codeunits(values, start, stop), pa.int64()).to_numpy()
+
+
+def _whole(values: pa.Array) -> np.ndarray:
+    """Digits as int64, empty text as 0."""
+    return pc.cast(pc.if_else(pc.equal(values, ""), "0", values), pa.int64()).to_numpy()

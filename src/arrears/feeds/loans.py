@@ -8,7 +8,9 @@ good rows land in one transaction on the bulk connection:
 1. the rows are staged in temporary tables (the national ID only as digest and mask);
 2. borrowers that are new or changed are found by SQL, only their IDs encrypted, and upserted;
 3. loans and contact points are compared and upserted set-based;
-4. loans that are new, or whose product, principal, term or start changed, get their
+4. the contact points the file says are verified (or not) change their flag, each change kept as a
+   verification by the feed, when the file's word is news (see _write_verifications);
+5. loans that are new, or whose product, principal, term or start changed, get their
    instalments (re)generated and ingested in bulk.
 
 Importing the same file again finds nothing new or changed and writes nothing.
@@ -29,7 +31,17 @@ from arrears.feeds.instalments import expand_schedules
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import LOANS
-from arrears.feeds.staging import assignments, bulk_session, derive, differs, drop, fetch_as, landing, stage
+from arrears.feeds.staging import (
+    assignments,
+    bulk_session,
+    derive,
+    differs,
+    drop,
+    fetch_as,
+    instant_sql,
+    landing,
+    stage,
+)
 from arrears.feeds.validation import check_loans
 from arrears.ledger.identity import IdentityVault
 
@@ -42,8 +54,9 @@ BORROWER_STATES = pa.schema([("external_id", pa.string()), ("encrypt", pa.int64(
 LOAN_STATES = pa.schema([("loan_id", pa.string()), ("state", pa.string())])
 LOAN_IDS = pa.schema([("loan_id", pa.string()), ("id", pa.int64())])
 CONTACT_KEYS = pa.schema([("borrower_id", pa.string()), ("kind", pa.string()), ("value", pa.string())])
+BORROWER_IDS = pa.schema([("borrower_id", pa.string())])
 _STAGED = ("feed_borrower", "feed_borrower_state", "feed_borrower_write", "feed_loan", "feed_loan_state",
-           "feed_contact", "feed_contact_state", "feed_instalment")
+           "feed_contact", "feed_contact_state", "feed_verified", "feed_verified_state", "feed_instalment")
 
 
 def import_loans(
@@ -68,7 +81,7 @@ def import_loans(
         del raw  # a large file: keep only what the rejects file needs
         progress.advance(rows_read)
         with landing(db, _STAGED, progress):
-            changes = _land(db, checked.rows, products, vault, progress)
+            changes = _land(db, checked.rows, products, vault, progress, run.run_id)
 
     return run.close(
         rows_read=rows_read,
@@ -80,12 +93,13 @@ def import_loans(
 
 
 def _land(
-    db: BulkConnection, rows: pa.Table, products: pa.Table, vault: IdentityVault, progress: Progress
+    db: BulkConnection, rows: pa.Table, products: pa.Table, vault: IdentityVault, progress: Progress, run_id: int
 ) -> dict[str, np.ndarray]:
     """Write the accepted rows; per row, whether it created a loan or changed anything held."""
     progress.stage("暂存", "staging", rows.num_rows)
     borrowers = people.borrower_records(rows, vault)
     points = people.contact_points(rows)
+    flags = people.verified_flags(rows)
     product_at = pc.index_in(rows.column("product"), value_set=products.column("code").combine_chunks())
     loans = pa.table(
         {
@@ -103,11 +117,13 @@ def _land(
     # (borrower ids are handed out in external_id order, see _write_borrowers).
     stage(db, "feed_contact", points.sort_by([("borrower_id", "ascending"), ("kind", "ascending"),
                                               ("value", "ascending")]))
+    stage(db, "feed_verified", flags)
     progress.advance(rows.num_rows)
 
     changed_borrowers = _write_borrowers(db, rows, borrowers, vault, progress)
     loan_states = _write_loans(db, progress)
     changed_points = _write_contact_points(db, progress)
+    verified_borrowers = _write_verifications(db, progress, run_id)
     _write_instalments(db, rows, products, progress)
 
     loan_ids = rows.column("loan_id").combine_chunks()
@@ -118,7 +134,11 @@ def _land(
     loan_changed = _mask(pc.is_valid(state)) & ~new
     # Borrower data (identity and contact points) counts for every row of its borrower.
     borrowers_changed = pa.concat_arrays(
-        [changed_borrowers, changed_points.column("borrower_id").combine_chunks().cast(pa.string())]
+        [
+            changed_borrowers,
+            changed_points.column("borrower_id").combine_chunks().cast(pa.string()),
+            verified_borrowers.column("borrower_id").combine_chunks().cast(pa.string()),
+        ]
     )
     borrower_changed = _mask(pc.is_in(rows.column("borrower_id"), value_set=borrowers_changed))
     return {"new": new, "updated": ~new & (loan_changed | borrower_changed)}
@@ -219,6 +239,49 @@ def _write_contact_points(db: BulkConnection, progress: Progress) -> pa.Table:
     changed = fetch_as(db, "SELECT external_id AS borrower_id, kind, value FROM feed_contact_state", CONTACT_KEYS)
     drop(db, "feed_contact", "feed_contact_state")  # the largest staging tables: free their memory now
     return changed
+
+
+def _write_verifications(db: BulkConnection, progress: Progress, run_id: int) -> pa.Table:
+    """Set the verified flag of the points the file speaks of, when its word is news; the external
+    ids of the borrowers whose points changed.
+
+    The word is news when it differs from what the feed last said of the point or, when the feed
+    never said anything of it, from the point's flag. A file sent every day that still says an
+    address is verified therefore never undoes a returned letter or a wrong number recorded since,
+    while a file that changes its word is heard, even when the flag already agrees (so that the
+    word after it is news again). Each word heard is kept as a ContactPointVerification by the feed
+    (method `feed`), as arrears.contact.verification keeps the others; the same file again is no news.
+    """
+    progress.stage("写入核实状态", "writing verified flags")
+    last_said = (
+        "(SELECT v.verified FROM contact_contactpointverification v WHERE v.contact_point_id = c.id "
+        "AND v.method = 'feed' ORDER BY v.at DESC, v.id DESC LIMIT 1)"
+    )
+    derive(
+        db,
+        "feed_verified_state",
+        "SELECT c.id AS point_id, s.borrower_id, s.verified FROM feed_verified s "
+        "JOIN ledger_borrower b ON b.external_id = s.borrower_id "
+        "JOIN ledger_contactpoint c ON c.borrower_id = b.id AND c.kind = s.kind AND c.value = s.value "
+        f"WHERE COALESCE({last_said} <> s.verified, c.verified <> s.verified)",
+    )
+    for verified in ("TRUE", "FALSE"):
+        db.execute(
+            f"UPDATE ledger_contactpoint SET verified = {verified} WHERE id IN "
+            f"(SELECT point_id FROM feed_verified_state WHERE verified = {verified})"
+        )
+    db.execute(
+        "INSERT INTO contact_contactpointverification (contact_point_id, verified, method, at, by_id, attempt_id, "
+        f"note) SELECT point_id, verified, 'feed', {instant_sql(db, clock.now())}, NULL, NULL, "
+        f"'{_run_note(run_id)}' FROM feed_verified_state ORDER BY point_id"
+    )
+    changed = fetch_as(db, "SELECT DISTINCT borrower_id FROM feed_verified_state", BORROWER_IDS)
+    drop(db, "feed_verified", "feed_verified_state")
+    return changed
+
+
+def _run_note(run_id: int) -> str:
+    return f"贷款文件导入 #{int(run_id)} / loans feed run #{int(run_id)}"
 
 
 def _write_instalments(db: BulkConnection, rows: pa.Table, products: pa.Table, progress: Progress) -> None:

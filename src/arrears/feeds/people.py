@@ -2,6 +2,7 @@
 
     borrowers = borrower_records(rows, vault)   # one per borrower_id; the ID digested and masked
     points = contact_points(rows)               # the borrower's own, and the emergency contact's
+    flags = verified_flags(rows)                # which of the borrower's own the lender says it verified
 
 The national ID leaves this module only as a digest and a masked form; it is
 encrypted later, and only for borrowers that are new or changed.
@@ -18,6 +19,7 @@ import pyarrow.compute as pc
 
 from arrears.feeds import columns as col
 from arrears.feeds.parallel import map_in_chunks
+from arrears.feeds.schemas import VERIFIED_COLUMNS
 from arrears.ledger.identity import IdentityVault
 
 CONTACT_COLUMNS = ("borrower_id", "kind", "value", "owner", "relation", "owner_name")
@@ -88,6 +90,30 @@ def contact_points(rows: pa.Table) -> pa.Table:
     firsts = col.first_positions(keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys)
     several = several.filter(pa.array(firsts == np.arange(several.num_rows)))
     return pa.concat_tables([alone, several]).select(list(CONTACT_COLUMNS))
+
+
+def verified_flags(rows: pa.Table) -> pa.Table:
+    """borrower_id, kind, value, verified: one per point a row says is verified or not.
+
+    Validation has made the rows that name one point agree (`_verifications_agree`), so the
+    first row that says something speaks for all."""
+    parts = []
+    for flag, kind in VERIFIED_COLUMNS.items():
+        said = rows.filter(pc.is_valid(rows.column(flag)))
+        parts.append(
+            pa.table(
+                {
+                    "borrower_id": said.column("borrower_id"),
+                    "kind": pa.array([kind] * said.num_rows, pa.string()),
+                    "value": said.column(kind),
+                    "verified": said.column(flag),
+                }
+            )
+        )
+    every = pa.concat_tables(parts).combine_chunks()
+    keys = pc.binary_join_element_wise(every.column("borrower_id"), every.column("kind"), every.column("value"), "\x1f")
+    firsts = col.first_positions(keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys)
+    return every.filter(pa.array(firsts == np.arange(every.num_rows)))
 
 
 def _points(rows: pa.Table, mask: np.ndarray, kind: str, column: str, *, third_party: bool = False) -> pa.Table:

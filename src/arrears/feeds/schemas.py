@@ -7,10 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from arrears.contact.outcomes import RECORDABLE
+
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 EMERGENCY_RELATIONS = ("spouse", "parent", "sibling", "friend", "colleague")
 CHANNELS = ("bank_transfer", "app", "withhold", "counter")
-MONEY_COLUMNS = frozenset({"principal", "amount"})
+CONTACT_CHANNELS = {"call": "mobile", "sms": "mobile", "app_push": "mobile", "email": "email", "letter": "address"}
+"""The channels the contacts feed reports, and the kind of contact point each uses (the app is bound to the mobile)."""
+CONTACT_OUTCOMES = (*RECORDABLE, "delivered", "undelivered", "returned_mail")
+"""What a person records after a contact, and what a message platform reports (arrears.contact.outcomes)."""
+PARTIES = ("debtor", "third_party")
+VERIFIED_COLUMNS = {"mobile_verified": "mobile", "email_verified": "email", "address_verified": "address"}
+"""The loans feed's flags and the borrower's contact point each speaks of (its column, and its kind)."""
+FLAG_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+"""How a flag may be written (any case); empty says nothing."""
+MONEY_COLUMNS = frozenset({"principal", "amount", "promise_amount"})
 """Columns holding yuan: a file that carries them as binary floating point is refused whole."""
 
 
@@ -51,6 +62,9 @@ LOANS = FeedSchema(
         Column("mobile", True),
         Column("email", False, 254),
         Column("address", False, 300),
+        Column("mobile_verified", False),
+        Column("email_verified", False),
+        Column("address_verified", False),
         Column("emergency_contact_name", False, 100),
         Column("emergency_contact_relation", False),
         Column("emergency_contact_mobile", False),
@@ -84,4 +98,25 @@ SCORES = FeedSchema(
     ),
 )
 
-SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS, SCORES)}
+CONTACTS = FeedSchema(
+    kind="contacts",
+    key="record_id",  # within its source: the attempt's key is feed:<source>:<record_id>
+    columns=(
+        Column("record_id", True, 64),
+        Column("source", True, 32),
+        Column("loan_id", True, 64),
+        Column("channel", True),
+        Column("contact", True, 300),
+        Column("party", False),
+        Column("attempted_at", True),
+        Column("outcome", True),
+        Column("promise_amount", False),
+        Column("promise_date", False),
+        Column("duration_seconds", False),
+        Column("note", False, 1000),
+        Column("recording_ref", False, 300),
+        Column("recording_sha256", False),
+    ),
+)
+
+SCHEMAS = {schema.kind: schema for schema in (LOANS, PAYMENTS, SCORES, CONTACTS)}

@@ -10,6 +10,7 @@ hence the `WHERE TRUE` in the statements.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,11 +33,23 @@ def stage(db: BulkConnection, name: str, table: pa.Table) -> None:
 
 
 def dates_as_text(table: pa.Table) -> pa.Table:
-    """Date columns as 'YYYY-MM-DD', the way Django keeps them in SQLite."""
+    """Date columns as 'YYYY-MM-DD' and UTC instants as 'YYYY-MM-DD HH:MM:SS[.ffffff]', the way
+    Django keeps them in SQLite."""
     for index, field in enumerate(table.schema):
         if pa.types.is_date32(field.type):
             table = table.set_column(index, pa.field(field.name, pa.string()), col.dates_as_text(table.column(index)))
+        elif pa.types.is_timestamp(field.type):
+            table = table.set_column(index, pa.field(field.name, pa.string()), col.instants_as_text(table.column(index)))
     return table
+
+
+
+def instant_sql(db: BulkConnection, instant: dt.datetime) -> str:
+    """An aware instant as an SQL literal of the type Django gives a DateTimeField (in SQLite, its text)."""
+    utc = instant.astimezone(dt.UTC)
+    if db.vendor == "sqlite":
+        return f"'{utc.replace(tzinfo=None)}'"
+    return f"CAST('{utc.isoformat()}' AS TIMESTAMP WITH TIME ZONE)"
 
 
 def derive(db: BulkConnection, name: str, select: str) -> None:

@@ -6,7 +6,9 @@
     book = generate_book(options)      # everything at once, for tests and small books
 
 The same options give the same book: every chunk draws from its own random stream, spawned from
-the seed by the chunk's number, and the name pools come from Faker seeded with the same seed.
+the seed by the chunk's number, and the name pools come from Faker seeded with the same seed. The
+verified flags draw from a second stream of each chunk, so the other columns are the same with or
+without them.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ LOOKBACK_DAYS = 300
 REPEAT_BORROWER_SHARE = 0.06
 """Loans taken by a borrower who already has another loan in the book."""
 YOUNGEST_AGE, OLDEST_AGE = 20, 60
+ADDRESS_VERIFIED_SHARE = 0.6
+"""Borrowers whose address the lender verified (its own visit or a document); their mobile it always
+knows from onboarding, their email it does not say."""
+VERIFIED_STREAM = 1
+"""The spawn key, after the chunk's number, of the stream the verified flags draw from."""
 MAX_LOANS = 100_000_000
 MAX_DAYS = 3_650
 
@@ -46,6 +53,9 @@ LOANS_SCHEMA = pa.schema(
         ("mobile", pa.string()),
         ("email", pa.string()),
         ("address", pa.string()),
+        ("mobile_verified", pa.bool_()),
+        ("email_verified", pa.bool_()),
+        ("address_verified", pa.bool_()),
         ("emergency_contact_name", pa.string()),
         ("emergency_contact_relation", pa.string()),
         ("emergency_contact_mobile", pa.string()),
@@ -149,8 +159,9 @@ def iter_book(options: BookOptions, profiles: Sequence[ProductProfile] | None = 
     payments_before = 0
     for number, first_loan in enumerate(range(0, options.loans, CHUNK_LOANS)):
         rng = np.random.default_rng(np.random.SeedSequence(options.seed, spawn_key=(number,)))
+        flags_rng = np.random.default_rng(np.random.SeedSequence(options.seed, spawn_key=(number, VERIFIED_STREAM)))
         size = min(CHUNK_LOANS, options.loans - first_loan)
-        chunk = _make_chunk(rng, options, profiles, pools, first_loan, size, payments_before)
+        chunk = _make_chunk(rng, flags_rng, options, profiles, pools, first_loan, size, payments_before)
         payments_before += chunk.payments.num_rows
         yield chunk
 
@@ -167,6 +178,7 @@ def generate_book(options: BookOptions, profiles: Sequence[ProductProfile] | Non
 
 def _make_chunk(
     rng: np.random.Generator,
+    flags_rng: np.random.Generator,
     options: BookOptions,
     profiles: tuple[ProductProfile, ...],
     pools: NamePools,
@@ -189,6 +201,7 @@ def _make_chunk(
     payments = add_bounces(rng, planned, behaviour, horizon)
 
     loan_id = numbered_text("LN", first_loan + np.arange(1, size + 1), digits=10)
+    mobile_verified, email_verified, address_verified = _verified_flags(flags_rng, borrower_row)
     loans = pa.Table.from_arrays(
         [
             loan_id,
@@ -199,6 +212,9 @@ def _make_chunk(
             people.mobile,
             people.email,
             people.address,
+            mobile_verified,
+            email_verified,
+            address_verified,
             people.emergency_contact_name,
             people.emergency_contact_relation,
             people.emergency_contact_mobile,
@@ -231,6 +247,19 @@ def _payments_table(payments: OrderedPayments, loan_id: pa.StringArray, payments
             reference.take(reversed_position),
         ],
         schema=PAYMENTS_SCHEMA,
+    )
+
+
+def _verified_flags(rng: np.random.Generator, borrower_row: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """mobile_verified, email_verified, address_verified of each loan: every mobile verified, no word on
+    the email, and the address verified for ADDRESS_VERIFIED_SHARE of borrowers (no word on the others).
+    Drawn per borrower, so the rows of a borrower with two loans agree."""
+    size = borrower_row.size
+    address = (rng.random(size) < ADDRESS_VERIFIED_SHARE)[borrower_row]
+    return (
+        pa.array(np.ones(size, dtype=bool)),
+        pa.nulls(size, pa.bool_()),
+        pa.array(address, mask=~address),
     )
 
 

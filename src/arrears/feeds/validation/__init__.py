@@ -11,10 +11,13 @@ record number in the file (a CSV header is not counted).
 Payments need the ledger as well: `check_payments` applies the rules of the file
 alone, `check_payments_against_ledger` those that need the loans and the payments
 already recorded, handed in as Arrow tables. Scores likewise: `check_scores`, then
-`check_scores_against_ledger` with the loans named and the scores already held.
+`check_scores_against_ledger` with the loans named and the scores already held. Contacts too:
+`check_contacts`, then `check_contacts_against_ledger` with the loans, contact points and attempts
+the file's rows name.
 """
 
-from arrears.feeds.validation._common import REJECT_COLUMNS, Checked, known_time_zones, rejects_table
+from arrears.feeds.validation._common import REJECT_COLUMNS, Checked, known_time_zones, merge_rejects, rejects_table
+from arrears.feeds.validation._contacts import check_contacts, check_contacts_against_ledger, empty_contacts_ledger
 from arrears.feeds.validation._loans import check_loans, check_national_ids
 from arrears.feeds.validation._payments import (
     LedgerView,
@@ -28,14 +31,18 @@ __all__ = [
     "REJECT_COLUMNS",
     "Checked",
     "LedgerView",
+    "check_contacts",
+    "check_contacts_against_ledger",
     "check_loans",
     "check_national_ids",
     "check_payments",
     "check_payments_against_ledger",
     "check_scores",
     "check_scores_against_ledger",
+    "empty_contacts_ledger",
     "empty_held",
     "empty_recorded",
     "known_time_zones",
+    "merge_rejects",
     "rejects_table",
 ]

@@ -150,9 +150,13 @@ def check_yuan(values: pa.Array, name: str, problems: Problems) -> np.ndarray:
 
 
 def settle_repeats(
-    typed: pa.Table, problems: Problems, values: dict[str, pa.Array], key: str
+    typed: pa.Table, problems: Problems, values: dict[str, pa.Array], key: str, *, field: str | None = None
 ) -> tuple[pa.Table, int, Found]:
-    """Among rows that passed, a key seen earlier: identical → skipped, different → rejected."""
+    """Among rows that passed, a key seen earlier: identical → skipped, different → rejected.
+
+    `key` is a column of `typed`; `field`, the column the reason names (default: the key itself),
+    for a key built from several columns."""
+    field = field or key
     passed = ~problems.rejected
     accepted = typed.filter(pa.array(passed))
     firsts = col.first_positions(accepted.column(key).combine_chunks())
@@ -173,9 +177,9 @@ def settle_repeats(
         found.append(
             (
                 rows[different],
-                key,
-                pc.binary_join_element_wise(f"{key} 与第 ", earlier_rows, " 行相同，但内容不同", ""),
-                pc.binary_join_element_wise(f"{key} repeats row ", earlier_rows, " with different values", ""),
+                field,
+                pc.binary_join_element_wise(f"{field} 与第 ", earlier_rows, " 行相同，但内容不同", ""),
+                pc.binary_join_element_wise(f"{field} repeats row ", earlier_rows, " with different values", ""),
             )
         )
     return accepted.filter(pa.array(~later)), int(same.sum()), found

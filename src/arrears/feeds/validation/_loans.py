@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.feeds import columns as col
-from arrears.feeds.schemas import DEFAULT_TIME_ZONE, EMERGENCY_RELATIONS, LOANS
+from arrears.feeds.schemas import DEFAULT_TIME_ZONE, EMERGENCY_RELATIONS, FLAG_WORDS, LOANS, VERIFIED_COLUMNS
 from arrears.feeds.validation._common import (
     Checked,
     Found,
@@ -91,6 +91,7 @@ def check_loans(
         "not an email address",
     )
     _check_emergency_contact(v, problems)
+    verified = _check_verified(v, problems)
 
     problems.refuse(
         col.present(v["product"]) & ~col.one_of(v["product"], set(products)),
@@ -102,18 +103,48 @@ def check_loans(
     term = _check_term(v["term_months"], problems)
     _, start = check_date(v["start_date"], "start_date", problems)
 
+    typed_elsewhere = ("principal", "term_months", "start_date", *VERIFIED_COLUMNS)
     typed = pa.table(
         {
             "row": pa.array(rows),
-            **{name: v[name] for name in LOANS.names if name not in ("principal", "term_months", "start_date")},
+            **{name: v[name] for name in LOANS.names if name not in typed_elsewhere},
             "principal": pa.array(principal, pa.int64()),
             "term_months": pa.array(term.astype(np.int16), pa.int16()),
             "start_date": col.as_dates(start),
+            **verified,
         }
     )
     accepted, repeats, found = settle_repeats(typed, problems, v, LOANS.key)
     accepted, borrower_found = _borrowers_agree(accepted)
-    return Checked(rows=accepted, rejects=rejects_table(problems.found + found + borrower_found), repeats=repeats)
+    accepted, verified_found = _verifications_agree(accepted)
+    return Checked(
+        rows=accepted, rejects=rejects_table(problems.found + found + borrower_found + verified_found), repeats=repeats
+    )
+
+
+def _check_verified(v: dict[str, pa.Array], problems: Problems) -> dict[str, pa.Array]:
+    """The verified flags as booleans, null where the row says nothing."""
+    typed = {}
+    words = pa.array(list(FLAG_WORDS), pa.string())
+    meanings = pa.array(list(FLAG_WORDS.values()), pa.bool_())
+    for name, point in VERIFIED_COLUMNS.items():
+        flag = pc.utf8_lower(v[name])
+        given = col.present(flag)
+        known = col.one_of(flag, FLAG_WORDS)
+        problems.refuse(
+            given & ~known,
+            name,
+            "应为 true 或 false（也可写 1/0、yes/no）；留空表示不说明",
+            "must be true or false (or 1/0, yes/no); leave it empty to say nothing",
+        )
+        problems.refuse(
+            given & known & ~col.present(v[point]),
+            name,
+            f"没有 {point} 时不能说明它是否已核实",
+            f"says whether the {point} is verified, but the row gives no {point}",
+        )
+        typed[name] = meanings.take(pc.index_in(flag, value_set=words))
+    return typed
 
 
 def _check_emergency_contact(v: dict[str, pa.Array], problems: Problems) -> None:
@@ -190,3 +221,33 @@ def _borrowers_agree(accepted: pa.Table) -> tuple[pa.Table, Found]:
         "borrower_shared", pa.array(shared)
     )
     return flagged.filter(pa.array(kept)), found
+
+
+def _verifications_agree(accepted: pa.Table) -> tuple[pa.Table, Found]:
+    """Rows of one borrower that name the same contact point must not say otherwise whether it is
+    verified: the first row that says something sets it, a later row saying the opposite is refused."""
+    rows = accepted.column("row").to_numpy()
+    disagree = np.zeros(accepted.num_rows, dtype=bool)
+    found: Found = []
+    for name, point in VERIFIED_COLUMNS.items():
+        flag = accepted.column(name).combine_chunks()
+        said = col.to_numpy(pc.is_valid(flag))
+        keys = pc.binary_join_element_wise(accepted.column("borrower_id"), accepted.column(point), "\x1f")
+        keys = pc.if_else(pa.array(said), keys, pa.scalar(None, pa.string()))
+        firsts = col.first_positions(keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys)
+        later = said & (firsts != np.arange(accepted.num_rows))
+        if not later.any():
+            continue
+        differs = np.zeros(accepted.num_rows, dtype=bool)
+        differs[later] = ~col.to_numpy(pc.equal(flag.filter(pa.array(later)), flag.take(pa.array(firsts[later]))))
+        if differs.any():
+            found.append(
+                (
+                    rows[differs],
+                    name,
+                    "本文件较早的一行对同一联系方式是否已核实的说法不同",
+                    "an earlier row of this file says otherwise whether this contact point is verified",
+                )
+            )
+        disagree |= differs
+    return accepted.filter(pa.array(~disagree)), found
