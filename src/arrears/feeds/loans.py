@@ -260,7 +260,8 @@ def _write_verifications(db: BulkConnection, progress: Progress, run_id: int) ->
     derive(
         db,
         "feed_verified_state",
-        "SELECT c.id AS point_id, s.borrower_id, s.verified FROM feed_verified s "
+        "SELECT c.id AS point_id, s.borrower_id, s.verified, c.verified AS was_verified, c.valid AS was_valid "
+        "FROM feed_verified s "
         "JOIN ledger_borrower b ON b.external_id = s.borrower_id "
         "JOIN ledger_contactpoint c ON c.borrower_id = b.id AND c.kind = s.kind AND c.value = s.value "
         f"WHERE COALESCE({last_said} <> s.verified, c.verified <> s.verified)",
@@ -271,8 +272,9 @@ def _write_verifications(db: BulkConnection, progress: Progress, run_id: int) ->
             f"(SELECT point_id FROM feed_verified_state WHERE verified = {verified})"
         )
     db.execute(
-        "INSERT INTO contact_contactpointverification (contact_point_id, verified, method, at, by_id, attempt_id, "
-        f"note) SELECT point_id, verified, 'feed', {instant_sql(db, clock.now())}, NULL, NULL, "
+        "INSERT INTO contact_contactpointverification (contact_point_id, verified, was_verified, was_valid, method, "
+        f"at, by_id, attempt_id, note) SELECT point_id, verified, was_verified, was_valid, 'feed', "
+        f"{instant_sql(db, clock.now())}, NULL, NULL, "
         f"'{_run_note(run_id)}' FROM feed_verified_state ORDER BY point_id"
     )
     changed = fetch_as(db, "SELECT DISTINCT borrower_id FROM feed_verified_state", BORROWER_IDS)

@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db.models import Q
 
+from arrears import clock
+
 from arrears.cases.models import AccountHold
 from arrears.compliance.context import AccountHold as GuardHold
 from arrears.compliance.context import Attempt, ChannelOptOut, ContactPoint, Context
@@ -97,7 +99,7 @@ def _contact_points(debtor_id: int, at: dt.datetime) -> tuple[tuple[ContactPoint
     )
     points: dict[int, ContactPoint] = {}
     opt_outs: set[tuple[int, str]] = set()
-    later = _changed_after(debtor_id, at)
+    later = _changed_after(debtor_id, at) if at < clock.now() else {}
     for pk, consent, dnc, valid, verified, channel, opted_at in rows:
         if pk not in points:
             if pk in later:

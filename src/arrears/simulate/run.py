@@ -25,7 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from arrears import clock
 from arrears.errors import InputError
+from arrears.workday import night_instant
 from arrears.simulate.params import Params, load_params
 
 HISTORY_DAYS = 150  # the book's days before the first simulated day: accounts enter at every stage
@@ -147,9 +149,11 @@ def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], 
 
     began = time.perf_counter()
     params = params or load_params(options.params_path)
-    setup = prepare(options, say)
-    organisation = ensure_organisation(collectors=params.collectors, password=password,
-                                       since=options.book_start)
+    eve = options.first_day - dt.timedelta(days=1)
+    with clock.set_to(night_instant(eve) - dt.timedelta(hours=2)):  # the past arrives the evening before
+        setup = prepare(options, say)
+        organisation = ensure_organisation(collectors=params.collectors, password=password,
+                                           since=options.book_start)
     rng = np.random.default_rng([options.seed, RESPONSE_STREAM])
     world = daytime.World(organisation=organisation, borrowers=Borrowers.from_book(setup.loans, setup.behaviour, rng),
                           params=params, tally=Counter(), dispute_releases={},
@@ -157,7 +161,6 @@ def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], 
     natural = _by_day(setup.natural, "value_date")
     later_loans = _by_day(setup.later_loans, "start_date")
     night = NightOptions(feeds_dir=options.feeds_dir)
-    eve = options.first_day - dt.timedelta(days=1)
     say(f"{eve} 首夜 / first night …")
     run_night(eve, night)
     with MessageDesk(world) as desk:
