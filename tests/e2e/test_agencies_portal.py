@@ -377,3 +377,37 @@ def test_the_api_takes_the_daily_results_file_with_the_same_checks(client, world
     client.force_login(world["a_user"])
     bad = client.post("/api/agencies/results", {"file": SimpleUploadedFile("x.csv", b"a,b\n1,2\n")})
     assert bad.status_code == 400
+
+
+def test_an_agencys_outcomes_have_the_effects_they_have_anywhere(client, world):
+    # given agency A's collector signed in, and its case's mobile
+    from arrears.cases.models import AccountHold
+    from arrears.contact.models import ChannelOptOut
+    from arrears.guard import check_now
+
+    client.force_login(world["a_user"])
+    mine = world["mine"]
+    mobile = ContactPoint.objects.get(borrower=mine.loan.borrower, kind="mobile")
+    # when a call where the borrower asked to stop calls is recorded on the page
+    response = client.post(f"/agencies/portal/cases/{mine.pk}/contacts/", {
+        "channel": "call", "outcome": "stop_channel", "attempted_at": local(2, 10).strftime("%Y-%m-%dT%H:%M"),
+    })
+    assert response.status_code == 302
+    # then the number is opted out of calls, for everyone, at once
+    assert ChannelOptOut.objects.filter(contact_point=mobile, channel="call", source="agency").exists()
+    # when the daily results file reports a dispute and a wrong number
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    rows = [
+        "loan,channel,outcome,attempted_at,promise_amount,promise_due,note",
+        f"L-A1,sms,delivered,{local(1, 9).strftime('%Y-%m-%dT%H:%M')},,,",
+        f"L-A1,call,dispute,{local(1, 11).strftime('%Y-%m-%dT%H:%M')},,,称已还清",
+    ]
+    upload = SimpleUploadedFile("results.csv", ("\n".join(rows) + "\n").encode(), content_type="text/csv")
+    assert client.post("/agencies/portal/upload/", {"file": upload}).status_code == 200
+    # then the dispute holds the account, with the borrower's words as its reason, placed through the agency
+    hold = AccountHold.objects.get(loan=mine.loan, kind="dispute_open")
+    assert hold.source == "agency" and hold.reason == "称已还清" and hold.placed_by == world["a_user"]
+    # and the guard now holds collection on the debt, whoever asks
+    decision = check_now(loan_id=mine.loan_id, channel="sms", contact_point_id=mobile.pk, at=local(0, 11))
+    assert "cn.hold.dispute_open" in decision.rule_ids

@@ -139,3 +139,21 @@ def test_an_attempt_is_claimed_at_the_very_second_it_is_planned_for():
         claimed = claim(channel="sms", provider="smsc", owner="test", limit=10, lease=dt.timedelta(seconds=60))
     # then it is due, and claimed
     assert claimed == [sms.pk]
+
+
+def test_a_forbearance_offer_goes_out_as_an_sms_with_its_template():
+    # given an account one day past due whose borrower said on a call that they cannot pay
+    loan = make_loan("L-Q-HARDSHIP")
+    mobile = ContactPoint.objects.create(borrower=loan.borrower, kind="mobile", value="13800000014")
+    ContactAttempt.objects.create(
+        idempotency_key="call-hardship", loan=loan, contact_point=mobile, channel="call", state="done",
+        attempted_at=dt.datetime(2026, 2, 27, 3, tzinfo=dt.UTC), outcome="hardship_claim", conversation=True,
+    )
+    # when the night plans and enqueues
+    run_cycle(AS_OF)
+    run_plan(AS_OF)
+    enqueue(AS_OF)
+    # then the strategy's forbearance offer is in the outbox as an SMS to the mobile, with the offer's template
+    offer = ContactAttempt.objects.get(template="forbearance_offer")
+    assert (offer.channel, offer.contact_point_id, offer.segment) == ("sms", mobile.pk, "hardship_forbearance")
+    assert offer.idempotency_key == f"L{loan.pk}/sms/forbearance_offer/2026-03-01/1"

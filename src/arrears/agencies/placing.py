@@ -226,7 +226,9 @@ def _told(row: dict, notices: dict[int, tuple[int, bool]], notice_required: bool
 def _notices(rows: list[dict], candidates: pa.Table, as_of: dt.date) -> dict[int, tuple[int, bool]]:
     """The notice of each placed case: (attempt id, already sent). A notice the strategy already sent
     or queued (template placement_notice, its letter at DPD 31) is reused; otherwise an
-    `outsourcing_notice` is created for the outbox — a letter to a verified address (letters go to no other), else an SMS to the mobile."""
+    `outsourcing_notice` is created for the outbox — an SMS to the borrower's mobile, whose delivery
+    receipt shows they were told (a printed letter shows only that it was posted), else a letter to
+    a verified address."""
     from arrears.contact.models import ContactAttempt
 
     loan_ids = [row["loan_id"] for row in rows]
@@ -247,10 +249,10 @@ def _notices(rows: list[dict], candidates: pa.Table, as_of: dt.date) -> dict[int
     ContactAttempt.objects.bulk_create(
         [
             ContactAttempt(
-                idempotency_key=f"L{loan_id}/{'letter' if contact[loan_id][1] else 'sms'}/{NOTICE_TEMPLATE}/{as_of.isoformat()}/agency",
+                idempotency_key=f"L{loan_id}/{'sms' if contact[loan_id][0] else 'letter'}/{NOTICE_TEMPLATE}/{as_of.isoformat()}/agency",
                 loan_id=loan_id,
-                contact_point_id=contact[loan_id][1] or contact[loan_id][0],
-                channel="letter" if contact[loan_id][1] else "sms",
+                contact_point_id=contact[loan_id][0] or contact[loan_id][1],
+                channel="sms" if contact[loan_id][0] else "letter",
                 template=NOTICE_TEMPLATE,
                 planned_for=instant,
                 as_of=as_of,

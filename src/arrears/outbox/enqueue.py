@@ -128,6 +128,8 @@ def enqueue(as_of: dt.date) -> Enqueued:
     now = clock.now()
     with BulkConnection.for_django() as db:
         actions = db.fetch(ALLOWED_ACTIONS_SQL, [as_of.isoformat()] if db.vendor == "sqlite" else [as_of])
+        if actions.num_rows == 0:  # (an empty result has no column types to work on)
+            return Enqueued(as_of, 0, 0)
         rows = attempt_rows(actions, as_of, now)
         if rows.num_rows == 0:
             return Enqueued(as_of, 0, 0)

@@ -14,8 +14,9 @@ moment as it happens.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from arrears import clock
 from arrears.errors import ArrearsError
@@ -35,6 +36,7 @@ class World:
     params: Params
     tally: Counter
     dispute_releases: dict  # day → [hold id]
+    seconds: Counter = field(default_factory=Counter)  # by kind of work
     letters_dir: object = None  # where the print house's letters go
 
 
@@ -246,14 +248,22 @@ def _collector_rounds(day: dt.date, world: World):
 
 def work_the_day(day: dt.date, world: World, desk) -> None:
     """Everything people do between 08:30 and 20:00, in the order of the clock: reviews and bookings in
-    the morning, then calls, agencies' calls, visits and the outbox's rounds as their moments come."""
+    the morning, then calls, agencies' calls, visits and the outbox's rounds as their moments come.
+    The seconds each kind of work took are added up in `world.seconds`."""
+    began = time.perf_counter()
     morning_reviews(day, world)
     book_visits(day, world)
-    moments = list(_collector_rounds(day, world)) + list(_agency_rounds(day, world)) + list(_visit_rounds(day, world))
-    moments += [(clock.at_local(day, moment), (lambda moment=moment: desk.round(day, moment))) for moment in desk.ROUNDS]
-    for at, action in sorted(moments, key=lambda item: item[0]):
+    world.seconds["reviews"] += time.perf_counter() - began
+    moments = [(at, "calls", action) for at, action in _collector_rounds(day, world)]
+    moments += [(at, "agencies", action) for at, action in _agency_rounds(day, world)]
+    moments += [(at, "visits", action) for at, action in _visit_rounds(day, world)]
+    moments += [(clock.at_local(day, moment), "messages", (lambda moment=moment: desk.round(day, moment)))
+                for moment in desk.ROUNDS]
+    for at, kind, action in sorted(moments, key=lambda item: item[0]):
+        began = time.perf_counter()
         with clock.set_to(at):
             action()
+        world.seconds[kind] += time.perf_counter() - began
     plan_instalments_due(day, world)
 
 

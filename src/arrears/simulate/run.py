@@ -168,10 +168,13 @@ def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], 
             day_began = time.perf_counter()
             daytime.work_the_day(day, world, desk)
             _write_day_feeds(options, day, world.borrowers.payments_file_rows(day, natural.get(day)), later_loans.get(day))
+            night_began = time.perf_counter()
             run_night(day, night)
+            world.seconds["night"] += time.perf_counter() - night_began
             say(f"[{number}/{options.days}] {day} 完成 / done ({time.perf_counter() - day_began:.1f} s; "
                 f"calls {world.tally['calls']}, agency calls {world.tally['agency_calls']}, visits {world.tally['visits']}, "
                 f"messages {world.tally['messages_sent']})")
+    say("用时 / seconds: " + ", ".join(f"{kind} {seconds:.0f}" for kind, seconds in sorted(world.seconds.items())))
     report = simulation_report(options.first_day, options.last_day, params, activity=dict(world.tally),
                                seconds=time.perf_counter() - began)
     return SimulationOutcome(report=report, logins=organisation.logins(), password=password)

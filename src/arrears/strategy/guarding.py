@@ -38,7 +38,10 @@ GUARD_CHANNEL = {
     "forbearance_offer": "sms",  # an offer goes out as a message
     "legal_review": "legal",
 }
-CONTACT_KIND = {"sms": "mobile", "call": "mobile", "app_push": "mobile", "email": "email", "letter": "address"}  # the app is bound to the mobile
+CONTACT_KIND = {  # the app is bound to the mobile; an offer goes out as an SMS
+    "sms": "mobile", "call": "mobile", "app_push": "mobile", "email": "email", "letter": "address",
+    "forbearance_offer": "mobile",
+}
 
 LOAN_CONTACTS_SQL = """
 SELECT l.id AS loan_id, l.borrower_id, b.time_zone,
