@@ -14,6 +14,7 @@ from django.utils import timezone
 from arrears.agencies.models import Agency, AgencyContact, Complaint, Contract, Placement
 from arrears.agencies.performance import arm_totals, league
 from arrears.contact.models import ContactAttempt
+from arrears.ledger.models import Payment
 from arrears.promises.models import Promise
 from tests.integration.test_cycle_service import make_loan, pay
 
@@ -101,6 +102,9 @@ def book():
     promise(second, "kept", AS_OF - dt.timedelta(days=1), through_agency=False)  # taken in house
     pay(first.loan, "P-A1", 20_000, AS_OF - dt.timedelta(days=8))
     pay(third.loan, "P-A3", 10_000, AS_OF - dt.timedelta(days=1))
+    # a waiver granted during the placement brings no money in: never recovered, never commission
+    Payment.objects.create(reference="W-A3", loan=third.loan, amount=50_000, value_date=AS_OF - dt.timedelta(days=2),
+                           channel="waiver")
     complaint(a, first)
     complaint(a, None)
     b_placements = [placed(b, f"B-{n}") for n in range(3)]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from django.contrib.auth import get_user_model
 
 from arrears.cases.models import CollectionCase
+from arrears.ledger.models import Payment
 from tests.nights import age
 from arrears.promises.judging import judge_promises_now
 from arrears.promises.models import Promise
@@ -38,7 +39,7 @@ def states() -> dict[str, tuple[str, int, dt.date | None]]:
 
 def test_each_promise_is_judged_from_the_payments_in_its_window(collector):
     # given five loans, each with a promise of ¥1,000.00 made on 04-01, due 04-10
-    loans = {name: make_loan(name) for name in ("KEPT", "PART", "BROKEN", "EARLY", "LATE", "REVERSED")}
+    loans = {name: make_loan(name) for name in ("KEPT", "PART", "BROKEN", "EARLY", "LATE", "REVERSED", "WAIVED")}
     for loan in loans.values():
         promise(loan, collector)
     pay(loans["KEPT"], "k1", 60_000, dt.date(2026, 4, 3))
@@ -47,8 +48,12 @@ def test_each_promise_is_judged_from_the_payments_in_its_window(collector):
     pay(loans["BROKEN"], "b0", 100_000, dt.date(2026, 3, 31))  # before the promise: not towards it
     pay(loans["EARLY"], "e1", 100_000, dt.date(2026, 4, 2))
     pay(loans["LATE"], "l1", 100_000, dt.date(2026, 4, 11))  # after the date: too late
+    # a reversal as the payments feed carries it: a positive amount naming the payment it reverses
     original = pay(loans["REVERSED"], "r1", 100_000, dt.date(2026, 4, 4))
-    pay(loans["REVERSED"], "r1R", -100_000, dt.date(2026, 4, 6), reverses=original)
+    pay(loans["REVERSED"], "r1R", 100_000, dt.date(2026, 4, 6), reverses=original)
+    # a waiver is booked as a payment of the channel `waiver`, but no money came in
+    Payment.objects.create(reference="w1", loan=loans["WAIVED"], amount=100_000, value_date=dt.date(2026, 4, 5),
+                           channel="waiver")
     # when judged before the date: nothing is settled yet, not even a promise already paid
     judge_promises_now(dt.date(2026, 4, 5))
     assert {state for state, _paid, _on in states().values()} == {"pending"}
@@ -62,6 +67,7 @@ def test_each_promise_is_judged_from_the_payments_in_its_window(collector):
         "EARLY": ("kept", 100_000, DUE),
         "LATE": ("broken", 0, DUE),
         "REVERSED": ("broken", 0, DUE),
+        "WAIVED": ("broken", 0, DUE),
     }
     # and judging again changes nothing: judged promises stay as judged
     judge_promises_now(dt.date(2026, 4, 20))

@@ -29,9 +29,18 @@ from django.db import connection
 
 from arrears.agencies.commission import recovery_bp
 from arrears.agencies.terms import BASIS_POINTS
+from arrears.ledger.recoveries import recovered_condition
 
 RIGHT_PARTY = ("right_party_contact", "promise", "refusal", "dispute", "hardship_claim", "callback_requested", "stop_channel")
 JUDGED = ("kept", "partly_kept", "broken")
+
+def during_placement(placement: str, payment: str) -> str:
+    """SQL: the payment falls in the placement's time with the agency: from the day it became active up
+    to (not including) the day it ended or expires. What counts as recovered money is the ledger's
+    one definition (arrears.ledger.recoveries), which leaves out waivers and reversed payments."""
+    return (f"{payment}.value_date >= {placement}.activated_on "
+            f"AND {payment}.value_date < COALESCE({placement}.ended_on, {placement}.expires_on)")
+
 
 COUNTED = "p.activated_on IS NOT NULL AND p.activated_on <= %(as_of)s"  # the placements the league measures
 
@@ -42,10 +51,9 @@ LEFT JOIN (
   SELECT p2.id AS placement_id, SUM(pay.amount) AS amount
   FROM agencies_placement p2
   JOIN ledger_payment pay
-    ON pay.loan_id = p2.loan_id AND pay.reverses_id IS NULL
-   AND pay.value_date >= p2.activated_on AND pay.value_date < COALESCE(p2.ended_on, p2.expires_on)
+    ON pay.loan_id = p2.loan_id AND {during_placement("p2", "pay")}
    AND pay.value_date <= %(as_of)s
-   AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date <= %(as_of)s)
+   AND {recovered_condition("pay", "%(as_of)s")}
   WHERE p2.activated_on IS NOT NULL
   GROUP BY p2.id
 ) rec ON rec.placement_id = p.id

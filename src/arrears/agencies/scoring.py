@@ -7,20 +7,20 @@ import datetime as dt
 from django.db import connection
 
 from arrears.agencies.models import Agency, ScoreWeight
-from arrears.agencies.performance import end_of_day_param
+from arrears.agencies.performance import during_placement, end_of_day_param
+from arrears.ledger.recoveries import recovered_condition
 from arrears.agencies.scorecard import DEFAULT_WEIGHTS, Measures, Scorecard, check_weights, scorecard
 
 # Recovered on a placement: payments the lender received on the placed loan from the day the
 # placement became active up to (not including) the day it ended or expires, and no later than the
 # day measured; a payment reversed by then does not count. The commission statement uses the same rule.
-RECOVERED_SQL = """
+RECOVERED_SQL = f"""
 SELECT p.agency_id, COALESCE(SUM(pay.amount), 0)
 FROM agencies_placement p
 JOIN ledger_payment pay ON pay.loan_id = p.loan_id
-WHERE p.activated_on IS NOT NULL AND pay.reverses_id IS NULL
-  AND pay.value_date >= p.activated_on AND pay.value_date < COALESCE(p.ended_on, p.expires_on)
+WHERE p.activated_on IS NOT NULL AND {during_placement("p", "pay")}
   AND pay.value_date <= %s
-  AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date <= %s)
+  AND {recovered_condition("pay", "%s")}
 GROUP BY p.agency_id
 """
 PLACED_SQL = """

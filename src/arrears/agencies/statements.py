@@ -19,7 +19,9 @@ from django.db import connection
 from arrears import clock
 from arrears.agencies.commission import StatementLine, apply_rate, recovery_bp, tier_for
 from arrears.agencies.models import Agency, Contract
+from arrears.agencies.performance import during_placement
 from arrears.agencies.terms import schedule_tiers
+from arrears.ledger.recoveries import recovered_condition
 from arrears.money import format_yuan
 
 # One row per placement and period (any number of periods, all agencies or some, in one query): what
@@ -36,10 +38,9 @@ JOIN agencies_placement p
  AND COALESCE(p.ended_on, p.expires_on) > per.period_start
 JOIN ledger_loan l ON l.id = p.loan_id
 LEFT JOIN ledger_payment pay
-  ON pay.loan_id = p.loan_id AND pay.reverses_id IS NULL
- AND pay.value_date >= p.activated_on AND pay.value_date < COALESCE(p.ended_on, p.expires_on)
+  ON pay.loan_id = p.loan_id AND {during}
  AND pay.value_date < per.period_end
- AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = pay.id AND r.value_date < per.period_end)
+ AND {recovered}
 {where}
 GROUP BY p.agency_id, p.arm, per.period_start, p.id, l.external_id, p.bucket, p.placed_on, p.ended_on, p.expires_on,
          p.overdue_at_placement, p.contract_id
@@ -106,7 +107,10 @@ def period_lines(periods: list[tuple[dt.date, dt.date]], agency_ids=None) -> lis
             return []
         where = f"WHERE p.agency_id IN ({', '.join(['%s'] * len(agency_ids))})"
         params += agency_ids
-    sql = PERIOD_LINES_SQL.format(periods=", ".join(["(%s, %s)"] * len(periods)), where=where)
+    sql = PERIOD_LINES_SQL.format(
+        periods=", ".join(["(%s, %s)"] * len(periods)), where=where, during=during_placement("p", "pay"),
+        recovered=recovered_condition("pay", "per.period_end", through=False),
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -6,6 +6,8 @@ agency's scope (another agency's, recalled, expired) is answered exactly like an
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -285,9 +287,7 @@ def decide_proposal(request: HttpRequest, proposal_id: int) -> HttpResponse:
 # --- commission statements -------------------------------------------------------------------
 
 
-def _month(request) -> "dt.date":
-    import datetime as dt
-
+def _month(request) -> dt.date:
     text = request.GET.get("month") or request.POST.get("month") or ""
     try:
         return dt.date.fromisoformat(f"{text}-01")

@@ -2,8 +2,9 @@
 
 A payment is recovered money when it is a payment (not a reversal), not a waiver (a waiver is booked
 as a payment of the channel `waiver`, but no money came in), and not reversed by a reversal
-value-dated by the end of the period asked about. Agency commission, scorecards, the simulator's
-report and the dashboards all count recoveries through `recovered_payments_sql`.
+value-dated by the end of the period asked about. Agency commission, scorecards and the league, the
+promises judged each night, the simulator's report and the dashboards all count recoveries through
+`recovered_condition` (or `recovered_payments_sql`, its rows).
 
     sql = recovered_payments_sql(until="%s")        # pay.id, pay.loan_id, pay.amount, pay.value_date
     total = recovered_between(first_day, last_day)  # fen
@@ -16,13 +17,22 @@ import datetime as dt
 WAIVER_CHANNEL = "waiver"
 
 
+def recovered_condition(alias: str, until: str, *, through: bool = True) -> str:
+    """SQL: the payment row `alias` is recovered money as of the day `until` (SQL); with `through`
+    False, as of the day before `until` (a period that ends at `until`, not including it)."""
+    compare = "<=" if through else "<"
+    return (
+        f"{alias}.reverses_id IS NULL AND {alias}.channel <> '{WAIVER_CHANNEL}' "
+        f"AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = {alias}.id AND r.value_date {compare} {until})"
+    )
+
+
 def recovered_payments_sql(*, until: str, alias: str = "pay") -> str:
     """The recovered payments as a subquery's body; `until` is the SQL (a parameter placeholder or
     a literal) of the last day whose reversals count."""
     return (
         f"SELECT {alias}.id, {alias}.loan_id, {alias}.amount, {alias}.value_date FROM ledger_payment {alias} "
-        f"WHERE {alias}.reverses_id IS NULL AND {alias}.channel <> '{WAIVER_CHANNEL}' "
-        f"AND NOT EXISTS (SELECT 1 FROM ledger_payment r WHERE r.reverses_id = {alias}.id AND r.value_date <= {until})"
+        f"WHERE {recovered_condition(alias, until)}"
     )
 
 

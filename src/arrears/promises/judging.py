@@ -1,8 +1,9 @@
 """The nightly judgement of promises to pay, set-based over the payments.
 
-A pending promise is judged on the night of its pay-by date, from the payments the loan received
-from the day it was made up to that date (reversals count negative, so a payment reversed before
-the date does not keep it):
+A pending promise is judged on the night of its pay-by date, from the money the loan received from
+the day it was made up to that date: recovered money as the ledger defines it once
+(arrears.ledger.recoveries), so a payment reversed by the night of judging does not keep it, and a
+waiver, which brings no money in, does not either:
     kept         paid at least the promised amount
     partly_kept  something but not all was paid
     broken       nothing was paid
@@ -13,6 +14,8 @@ promise whose window they fall in: two open promises on one loan both see the sa
 from __future__ import annotations
 
 import datetime as dt
+
+from arrears.ledger.recoveries import recovered_condition
 
 JUDGE_SQL = """
 UPDATE promises_promise SET
@@ -28,6 +31,7 @@ FROM (
     LEFT JOIN ledger_payment pay
       ON pay.loan_id = p.loan_id AND pay.value_date >= p.promised_on
      AND pay.value_date <= p.due_date AND pay.value_date <= {as_of}
+     AND {recovered}
     WHERE p.state = 'pending' AND p.due_date <= {as_of}
     GROUP BY p.id
 ) j
@@ -38,7 +42,7 @@ WHERE j.id = promises_promise.id
 def judge_sql(as_of: dt.date, vendor: str) -> str:
     # SQLite keeps dates as ISO text; PostgreSQL needs a typed date where a CASE yields one
     literal = f"'{as_of.isoformat()}'" if vendor == "sqlite" else f"DATE '{as_of.isoformat()}'"
-    return JUDGE_SQL.format(as_of=literal)
+    return JUDGE_SQL.format(as_of=literal, recovered=recovered_condition("pay", literal))
 
 
 def judge_promises(db, as_of: dt.date) -> None:
