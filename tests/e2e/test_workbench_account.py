@@ -308,7 +308,7 @@ def test_a_stale_edit_is_refused_with_a_clear_message_and_nothing_is_saved(clien
     response = client.post(
         f"/api/workbench/accounts/{world.book.loans['L-1001'].pk}/contacts",
         {"version": stale, "channel": "call", "party": "debtor", "outcome": "promise", "promise_amount": "100",
-         "promise_date": "2026-05-20"},
+         "promise_date": "2026-05-20", "contact_point": points["mobile"].pk},
         content_type="application/json",
     )
     # then it is a 409 naming both versions, and neither the attempt nor the promise was written
@@ -319,7 +319,7 @@ def test_a_stale_edit_is_refused_with_a_clear_message_and_nothing_is_saved(clien
     assert ContactAttempt.objects.count() == 1 and not Promise.objects.exists()
     page = client.post(
         f"/workbench/loans/{world.book.loans['L-1001'].pk}/contact/",
-        {"version": stale, "channel": "call", "party": "debtor", "outcome": "no_answer"},
+        {"version": stale, "channel": "call", "party": "debtor", "outcome": "no_answer", "contact_point": points["mobile"].pk},
     )
     assert page.status_code == 409
     assert 'id="problem"' in page.content.decode() and "他人修改" in page.content.decode()
@@ -390,3 +390,23 @@ def test_the_api_docs_load_only_assets_served_here(client, world):
     # then every script and stylesheet is served by arrears itself
     assets = re.findall(r'(?:src|href)="([^"]+)"', body)
     assert assets and all(url.startswith("/") for url in assets), assets
+
+
+def test_a_contact_without_the_point_it_went_through_is_refused_with_a_field_error(client, world, at_ten):
+    # given a collector on the account, and a form sent with nothing chosen but what the page preselects
+    signed_in(client, world.users["col1"])
+    loan = world.book.loans["L-1001"]
+    response = client.post(
+        f"/workbench/loans/{loan.pk}/contact/",
+        {"version": case_of(world).version, "channel": "call", "party": "debtor", "outcome": "right_party_contact"},
+    )
+    # then nothing is recorded and the contact point field says why, in the reader's language
+    assert response.status_code == 400
+    assert not ContactAttempt.objects.exists()
+    assert 'id="id_contact_point"' in response.content.decode() and "必填" in response.content.decode()
+    # and the API answers the same, in both languages
+    answer = client.post(f"/api/workbench/accounts/{loan.pk}/contacts",
+                         {"version": case_of(world).version, "channel": "call", "outcome": "right_party_contact"},
+                         content_type="application/json")
+    assert answer.status_code == 400 and "contact_point" in answer.json()["errors"]
+    assert not ContactAttempt.objects.exists()

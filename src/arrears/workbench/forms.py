@@ -51,7 +51,8 @@ def bilingual_errors(form: forms.Form) -> dict[str, list[dict[str, str]]]:
 
 class ContactForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    contact_point = forms.IntegerField(label=_("Contact point"), required=False, min_value=1)
+    # every contact goes through one of the borrower's points (or a third party's): the guard judges it, the history shows it
+    contact_point = forms.IntegerField(label=_("Contact point"), min_value=1)
     channel = forms.ChoiceField(label=_("Channel"), choices=RECORDABLE_CHANNELS)
     party = forms.ChoiceField(label=_("Party"), choices=PARTIES, initial="debtor")
     outcome = forms.ChoiceField(label=_("Outcome"), choices=RECORDABLE_OUTCOMES)

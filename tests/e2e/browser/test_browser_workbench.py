@@ -90,6 +90,7 @@ def test_a_collector_records_a_promise_to_pay(floor, page):
     pay_by = timezone.localdate() + dt.timedelta(days=7)
     # when they record a call in which the borrower promised ¥500.00 within a week
     form = page.locator("#contact-form")
+    form.locator("select[name=contact_point]").select_option(index=1)  # the borrower's first contact point
     form.locator("select[name=channel]").select_option("call")
     form.locator("select[name=party]").select_option("debtor")
     form.locator("select[name=outcome]").select_option("promise")

@@ -101,7 +101,8 @@ def check_loans(
     )
     principal = check_yuan(v["principal"], "principal", problems)
     term = _check_term(v["term_months"], problems)
-    _, start = check_date(v["start_date"], "start_date", problems)
+    dated, start = check_date(v["start_date"], "start_date", problems)
+    _check_start_plausible(dated, start, today, problems)
 
     typed_elsewhere = ("principal", "term_months", "start_date", *VERIFIED_COLUMNS)
     typed = pa.table(
@@ -119,6 +120,22 @@ def check_loans(
     accepted, verified_found = _verifications_agree(accepted)
     return Checked(
         rows=accepted, rejects=rejects_table(problems.found + found + borrower_found + verified_found), repeats=repeats
+    )
+
+
+OLDEST_START_YEARS = 30  # no consumer loan still owed started longer ago
+LATEST_START_DAYS = 366  # a loan booked ahead of its disbursement, at most a year
+
+
+def _check_start_plausible(dated: np.ndarray, start: np.ndarray, today: dt.date, problems: Problems) -> None:
+    """A real date can still be no loan's start: 1900-01-01 would age to 46,000 days past due."""
+    earliest = col.epoch_day(dt.date(today.year - OLDEST_START_YEARS, 1, 1))
+    latest = col.epoch_day(today + dt.timedelta(days=LATEST_START_DAYS))
+    problems.refuse(
+        dated & ((start < earliest) | (start > latest)),
+        "start_date",
+        f"起始日期不合理：应在 {today.year - OLDEST_START_YEARS} 年 1 月 1 日之后、今天起一年之内",
+        f"not a plausible start date: it must fall after 1 January {today.year - OLDEST_START_YEARS} and within a year from today",
     )
 
 
