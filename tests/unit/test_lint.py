@@ -292,7 +292,7 @@ def test_every_rule_message_is_bilingual_and_cites_its_source() -> None:
         assert "《" in rule.message_zh, rule.rule_id
         assert "Reg F" in rule.message_en or "《" in rule.message_en, rule.rule_id
     cited = " ".join(rule.message_zh for rule in RULES)
-    assert "第六十八条" in cited and "第四十一条" in cited
+    assert "金融机构个人消费类贷款催收工作指引" in cited and "第四十一条" in cited and "信用卡" not in cited
     assert "1006.14" in " ".join(rule.message_en for rule in RULES)
 
 
@@ -393,3 +393,14 @@ def test_precision_and_recall_over_the_labelled_set(lint_report: list[str]) -> N
     assert splits["all"].recall >= RECALL_FLOOR
     assert splits["holdout"].precision >= HELD_OUT_PRECISION_FLOOR
     assert splits["holdout"].recall >= HELD_OUT_RECALL_FLOOR
+
+
+def test_a_consumer_loans_finding_cites_the_consumer_loan_rules_never_the_credit_card_regulation() -> None:
+    # given a note that threatens, insults and tells the borrower's employer, about a consumer loan
+    findings = lint("你这个老赖，再不还钱就打断你的腿，还会通知你的单位领导")
+    # when each finding says why
+    assert {f.rule_id for f in findings} >= {"lint.threat_violence", "lint.insult", "lint.third_party_pressure"}
+    # then it cites the rules for collecting consumer loans, in both languages, and not the card regulation
+    for finding in findings:
+        assert "信用卡" not in finding.message_zh and "credit card" not in finding.message_en.lower()
+        assert "金融机构个人消费类贷款催收工作指引" in finding.message_zh + finding.message_en

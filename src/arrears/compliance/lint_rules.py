@@ -11,10 +11,12 @@ that also occur inside harmless words.
 thing they warn about, and the amount and account checks against `MessageFacts`.
 
 Sources cited (see docs/compliance-lint.md):
-- 商业银行信用卡业务监督管理办法 第六十八条: no violence, coercion, intimidation or insult; no
-  collection from third parties unrelated to the debt.
+- 金融机构个人消费类贷款催收工作指引（试行）(China Banking Association, 2026), the rules for
+  collecting consumer loans, which this product collects: no violence, coercion, intimidation or
+  insult; third parties only to find the debtor, never told of the debt; no collection at night.
+  (The credit-card regulation, 商业银行信用卡业务监督管理办法, says the same for cards; a consumer
+  loan's message is not held to it, so no finding cites it.)
 - 银行保险机构消费者权益保护管理办法 第四十一条: no violence, intimidation or fraud in collection.
-- 金融机构个人消费类贷款催收工作指引(试行): no collection between 22:00 and 08:00 without consent.
 - 征信业管理条例 第十六条: negative credit records are kept 5 years after the behaviour ends.
 - Reg F 12 CFR 1006.14 (harassment or abuse), 1006.18 (false, deceptive or misleading
   representations), 1006.6(b)(1) (inconvenient times), 1006.6(d) (third parties).
@@ -63,7 +65,6 @@ class LintRule:
     consent_allows: bool = False
 
 
-_CARD_68 = "《商业银行信用卡业务监督管理办法》第六十八条"
 _CONSUMER_41 = "《银行保险机构消费者权益保护管理办法》第四十一条"
 _GUIDELINE = "《金融机构个人消费类贷款催收工作指引（试行）》"
 _CREDIT_16 = "《征信业管理条例》第十六条"
@@ -97,11 +98,11 @@ THREAT_VIOLENCE = LintRule(
     severity=Severity.CRITICAL,
     message_zh=(
         "含暴力、伤害或人身威胁。催收不得采用暴力、胁迫、恐吓等手段"
-        f"（{_CARD_68}；{_CONSUMER_41}）。"
+        f"（{_GUIDELINE}；{_CONSUMER_41}）。"
     ),
     message_en=(
         "Threatens violence or harm. Collection must not use violence, coercion or intimidation "
-        f"({_CARD_68}; {_CONSUMER_41}; Reg F 12 CFR 1006.14, use or threat of violence)."
+        f"({_GUIDELINE}; {_CONSUMER_41}; Reg F 12 CFR 1006.14, use or threat of violence)."
     ),
     patterns=(
         r"(?:打断|打折|砍断|剁了?)(?:你|您|他|她)?的?(?:腿|手|手指|胳膊)",
@@ -143,11 +144,11 @@ THREAT_ARREST = LintRule(
     severity=Severity.CRITICAL,
     message_zh=(
         "以逮捕、拘留、报警或刑事追究相威胁。逾期欠款是民事纠纷，此类说法不实，属恐吓"
-        f"（{_CARD_68}；{_CONSUMER_41}）。"
+        f"（{_GUIDELINE}；{_CONSUMER_41}）。"
     ),
     message_en=(
         "Threatens arrest, detention, police or criminal prosecution over a civil debt, which is "
-        f"false and intimidating ({_CARD_68}; {_CONSUMER_41}; Reg F 12 CFR 1006.18, false "
+        f"false and intimidating ({_GUIDELINE}; {_CONSUMER_41}; Reg F 12 CFR 1006.18, false "
         "representation that non-payment will result in arrest or imprisonment)."
     ),
     patterns=(
@@ -176,9 +177,9 @@ THREAT_ARREST = LintRule(
 INSULT = LintRule(
     rule_id="lint.insult",
     severity=Severity.MAJOR,
-    message_zh=f"含侮辱、贬损性用语。催收不得辱骂债务人（{_CARD_68}）。",
+    message_zh=f"含侮辱、贬损性用语。催收不得辱骂债务人（{_GUIDELINE}）。",
     message_en=(
-        f"Insulting or degrading words. Collectors must not insult the debtor ({_CARD_68}; "
+        f"Insulting or degrading words. Collectors must not insult the debtor ({_GUIDELINE}; "
         "Reg F 12 CFR 1006.14, obscene, profane or abusive language)."
     ),
     patterns=(
@@ -248,12 +249,12 @@ THIRD_PARTY_PRESSURE = LintRule(
     severity=Severity.CRITICAL,
     message_zh=(
         "借助单位、家人、同事、邻居或通讯录联系人向借款人施压，或向其透露欠款。不得向与债务无关的"
-        f"第三人催收（{_CARD_68}）；第三方只可用于联系借款人本人，且不得告知欠款。"
+        f"第三人催收（{_GUIDELINE}）；第三方只可用于联系借款人本人，且不得告知欠款。"
     ),
     message_en=(
         "Puts pressure on the borrower through an employer, family, colleagues, neighbours or "
         "contacts, or discloses the debt to them. Collection from third parties unrelated to the "
-        f"debt is forbidden ({_CARD_68}; Reg F 12 CFR 1006.6(d), communications with third "
+        f"debt is forbidden ({_GUIDELINE}; Reg F 12 CFR 1006.6(d), communications with third "
         "parties, and 1006.14)."
     ),
     patterns=(
@@ -331,12 +332,12 @@ PUBLIC_EXPOSURE = LintRule(
     severity=Severity.CRITICAL,
     message_zh=(
         "威胁曝光、公示欠款或列入“黑名单”。属恐吓并泄露个人信息"
-        f"（{_CARD_68}；{_CONSUMER_41}）。按《征信业管理条例》如实报送逾期记录是合法的，"
+        f"（{_GUIDELINE}；{_CONSUMER_41}）。按《征信业管理条例》如实报送逾期记录是合法的，"
         "但不得以公开曝光相威胁。"
     ),
     message_en=(
         "Threatens to publish the debt, expose the borrower publicly or put them on a 'blacklist'. "
-        f"That is intimidation and a disclosure of personal data ({_CARD_68}; {_CONSUMER_41}; "
+        f"That is intimidation and a disclosure of personal data ({_GUIDELINE}; {_CONSUMER_41}; "
         "Reg F 12 CFR 1006.14, publication of a list of consumers who allegedly refuse to pay). "
         "Saying that overdue records are reported to the credit reference centre is lawful."
     ),
