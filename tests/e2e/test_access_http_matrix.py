@@ -111,6 +111,9 @@ RELEASES = {
 }
 HOLDS = tuple(f"{loan}:{kind}" for loan in LOANS for kind in PLACES)
 
+# docs/nightly.md: the record of the nights, read by administrators and compliance officers only
+NIGHT_READERS = frozenset({"admin", "compliance_officer"})
+
 # --- what a request answers -----------------------------------------------------------------------
 
 
@@ -398,6 +401,10 @@ def hold_step(doers: dict[str, frozenset], ok_status: int) -> Callable[[str, str
     return rule
 
 
+def nights_read(who: str, _obj: str) -> Expect:
+    return ok(200) if who in NIGHT_READERS else FORBIDDEN
+
+
 def public(status: int) -> Callable[[str, str], Expect]:
     """No sign-in: everyone, signed in or not, gets the same answer."""
     return lambda _who, _obj: ok(status)
@@ -661,6 +668,8 @@ ROUTES: tuple[Route, ...] = (
           lambda w, o: reverse("visits:attachment", args=[w.visits[o].pk, w.attachments[o].pk]), visit_read, VISITS),
     Route("POST", "visits:incident", "page", lambda w, o: reverse("visits:incident", args=[w.visits[o].pk]),
           visit_step(door, REFUSED_PAGE, 302), VISITS, body=lambda w, o: INCIDENT),
+    # the record of the nights
+    Route("GET", "nightly:nights", "page", u("nightly:nights"), nights_read),
     # outbox: the providers' callbacks and the unsubscribe link prove themselves (signature, signed token)
     Route("POST", "outbox:receipt-callback", "public", lambda w, o: reverse("outbox:receipt-callback", args=["nosuch"]),
           lambda who, o: Expect(frozenset({404}), False, "unknown provider"), body=lambda w, o: {"message_id": "x"},
