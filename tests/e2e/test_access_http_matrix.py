@@ -120,6 +120,10 @@ REVIEWS = ("mine", "other_team")
 # docs/nightly.md: the record of the nights, read by administrators and compliance officers only
 NIGHT_READERS = frozenset({"admin", "compliance_officer"})
 
+# the tour of the book (web/tour.py): in-house staff; "placed" has an account in the state for every
+# in-house role, "charged-off" has none in this world
+TOUR_STOPS = ("placed", "charged-off")
+
 # --- what a request answers -----------------------------------------------------------------------
 
 
@@ -427,6 +431,12 @@ def nights_read(who: str, _obj: str) -> Expect:
     return ok(200) if who in NIGHT_READERS else FORBIDDEN
 
 
+def tour_stop(who: str, stop: str) -> Expect:
+    if who not in INTERNAL:
+        return FORBIDDEN
+    return ok(302) if stop == "placed" else Expect(frozenset({404}), False, "no account in this state")
+
+
 def review_loans_in_json(w: World, response, _obj: str) -> frozenset:
     loans = {row["loan"] for row in response.json()["reviews"]}
     return frozenset(o for o in REVIEWS if LOAN_IDS[o] in loans)
@@ -611,6 +621,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "roll-rates", "page", u("roll-rates"), internal, **ROLL_RATE_FIGURES),
     Route("GET", "account-search", "page", u("account-search"), internal, body=lambda w, o: SEARCH, **SEARCH_LIST),
     Route("GET", "account", "page", lambda w, o: reverse("account", args=[LOAN_IDS[o]]), sees_account, LOANS),
+    Route("GET", "tour", "page", u("tour"), internal),
+    Route("GET", "tour-stop", "page", lambda w, o: reverse("tour-stop", args=[o]), tour_stop, TOUR_STOPS),
     Route("GET", "messaging:written_notice", "page", lambda w, o: reverse("messaging:written_notice", args=[LOAN_IDS[o]]),
           lambda who, o: FORBIDDEN if who not in INTERNAL else sees_account(who, o), LOANS,
           # the PDF itself is tested in tests/integration/test_notices_pdf.py; here, who may have it
