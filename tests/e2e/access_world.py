@@ -9,7 +9,7 @@
     MX-NONE-7004  no case                               ("no_case")
 
 Every case is in the internal queue; each loan but MX-POOL has a 12-instalment plan waiting for a
-team lead or an administrator. The agency roles (agency_manager, agency_collector, field_collector)
+team lead or an administrator; MX-OWN and MX-WEST each have a legal review awaiting a decision. The agency roles (agency_manager, agency_collector, field_collector)
 are authorised staff of 安和; "field_collector" is named on the visit under way, with a second field
 collector of 安和. The legal officer, like the compliance officer, sees the whole book and works no
 case. Each of the nine roles (admin among them) has a signed-in session made once.
@@ -74,6 +74,7 @@ class World:
     attachments: dict
     staff: dict  # name → AgencyStaff
     lender_crew: tuple  # two of the lender's own field collectors
+    reviews: dict  # object name → the open LegalReview on that loan
     sessions: dict  # role → session key
 
     def client(self, who: str) -> Client:
@@ -186,6 +187,7 @@ def build_world() -> World:
     from arrears.contact.models import ContactAttempt
     from arrears.cycle.models import CycleRun
     from arrears.ledger.models import Product
+    from arrears.legal.models import LegalReview
     from arrears.plans import services as plans
     from arrears.strategy.models import PlannedAction
     from arrears.visits import services as visits
@@ -287,6 +289,13 @@ def build_world() -> World:
     visits.approve(lender.pk, actor=users["team_lead"])
     visit_rows = {"named_visit": Visit.objects.get(pk=named.pk), "lender_visit": Visit.objects.get(pk=lender.pk)}
     attachments = {key: _attachment(visit, users["team_lead"]) for key, visit in visit_rows.items()}
+    reviews = {
+        key: LegalReview.objects.create(
+            loan=loans[key], opened_on=today - dt.timedelta(days=2), segment="legal_review",
+            rule="legal_review.legal_case_review", days_past_due=95, overdue_amount=212_345, balance=1_012_345,
+        )
+        for key in ("mine", "other_team")
+    }
 
     sessions = {}
     for role in ROLES:
@@ -296,6 +305,7 @@ def build_world() -> World:
     return World(
         today=today, users=users, loans=loans, cases=cases, mobiles=mobiles, plans=plans_waiting,
         teams={"east": east, "west": west}, agencies=agencies, placements=placements, proposals=proposals,
-        uploads=uploads, visits=visit_rows, attachments=attachments, staff=staff, lender_crew=crew, sessions=sessions,
+        uploads=uploads, visits=visit_rows, attachments=attachments, staff=staff, lender_crew=crew, reviews=reviews,
+        sessions=sessions,
     )
 

@@ -111,6 +111,19 @@ RELEASES = {
 }
 HOLDS = tuple(f"{loan}:{kind}" for loan in LOANS for kind in PLACES)
 
+# docs/legal-reviews.md: who reads the legal reviews (those of the accounts they see) and who decides them;
+# an open review waits on "mine" (team East) and on "other_team" (team West)
+LEGAL_READERS = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer", "team_lead"})
+LEGAL_DECIDERS = frozenset({"admin", "legal_officer"})
+REVIEWS = ("mine", "other_team")
+
+# docs/nightly.md: the record of the nights, read by administrators and compliance officers only
+NIGHT_READERS = frozenset({"admin", "compliance_officer"})
+
+# the tour of the book (web/tour.py): in-house staff; "placed" has an account in the state for every
+# in-house role, "charged-off" has none in this world
+TOUR_STOPS = ("placed", "charged-off")
+
 # --- what a request answers -----------------------------------------------------------------------
 
 
@@ -398,6 +411,37 @@ def hold_step(doers: dict[str, frozenset], ok_status: int) -> Callable[[str, str
     return rule
 
 
+def legal_read(who: str, _obj: str) -> Expect:
+    return ok(200) if who in LEGAL_READERS else FORBIDDEN
+
+
+def legal_decide(ok_status: int) -> Callable[[str, str], Expect]:
+    """A role that may not decide is refused (403) before the review is looked for; a review outside one's scope
+    answers 404, like an unknown one."""
+
+    def rule(who: str, obj: str) -> Expect:
+        if who not in LEGAL_DECIDERS:
+            return FORBIDDEN
+        return ok(ok_status) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+    return rule
+
+
+def nights_read(who: str, _obj: str) -> Expect:
+    return ok(200) if who in NIGHT_READERS else FORBIDDEN
+
+
+def tour_stop(who: str, stop: str) -> Expect:
+    if who not in INTERNAL:
+        return FORBIDDEN
+    return ok(302) if stop == "placed" else Expect(frozenset({404}), False, "no account in this state")
+
+
+def review_loans_in_json(w: World, response, _obj: str) -> frozenset:
+    loans = {row["loan"] for row in response.json()["reviews"]}
+    return frozenset(o for o in REVIEWS if LOAN_IDS[o] in loans)
+
+
 def public(status: int) -> Callable[[str, str], Expect]:
     """No sign-in: everyone, signed in or not, gets the same answer."""
     return lambda _who, _obj: ok(status)
@@ -532,6 +576,10 @@ PORTAL_LIST = dict(
     listed=lambda who, _o: frozenset(placed(p) for p in PORTAL_SEES.get(who, NOTHING)),
     seen=in_body(PLACEMENT_LOANS, loan_ref),
 )
+LEGAL_LIST_PAGE = dict(
+    listed=lambda who, _o: frozenset(REVIEWS) & SEES.get(who, NOTHING), seen=in_body(frozenset(REVIEWS), loan_ref)
+)
+LEGAL_LIST_API = dict(listed=lambda who, _o: frozenset(REVIEWS) & SEES.get(who, NOTHING), seen=review_loans_in_json)
 
 # docs/access.md, "Figures follow the same scope": the whole book for those who see every case; a
 # collector's or team lead's figures count the loans of the cases they see (every loan here has a state)
@@ -573,6 +621,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "roll-rates", "page", u("roll-rates"), internal, **ROLL_RATE_FIGURES),
     Route("GET", "account-search", "page", u("account-search"), internal, body=lambda w, o: SEARCH, **SEARCH_LIST),
     Route("GET", "account", "page", lambda w, o: reverse("account", args=[LOAN_IDS[o]]), sees_account, LOANS),
+    Route("GET", "tour", "page", u("tour"), internal),
+    Route("GET", "tour-stop", "page", lambda w, o: reverse("tour-stop", args=[o]), tour_stop, TOUR_STOPS),
     Route("GET", "messaging:written_notice", "page", lambda w, o: reverse("messaging:written_notice", args=[LOAN_IDS[o]]),
           lambda who, o: FORBIDDEN if who not in INTERNAL else sees_account(who, o), LOANS,
           # the PDF itself is tested in tests/integration/test_notices_pdf.py; here, who may have it
@@ -661,6 +711,12 @@ ROUTES: tuple[Route, ...] = (
           lambda w, o: reverse("visits:attachment", args=[w.visits[o].pk, w.attachments[o].pk]), visit_read, VISITS),
     Route("POST", "visits:incident", "page", lambda w, o: reverse("visits:incident", args=[w.visits[o].pk]),
           visit_step(door, REFUSED_PAGE, 302), VISITS, body=lambda w, o: INCIDENT),
+    # legal reviews
+    Route("GET", "legal:reviews", "page", u("legal:reviews"), legal_read, **LEGAL_LIST_PAGE),
+    Route("POST", "legal:decide", "page", lambda w, o: reverse("legal:decide", args=[w.reviews[o].pk]),
+          legal_decide(302), REVIEWS, body=lambda w, o: {"decision": "refer", "note": "矩阵 / matrix"}),
+    # the record of the nights
+    Route("GET", "nightly:nights", "page", u("nightly:nights"), nights_read),
     # outbox: the providers' callbacks and the unsubscribe link prove themselves (signature, signed token)
     Route("POST", "outbox:receipt-callback", "public", lambda w, o: reverse("outbox:receipt-callback", args=["nosuch"]),
           lambda who, o: Expect(frozenset({404}), False, "unknown provider"), body=lambda w, o: {"message_id": "x"},
@@ -734,6 +790,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/agencies/results/{upload_id}/rejects.csv", "api",
           lambda w, o: f"/api/agencies/results/{w.uploads[o].pk}/rejects.csv", portal_case(200), PLACEMENTS),
     Route("GET", "/api/agencies/export.csv", "api", lambda w, o: "/api/agencies/export.csv", portal, **PORTAL_LIST),
+    Route("GET", "/api/legal/reviews", "api", lambda w, o: "/api/legal/reviews", legal_read,
+          body=lambda w, o: {"state": "open"}, **LEGAL_LIST_API),
+    Route("POST", "/api/legal/reviews/{review_id}/decision", "api",
+          lambda w, o: f"/api/legal/reviews/{w.reviews[o].pk}/decision", legal_decide(200), REVIEWS,
+          body=lambda w, o: {"refer": False, "note": "矩阵 / matrix"}),
     Route("GET", "/api/visits/", "api", lambda w, o: "/api/visits/", signed_in,
           listed=lambda who, _o: VISIT_SEES.get(who, NOTHING), seen=visit_ids_in_json),
     Route("GET", "/api/visits/{visit_id}", "api", lambda w, o: f"/api/visits/{w.visits[o].pk}", visit_read, VISITS),
@@ -791,7 +852,7 @@ STORED = (
     "workbench.Note", "workbench.ContactRecord", "promises.Promise", "plans.Plan", "plans.PlanEvent",
     "agencies.Placement", "agencies.PlacementEvent", "agencies.PlanProposal", "agencies.AgencyContact",
     "agencies.StatementDispute", "visits.Visit", "visits.VisitCollector", "visits.VisitAttachment",
-    "visits.SafetyIncident",
+    "visits.SafetyIncident", "legal.LegalReview",
 )  # the business data; audit trails (read logs, refusals, verification tries, sessions) are left out
 
 

@@ -155,6 +155,16 @@ def test_portfolio_shows_accounts_and_amounts_by_bucket(staff_client, book):
     assert row(response, "bucket-table", "合计") == ["合计", "6", "100.0%", "¥30,500.00", "100.0%", "¥4,800.00"]
 
 
+def test_portfolio_offers_a_tour_of_the_book(staff_client, book):
+    # when the portfolio is opened, in Chinese and then in English
+    chinese = text(staff_client.get("/"))
+    staff_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = text(staff_client.get("/"))
+    # then it links to the tour, in the reader's language
+    assert '<a href="/tour/">账户导览：每种状态一个账户 →</a>' in chinese
+    assert '<a href="/tour/">A tour of the book: one account in each state →</a>' in english
+
+
 def test_portfolio_counts_accounts_by_status(staff_client, book):
     response = staff_client.get("/")
     assert row(response, "status-table", "current")[1:] == ["1", "16.7%"]
