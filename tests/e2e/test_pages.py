@@ -279,6 +279,18 @@ def test_search_finds_loans_by_each_key(staff_client, book, query, by, expected)
     assert found_loans(response) == expected
 
 
+def test_a_search_that_finds_nothing_says_so(staff_client, book):
+    # when nobody matches
+    response = staff_client.get("/accounts/", {"q": "nobody"})
+    page = response.content.decode()
+    # then the page says so, in the reader's language, instead of showing nothing
+    assert response.status_code == 200 and 'id="no-match"' in page and "没有匹配的账户" in page
+    english = staff_client.get("/accounts/", {"q": "nobody"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No accounts match" in english
+    # and a page with no search asks for one and says nothing of matches
+    assert 'id="no-match"' not in staff_client.get("/accounts/").content.decode()
+
+
 def test_search_results_show_the_masked_national_id_and_state(staff_client, book):
     response = staff_client.get("/accounts/", {"q": "B-0001"})
     cells = row(response, "search-results", "L-1001")
