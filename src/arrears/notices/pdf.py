@@ -8,17 +8,19 @@ regular weight and leaves the text extractable. See docs/decisions/0008-notices-
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import TextMode, XPos, YPos
+from fpdf.enums import TextMode, WrapMode, XPos, YPos
 
 from arrears.errors import ConfigurationError
 from arrears.notices.document import Document
 
 FONT_FAMILY = "NotoSansSC"
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")
 _STROKE_MM = 0.18
 _LINE_MM = 6.2
 
@@ -69,6 +71,8 @@ def _title(pdf: FPDF, document: Document) -> None:
 
 def _section(pdf: FPDF, section) -> None:
     pdf.ln(2)
+    if pdf.get_y() + 7.5 + 2 * _LINE_MM > pdf.page_break_trigger:
+        pdf.add_page()  # a heading starts the page its section does: never alone at the foot of one
     pdf.set_font(FONT_FAMILY, size=12)
     pdf.set_line_width(_STROKE_MM * 1.8)
     pdf.multi_cell(0, 7.5, section.heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -84,5 +88,8 @@ def _section(pdf: FPDF, section) -> None:
 
 
 def _paragraph(pdf: FPDF, text: str, *, size: float = 10.5) -> None:
+    """Left-aligned, never justified: justifying a line of Chinese stretches its few spaces into gaps.
+    Chinese wraps between any two characters, as it is typeset; a line of English between words."""
     pdf.set_font(FONT_FAMILY, size=size)
-    pdf.multi_cell(0, _LINE_MM * size / 10.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    wrap = WrapMode.CHAR if _CJK.search(text) else WrapMode.WORD
+    pdf.multi_cell(0, _LINE_MM * size / 10.5, text, align="L", wrapmode=wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
