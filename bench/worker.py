@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import resource
@@ -542,6 +543,75 @@ def plan(args: dict) -> dict:
     return {"wall_seconds": wall, "stage_seconds": outcome.seconds, "accounts": outcome.accounts,
             "actions": outcome.actions, "allowed": outcome.allowed, "blocked": outcome.blocked,
             "blocks_by_rule": outcome.blocks_by_rule, "peak_mib_before": memory_before}
+
+
+# --- nights of `arrears nightly` -------------------------------------------------------------
+
+
+@task
+def nightly_cut(args: dict) -> dict:
+    """Set-up, not measured: take the payments value-dated after `after` out of the ledger, so that
+    they can arrive again through the nightly feeds of their own days."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    call_command("migrate", interactive=False, verbosity=0)  # a kept ledger may predate the schema
+    after = dt.date.fromisoformat(args["after"]).isoformat()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # a reversal comes after what it reverses, so both go together
+        cursor.execute("DELETE FROM ledger_payment WHERE value_date > %s", [after])
+        removed = cursor.rowcount
+        cursor.execute("SELECT COUNT(*) FROM ledger_payment")
+        kept = int(cursor.fetchone()[0])
+    return {"removed": removed, "kept": kept}
+
+
+@task
+def nightly(args: dict) -> dict:
+    """`arrears nightly --as-of D --feeds DIR`, in this process; with `full`, its cycle ages every
+    loan from its start (`run_cycle(..., full=True)`) instead of carrying the night before's states."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=0)  # a no-op unless the schema moved on
+    connection.close()
+    from arrears import cli
+    from arrears.cycle import service
+    from arrears.cycle.models import CycleRun
+    from arrears.nightly.models import NightlyStep
+
+    if args.get("full"):
+        # the cycle step looks run_cycle up when it runs; only this benchmark process is affected
+        service.run_cycle = functools.partial(service.run_cycle, full=True)
+    as_of = dt.date.fromisoformat(args["as_of"])
+    command = ["nightly", "--as-of", as_of.isoformat()]
+    if args.get("feeds"):
+        command += ["--feeds", args["feeds"]]
+    memory_before = _self_peak_mib()
+    began = time.perf_counter()
+    exit_status = cli.main(command)
+    wall = time.perf_counter() - began
+    steps = [
+        {"name": step.name, "state": step.state, "seconds": step.seconds, "peak_memory_mb": step.peak_memory_mb,
+         "counts": step.counts, "error": step.error_en}
+        for step in NightlyStep.objects.filter(run__as_of=as_of).order_by("position")
+    ]
+    if exit_status != 0:
+        failed = next((step for step in steps if step["state"] != "done"), None)
+        raise RuntimeError(f"arrears nightly exited {exit_status}"
+                           + (f" at the step {failed['name']}: {failed['error']}" if failed else ""))
+    cycle_run = CycleRun.objects.filter(as_of=as_of).order_by("-id").first()
+    return {
+        "as_of": as_of.isoformat(),
+        "full": bool(args.get("full")),
+        "wall_seconds": wall,
+        "steps": steps,
+        "cycle_stage_seconds": cycle_run.stage_seconds if cycle_run else {},
+        "accounts": cycle_run.accounts if cycle_run else 0,
+        "peak_mib_before": memory_before,
+    }
 
 
 def code_version() -> dict:
