@@ -118,7 +118,71 @@ def render(directory: Path = RESULTS) -> str:
                 _table(["step", "seconds", "stages", "peak MiB", "cpu s"], rows)]
         if data.get("ratio") is not None:
             out += ["", f"plan + guard ÷ cycle: **{data['ratio']:.2f}×** (budget ≤ 2×)."]
+    data = load("nightly")
+    if data and data.get("rows"):
+        out += _nightly(data)
+    data = load("demo")
+    if data and data.get("rows"):
+        out += _demo(data)
     return "\n".join(out) + "\n"
+
+
+NIGHT_STEPS = ("feeds", "cycle", "judge", "plan", "outbox", "agencies", "visits", "legal", "queue")
+
+
+def _nightly(data: dict) -> list[str]:
+    out = []
+    done = [row for row in data["rows"] if row["status"] == "ok"]
+    seconds, memory = [], []
+    for row in data["rows"]:
+        if row["status"] != "ok":
+            seconds.append([row["night"], f"{row['status']}: {row['problem']}"] + [""] * (len(NIGHT_STEPS) + 1))
+            continue
+        steps = {step["name"]: step for step in row["steps"]}
+        seconds.append([row["night"], *[_n(steps[name]["seconds"]) if name in steps else "—" for name in NIGHT_STEPS],
+                        _n(row["seconds"]), _n(row["budget_seconds"])])
+        memory.append([row["night"], *[_n(steps[name]["peak_memory_mb"]) if name in steps else "—"
+                                       for name in NIGHT_STEPS], _n(row["process_peak_mib"], 0)])
+    out += ["", f"**nightly** (`arrears nightly`, {data['accounts_in_book']:,} accounts, SQLite, duckdb; seconds)", "",
+            _table(["night", *NIGHT_STEPS, "total", "cycle+plan"], seconds),
+            "", "Peak MiB by step (`NightlyStep.peak_memory_mb`) and of the night's process:", "",
+            _table(["night", *NIGHT_STEPS, "process"], memory)]
+    names: list[str] = []
+    for row in done:
+        names += [name for name, value in row["cycle_stages"].items() if isinstance(value, float) and name not in names]
+    out += ["", "The cycle step's stages (`CycleRun.stage_seconds`, seconds):", "",
+            _table(["night", *names, "#rounds", "carried", "accounts"],
+                   [[row["night"], *[_n(row["cycle_stages"].get(name), 2) for name in names],
+                     str(row["cycle_stages"].get("rounds_count", "—")), _n(row["cycle_stages"].get("carried", 0)),
+                     _n(row["accounts"])] for row in done])]
+    comparison = data.get("full_equals_carried")
+    if comparison:
+        out += ["", f"The full night's account states equal the carried night's (all {comparison['accounts']:,} "
+                    f"accounts, every column): **{'yes' if comparison['identical'] else 'no'}**."]
+    return out
+
+
+def _demo(data: dict) -> list[str]:
+    rows = []
+    for row in data["rows"]:
+        if row["status"] != "ok":
+            rows.append([row["phase"], row["status"], row.get("problem", ""), _n(row["peak_mib"], 0)])
+            continue
+        if row["task"] == "demo_prepare":
+            what = row.get("simulator_line", "")
+        elif row["task"] == "demo_install":
+            what = (f"pip: {row['downloaded']} downloaded, {row['from_cache']} from its cache, "
+                    f"{row['from_local_files']} local files")
+        else:
+            what = ""
+        rows.append([row["phase"], _n(row["seconds"]), what, _n(row["peak_mib"], 0)])
+    if data.get("total_seconds") is not None:
+        rows.append(["**total**", f"**{data['total_seconds']:.1f}**", f"budget ≤ {data['budget_seconds']:g} s", ""])
+    out = ["", f"**demo** (from a fresh clone at {data['commit'][:7]}, `{data['demo']}`; wall seconds)", "",
+           _table(["phase", "seconds", "what", "peak MiB"], rows)]
+    if data.get("pip_cache"):
+        out += ["", f"pip's cache: {data['pip_cache']}."]
+    return out
 
 
 if __name__ == "__main__":

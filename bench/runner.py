@@ -125,7 +125,8 @@ class Workspace:
             ARREARS_VAR=str(var),
             DATABASE_URL=database_url,
             DJANGO_SETTINGS_MODULE="arrears.settings",
-            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+            # src/ first: the code of this tree is measured, not whichever tree the virtualenv installed
+            PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])),
         )
         env.update(extra_env or {})
         command = [sys.executable, "-m", "bench.worker", task, json.dumps(arguments), str(result_path)]

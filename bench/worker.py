@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import resource
@@ -542,6 +543,236 @@ def plan(args: dict) -> dict:
     return {"wall_seconds": wall, "stage_seconds": outcome.seconds, "accounts": outcome.accounts,
             "actions": outcome.actions, "allowed": outcome.allowed, "blocked": outcome.blocked,
             "blocks_by_rule": outcome.blocks_by_rule, "peak_mib_before": memory_before}
+
+
+# --- nights of `arrears nightly` -------------------------------------------------------------
+
+
+@task
+def nightly_cut(args: dict) -> dict:
+    """Set-up, not measured: take the payments value-dated after `after` out of the ledger, so that
+    they can arrive again through the nightly feeds of their own days."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    call_command("migrate", interactive=False, verbosity=0)  # a kept ledger may predate the schema
+    after = dt.date.fromisoformat(args["after"]).isoformat()
+    with transaction.atomic(), connection.cursor() as cursor:
+        # a reversal comes after what it reverses, so both go together
+        cursor.execute("DELETE FROM ledger_payment WHERE value_date > %s", [after])
+        removed = cursor.rowcount
+        cursor.execute("SELECT COUNT(*) FROM ledger_payment")
+        kept = int(cursor.fetchone()[0])
+    return {"removed": removed, "kept": kept}
+
+
+@task
+def nightly(args: dict) -> dict:
+    """`arrears nightly --as-of D --feeds DIR`, in this process; with `full`, its cycle ages every
+    loan from its start (`run_cycle(..., full=True)`) instead of carrying the night before's states."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", interactive=False, verbosity=0)  # a no-op unless the schema moved on
+    connection.close()
+    from arrears import cli
+    from arrears.cycle import service
+    from arrears.cycle.models import CycleRun
+    from arrears.nightly.models import NightlyStep
+
+    if args.get("full"):
+        # the cycle step looks run_cycle up when it runs; only this benchmark process is affected
+        service.run_cycle = functools.partial(service.run_cycle, full=True)
+    as_of = dt.date.fromisoformat(args["as_of"])
+    command = ["nightly", "--as-of", as_of.isoformat()]
+    if args.get("feeds"):
+        command += ["--feeds", args["feeds"]]
+    memory_before = _self_peak_mib()
+    began = time.perf_counter()
+    exit_status = cli.main(command)
+    wall = time.perf_counter() - began
+    steps = [
+        {"name": step.name, "state": step.state, "seconds": step.seconds, "peak_memory_mb": step.peak_memory_mb,
+         "counts": step.counts, "error": step.error_en}
+        for step in NightlyStep.objects.filter(run__as_of=as_of).order_by("position")
+    ]
+    if exit_status != 0:
+        failed = next((step for step in steps if step["state"] != "done"), None)
+        raise RuntimeError(f"arrears nightly exited {exit_status}"
+                           + (f" at the step {failed['name']}: {failed['error']}" if failed else ""))
+    cycle_run = CycleRun.objects.filter(as_of=as_of).order_by("-id").first()
+    return {
+        "as_of": as_of.isoformat(),
+        "full": bool(args.get("full")),
+        "wall_seconds": wall,
+        "steps": steps,
+        "cycle_stage_seconds": cycle_run.stage_seconds if cycle_run else {},
+        "accounts": cycle_run.accounts if cycle_run else 0,
+        "peak_mib_before": memory_before,
+    }
+
+
+# --- the demo from a fresh clone -------------------------------------------------------------
+
+
+def _newcomer_env(var: Path) -> dict:
+    """The environment of someone in a fresh clone: none of the benchmark's own settings, no virtualenv."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "ARREARS_VAR", "PYTHONPATH", "DJANGO_SETTINGS_MODULE", "VIRTUAL_ENV",
+                          "PYTHONHOME")}
+    venv = os.environ.get("VIRTUAL_ENV")
+    if venv:
+        env["PATH"] = os.pathsep.join(part for part in env.get("PATH", "").split(os.pathsep)
+                                      if not part.startswith(venv))
+    env["ARREARS_VAR"] = str(var)
+    return env
+
+
+def _run_logged(command: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> tuple[int, float]:
+    import subprocess
+
+    began = time.perf_counter()
+    with log.open("wb") as out:
+        done = subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
+    return done.returncode, time.perf_counter() - began
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _output(command: list[str], env: dict) -> str:
+    import subprocess
+
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    return (done.stdout or done.stderr).strip()
+
+
+def _pip_cache() -> dict:
+    """Where pip keeps its downloads and wheels for a newcomer on this machine, and how much it holds."""
+    import subprocess
+
+    done = subprocess.run(["python3", "-m", "pip", "cache", "dir"], capture_output=True, text=True,
+                          env=_newcomer_env(Path("/nonexistent")))
+    path = Path(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else Path.home() / ".cache" / "pip"
+    files = size = 0
+    for root, _dirs, names in os.walk(path):
+        for name in names:
+            try:
+                size += os.path.getsize(os.path.join(root, name))
+                files += 1
+            except OSError:
+                pass
+    return {"path": str(path), "files": files, "mib": round(size / 1024 / 1024, 1)}
+
+
+@task
+def demo_clone(args: dict) -> dict:
+    """`git clone` of the repository the benchmark runs from, at its current commit."""
+    import subprocess
+
+    clone = Path(args["clone"])
+    began = time.perf_counter()
+    subprocess.run(["git", "clone", "--quiet", args["source"], str(clone)], check=True)
+    subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", "--detach", args["commit"]], check=True)
+    return {"seconds": time.perf_counter() - began, "commit": args["commit"]}
+
+
+@task
+def demo_install(args: dict) -> dict:
+    """`make install` in the clone: a virtualenv and `pip install -e '.[test]'` (the Makefile's recipe).
+    PIP_VERBOSE=1 undoes the recipe's --quiet, so the log says what pip downloaded and what it reused."""
+    clone, var = Path(args["clone"]), Path(args["var"])
+    env = _newcomer_env(var)
+    env["PIP_VERBOSE"] = "1"
+    cache_before = _pip_cache()
+    log = Path(args["log"])
+    status, seconds = _run_logged(["make", "install"], clone, env, log, args["timeout"])
+    if status != 0:
+        raise RuntimeError(f"make install exited {status}:\n{_tail(log)}")
+    text = log.read_text(errors="replace")
+    lines = text.splitlines()
+    return {
+        "seconds": seconds,
+        "command": "make install",
+        "python": _output(["python3", "--version"], env),
+        "pip_cache_before": cache_before,
+        "pip_cache_after": _pip_cache(),
+        "downloaded": sum(1 for line in lines if line.lstrip().startswith("Downloading ")),
+        "from_cache": sum(1 for line in lines if line.lstrip().startswith("Using cached ")),
+        "from_local_files": sum(1 for line in lines if line.lstrip().startswith("Processing ")),
+        "installed": next((line.strip() for line in reversed(lines) if line.startswith("Successfully installed")), ""),
+    }
+
+
+def _simulator_seconds(text: str) -> dict[str, float]:
+    """The simulator's own `用时 / seconds: calls 12, night 30, …` line, as numbers by kind of work."""
+    for line in text.splitlines():
+        if line.startswith("用时 / seconds:"):
+            parts = (part.strip().rsplit(" ", 1) for part in line.split(":", 1)[1].split(",") if part.strip())
+            return {kind: float(value) for kind, value in parts}
+    return {}
+
+
+@task
+def demo_prepare(args: dict) -> dict:
+    """`arrears demo --no-serve` in the clone: migrate, simulate the lender's last weeks, print the logins."""
+    clone, var = Path(args["clone"]), Path(args["var"])
+    log = Path(args["log"])
+    status, seconds = _run_logged([str(clone / ".venv" / "bin" / "arrears"), "demo", "--no-serve", *args["options"]],
+                                  clone, _newcomer_env(var), log, args["timeout"])
+    if status != 0:
+        raise RuntimeError(f"arrears demo --no-serve exited {status}:\n{_tail(log)}")
+    text = log.read_text(errors="replace")
+    line = next((line for line in text.splitlines() if line.startswith("用时 / seconds:")), "")
+    return {"seconds": seconds, "simulator_line": line, "simulator_seconds": _simulator_seconds(text)}
+
+
+@task
+def demo_serve(args: dict) -> dict:
+    """`arrears demo` (serving) in the clone, until /login/ answers 200; then stopped."""
+    import signal
+    import socket
+    import subprocess
+    import urllib.error
+    import urllib.request
+
+    clone, var = Path(args["clone"]), Path(args["var"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/login/"
+    log = Path(args["log"])
+    began = time.perf_counter()
+    answered = None
+    with log.open("wb") as out:
+        server = subprocess.Popen([str(clone / ".venv" / "bin" / "arrears"), "demo", "--port", str(port),
+                                   *args["options"]], cwd=clone, env=_newcomer_env(var), stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            while time.perf_counter() - began < args["timeout"] and server.poll() is None:
+                try:
+                    with urllib.request.urlopen(url, timeout=5) as response:
+                        if response.status == 200:
+                            answered = time.perf_counter() - began
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+                time.sleep(0.1)
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)  # gunicorn's arbiter and its workers: the group we started
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait()
+    if answered is None:
+        why = f"exited {server.returncode}" if server.returncode not in (None, -signal.SIGTERM) else "no answer"
+        raise RuntimeError(f"{url} did not answer 200 within {args['timeout']:.0f} s ({why}):\n{_tail(log)}")
+    return {"seconds": answered, "url": url}
 
 
 def code_version() -> dict:
