@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     parser.add_argument("--to", dest="last", type=iso_date, help="补跑结束日 / last night of a backfill")
     parser.add_argument("--feeds", type=Path, help="每日数据文件目录 / the folder of each day's feed files (<dir>/<date>/…)")
     parser.add_argument("--engine", choices=["duckdb", "postgres"], default="duckdb", help="账龄计算引擎 / cycle engine")
+    parser.add_argument("--full", action="store_true",
+                        help="每笔贷款从头计算账龄，不承接前一晚 / age every loan from its start, not from last night's state")
     parser.add_argument("--last", dest="nights", type=int, default=7, help="status：显示最近几晚 / status: nights shown (7)")
     parser.set_defaults(handler=run)
 
@@ -34,7 +36,7 @@ def run(args) -> int:
         raise InputError("--as-of 不能与 --from/--to 同用", "use either --as-of or --from/--to, not both")
     if args.feeds is not None and not args.feeds.is_dir():
         raise InputError(f"找不到数据文件目录：{args.feeds}", f"no such folder of feed files: {args.feeds}")
-    options = NightOptions(feeds_dir=args.feeds or feeds_dir_from_settings(), engine=args.engine)
+    options = NightOptions(feeds_dir=args.feeds or feeds_dir_from_settings(), engine=args.engine, full=args.full)
     if args.as_of:
         print(run_night(args.as_of, options, on_step=_progress(args.as_of)).summary())
         return 0

@@ -105,7 +105,8 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
 
 
 def run_cycles(
-    first: dt.date, last: dt.date, *, engine: str = "duckdb", on_day: Callable[[dt.date, CycleRun], None] | None = None
+    first: dt.date, last: dt.date, *, engine: str = "duckdb", full: bool = False,
+    on_day: Callable[[dt.date, CycleRun], None] | None = None,
 ) -> list[CycleRun]:
     """Backfill: run each day from `first` to `last`, in order."""
     if last < first:
@@ -113,7 +114,7 @@ def run_cycles(
     runs = []
     day = first
     while day <= last:
-        run = run_cycle(day, engine=engine)
+        run = run_cycle(day, engine=engine, full=full)
         runs.append(run)
         if on_day:
             on_day(day, run)

@@ -29,11 +29,13 @@ FEED_SUFFIXES = (".csv", ".parquet", ".jsonl", ".ndjson")
 class NightOptions:
     """feeds_dir: where the day's files wait, one folder per business day (`<dir>/2026-03-01/payments.csv`);
     None: the night imports nothing. engine: the cycle's engine. profile: the compliance profile (default:
-    the lender's, from the environment)."""
+    the lender's, from the environment). full: the cycle ages every loan from its start (the monthly or
+    after-migration night) instead of carrying the states of the night before."""
 
     feeds_dir: Path | None = None
     engine: str = "duckdb"
     profile: str | None = None
+    full: bool = False  # age every loan from its start instead of carrying last night's states
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def feeds(as_of: dt.date, options: NightOptions) -> dict:
 def cycle(as_of: dt.date, options: NightOptions) -> dict:
     from arrears.cycle.service import run_cycle
 
-    run = run_cycle(as_of, engine=options.engine)
+    run = run_cycle(as_of, engine=options.engine, full=options.full)
     from arrears.cases.models import CaseEvent
 
     events = CaseEvent.objects.filter(on_date=as_of)
