@@ -151,7 +151,7 @@ def test_the_page_previews_then_proposes_and_shows_errors_in_the_readers_languag
     client = client_of(users["collector"])
     page = client.get(f"/plans/loan/{loan.pk}/")
     assert page.status_code == 200 and "L-PLAN-1" in page.content.decode()
-    assert "还款计划" in page.content.decode() and "提出还款计划" in page.content.decode()  # zh-Hans by default
+    assert "还款方案" in page.content.decode() and "提出还款方案" in page.content.decode()  # zh-Hans by default
     # when the collector previews 3 instalments on the page
     form = {"kind": "instalments", "start_date": timezone.localdate().isoformat(), "instalments": "3", "waiver": "0"}
     shown = client.post(f"/plans/loan/{loan.pk}/", {**form, "action": "preview"})

@@ -99,3 +99,4 @@ def load_defaults(loan_external_id: str | None = None, *, user=None) -> LoadRepo
             continue
         report.approved.append(name)
     return report
+

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from arrears.messaging.names import template_name
 from arrears.money import format_yuan
 from arrears.strategy.assign import segment_for
 from arrears.strategy.model import Strategy
@@ -102,7 +103,7 @@ def _segment_lines(facts, strategy: Strategy) -> tuple[list[str], list[str], obj
     if skipped:
         names = "、".join(s.label_zh for s in skipped)
         zh.append(f"排在前面的分组不适用（{names}）。")
-        en.append("Earlier segments do not apply: " + "; ".join(f"{s.label_en} ({s.when.text})" for s in skipped) + ".")
+        en.append("Earlier segments do not apply (" + "; ".join(s.label_en for s in skipped) + ").")
     if segment.challenger is not None:
         arm_zh = "挑战者" if assignment.arm.value == "challenger" else "冠军"
         zh.append(f"冠军/挑战者试验：本账户在{arm_zh}组。")
@@ -137,8 +138,10 @@ def _blocked_lines(blocked: Sequence[BlockedAction]) -> tuple[list[str], list[st
     zh, en = [], []
     for action in blocked:
         channel_zh, channel_en = CHANNEL_WORDS.get(action.channel, (action.channel, action.channel))
-        zh.append(f"合规拦截：{channel_zh}（{action.template}）—— " + "；".join(action.reasons_zh) + f"〔{', '.join(action.rule_ids)}〕")
-        en.append(f"Blocked by the guard: {channel_en} ({action.template}) — " + "; ".join(action.reasons_en) + f" [{', '.join(action.rule_ids)}]")
+        zh.append(f"合规拦截：{channel_zh}（{template_name(action.template, 'zh-hans')}）—— " + "；".join(action.reasons_zh)
+                  + f"〔{', '.join(action.rule_ids)}〕")
+        en.append(f"Blocked by the guard: {channel_en} ({template_name(action.template, 'en')}) — "
+                  + "; ".join(action.reasons_en) + f" [{', '.join(action.rule_ids)}]")
     return zh, en
 
 

@@ -26,3 +26,21 @@ def store_version(document: str, active_from: dt.date, *, user=None) -> Strategy
     return StrategyVersion.objects.create(
         name=loaded.name, version=loaded.version, document=document, active_from=active_from, created_by=user
     )
+
+
+def version_in_force_id(on: dt.date | None = None) -> int | None:
+    """The id of the stored version in force on `on` (default today); None for the shipped default."""
+    from arrears import clock
+
+    on = on or clock.today()
+    return (
+        StrategyVersion.objects.filter(active_from__lte=on).order_by("-active_from", "-version")
+        .values_list("pk", flat=True).first()
+    )
+
+
+def default_or_stored(version_id: int | None) -> Strategy:
+    """A stored version by id, or the shipped default for None."""
+    if version_id is None:
+        return default_strategy()
+    return StrategyVersion.objects.get(pk=version_id).loaded()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from arrears import clock
 from arrears.cycle.models import AccountStatus
 from arrears.money import format_yuan
-from arrears.web import charts
+from arrears.web import charts, labels
 from arrears.web.buckets import CURRENT_BUCKET, bucket_rank
 from arrears.web.rollrates import RollMatrix
 
@@ -58,6 +58,31 @@ def basis_points(value) -> str:
 @register.filter
 def status_label(status) -> str:
     return str(AccountStatus(status).label) if status in AccountStatus.values else (status or "—")
+
+
+@register.filter
+def segment_label(code) -> str:
+    return labels.segment_label(code)
+
+
+@register.filter
+def channel_label(code) -> str:
+    return labels.channel_label(code)
+
+
+@register.filter
+def payment_channel_label(code) -> str:
+    return labels.payment_channel_label(code)
+
+
+@register.filter
+def arm_label(code) -> str:
+    return labels.arm_label(code)
+
+
+@register.filter
+def template_label(code) -> str:
+    return labels.template_label(code)
 
 
 @register.filter
