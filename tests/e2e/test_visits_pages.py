@@ -14,10 +14,8 @@ from django.utils import timezone
 from arrears.visits import services
 from arrears.visits.models import Visit, VisitAttachment
 from tests.integration.test_visits_workflow import (
-    NOW,
     PDF,
     SHANGHAI,
-    VISIT_DAY,
     agency_with_field_staff,
     booking,
     person,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone

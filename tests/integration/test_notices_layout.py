@@ -4,7 +4,6 @@ no list number stands alone on a line; no section heading is left alone at the f
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 

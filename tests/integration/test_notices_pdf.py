@@ -13,7 +13,6 @@ from arrears.cycle.models import AccountState
 from arrears.cycle.service import run_cycle
 from arrears.errors import InputError
 from arrears.ledger.models import Payment
-from arrears.messaging.service import approve, create_draft
 from arrears.money import format_yuan
 from arrears.notices import letter_pdf, written_notice_pdf
 from arrears.notices.content import validation_end_date

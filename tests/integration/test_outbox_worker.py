@@ -14,7 +14,7 @@ from arrears.outbox.alerts import active_alerts
 from arrears.outbox.config import parse_config
 from arrears.outbox.worker import Worker
 from tests.integration.test_cycle_service import make_loan
-from tests.outbox_peers import HttpProvider, SmppPeer, SmtpPeer, daytime_zone, nighttime_zone, wait_until
+from tests.outbox_peers import HttpProvider, SmppPeer, SmtpPeer, daytime_zone, nighttime_zone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

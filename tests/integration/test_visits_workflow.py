@@ -5,7 +5,6 @@ attachments, incidents, and who sees which visit."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from zoneinfo import ZoneInfo
 
 import pytest
