@@ -230,6 +230,42 @@ def test_roll_rates_for_a_day_without_history_say_there_is_not_enough(staff_clie
     assert "历史数据尚不足" in text(response)
 
 
+def _history_starts_on(day):
+    """Move the book's earlier day of history (and its cycle run) to `day`."""
+    import datetime as dt
+
+    from arrears.cycle.models import AccountStateHistory, CycleRun
+
+    start = dt.date(2026, 3, 31)
+    AccountStateHistory.objects.filter(as_of=start).update(as_of=day)
+    CycleRun.objects.filter(as_of=start).update(as_of=day)
+
+
+def test_roll_rates_of_a_book_younger_than_the_window_span_its_history_and_say_so(english_client, book):
+    import datetime as dt
+
+    # given a book whose history starts 18 days before the latest cycle
+    _history_starts_on(dt.date(2026, 4, 12))
+    # when
+    response = english_client.get("/roll-rates/")
+    # then the rates span those 18 days, and the page says they are not a monthly roll rate
+    body = text(response)
+    assert 'id="short-window"' in body and "only 18 days of history" in body
+    assert "2026-04-12" in body and "2026-04-30" in body
+    assert row(response, "roll-summary", "M1") == ["M1", "4", "50.0%", "25.0%", "0.0%", "25.0%"]
+    # and the API gives the same span
+    api = english_client.get("/api/web/roll-rates").json()
+    assert (api["start"], api["days"], api["enough_history"]) == ("2026-04-12", 18, True)
+
+
+def test_roll_rates_of_a_book_with_under_a_week_of_history_say_there_is_not_enough(staff_client, book):
+    import datetime as dt
+
+    _history_starts_on(dt.date(2026, 4, 25))
+    response = staff_client.get("/roll-rates/")
+    assert 'id="not-enough-history"' in text(response) and 'id="short-window"' not in text(response)
+
+
 def test_roll_rates_not_enough_history_in_english(english_client, book):
     response = english_client.get("/roll-rates/?as_of=2025-01-01")
     assert response.status_code == 200

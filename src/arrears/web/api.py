@@ -88,7 +88,7 @@ def roll_rates(request, as_of: str | None = None):
         }
         for row in matrix.rows
     ]
-    return 200, {"start": rates.start.isoformat(), "end": rates.end.isoformat(),
+    return 200, {"start": rates.start.isoformat(), "end": rates.end.isoformat(), "days": rates.days,
                  "scope": scope_description(request.user, within), "enough_history": matrix is not None, "rows": rows}
 
 

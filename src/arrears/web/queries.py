@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ROLL_WINDOW_DAYS = 30
+SHORTEST_ROLL_WINDOW_DAYS = 7
 HISTORY_LIMIT = 120
 SEARCH_LIMIT = 1000
 PER_RUN_CACHE_SECONDS = 6 * 60 * 60
@@ -183,10 +184,17 @@ class RollRates:
     end: dt.date
     matrix: RollMatrix | None
 
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
 
 def roll_rates(end: dt.date, window_days: int = ROLL_WINDOW_DAYS, within: QuerySet | None = None) -> RollRates:
-    """Roll rates of the book, or of the loans `within` a scope, over the window ending on `end`."""
-    start = end - dt.timedelta(days=window_days)
+    """Roll rates of the book, or of the loans `within` a scope, over the window ending on `end`.
+
+    A book with less history than the window (its first month in the product) is measured from its
+    first cycle instead, when that leaves at least SHORTEST_ROLL_WINDOW_DAYS; the page says so."""
+    start = _window_start(end, window_days)
 
     def compute() -> RollRates:
         transitions = roll_transitions(start, end, within)
@@ -195,6 +203,18 @@ def roll_rates(end: dt.date, window_days: int = ROLL_WINDOW_DAYS, within: QueryS
     if within is not None:
         return compute()
     return cached_per_run(f"roll-rates.{start.isoformat()}.{end.isoformat()}", compute)
+
+
+def _window_start(end: dt.date, window_days: int) -> dt.date:
+    start = end - dt.timedelta(days=window_days)
+    if AccountStateHistory.objects.filter(as_of=start).exists():
+        return start
+    first = (
+        CycleRun.objects.filter(finished_at__isnull=False, as_of__gt=start,
+                                as_of__lte=end - dt.timedelta(days=SHORTEST_ROLL_WINDOW_DAYS))
+        .order_by("as_of").values_list("as_of", flat=True).first()
+    )
+    return first or start
 
 
 def roll_transitions(start: dt.date, end: dt.date, within: QuerySet | None = None) -> list[Transition]:
