@@ -87,16 +87,13 @@ def _contacts(first_day: dt.date, last_day: dt.date) -> dict[str, int]:
 
 
 def _roll_rates(first_day: dt.date, last_day: dt.date) -> dict[str, dict[str, int]]:
-    """Accounts by bucket the night before the first day (rows) and on the last night (columns)."""
-    rows = _rows(
-        "SELECT a.bucket, b.bucket, COUNT(*) FROM cycle_accountstatehistory a "
-        "JOIN cycle_accountstatehistory b ON b.loan_id = a.loan_id AND b.as_of = %s "
-        "WHERE a.as_of = %s GROUP BY a.bucket, b.bucket",
-        [last_day, first_day - dt.timedelta(days=1)],
-    )
+    """Accounts by bucket the night before the first day (rows) and on the last night (columns):
+    the roll-rate page's own transitions, over the simulated days."""
+    from arrears.web.queries import roll_transitions
+
     matrix: dict[str, dict[str, int]] = {}
-    for before, after, n in rows:
-        matrix.setdefault(before, {})[after] = int(n)
+    for transition in roll_transitions(first_day - dt.timedelta(days=1), last_day):
+        matrix.setdefault(transition.from_bucket, {})[transition.to_bucket] = transition.accounts
     return matrix
 
 
