@@ -89,7 +89,7 @@ def test_the_main_pages_name_things_in_words_not_codes(client, spoken, path, lan
 
 
 @pytest.mark.parametrize(("language", "words"), [
-    ("zh-hans", ["委外催收", "挑战策略", "纾困方案", "逾期告知短信", "代扣", "银行转账", "轻度"]),
+    ("zh-hans", ["委外催收", "挑战者组", "纾困方案", "逾期告知短信", "代扣", "银行转账", "轻度"]),
     ("en", ["Agency placement", "challenger", "forbearance offer", "late-payment notice SMS", "direct debit",
             "bank transfer"]),
 ])

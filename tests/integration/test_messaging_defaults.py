@@ -13,6 +13,7 @@ from arrears.cycle.service import run_cycle
 from arrears.messaging.defaults import default_templates, load_defaults
 from arrears.messaging.models import TemplateVersion
 from arrears.messaging.service import preview
+from arrears.strategy.guarding import SENT_AS
 from tests.integration.test_messaging_render import make_account
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,14 +25,14 @@ def strategy_templates() -> set[tuple[str, str]]:
     found = set()
     for segment in document["segments"]:
         for cadence in (segment.get("cadence") or [], (segment.get("challenger") or {}).get("cadence") or []):
-            found |= {(step["template"], step["channel"]) for step in cadence}
+            found |= {(step["template"], SENT_AS.get(step["channel"], step["channel"])) for step in cadence}
     return found
 
 
 def test_every_template_code_of_the_default_strategy_ships_in_both_languages():
     # given the shipped templates
     shipped = {(t.code, t.channel, t.language) for t in default_templates()}
-    # then each (template, channel) the default strategy uses has a zh-Hans and an English text
+    # then each (template, channel) the default strategy uses (an offer goes out as an SMS) has a zh-Hans and an English text
     for code, channel in strategy_templates():
         assert (code, channel, "zh-hans") in shipped, (code, channel)
         assert (code, channel, "en") in shipped, (code, channel)

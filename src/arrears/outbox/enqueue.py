@@ -20,11 +20,10 @@ import pyarrow.compute as pc
 
 from arrears import clock
 from arrears.bulk import BulkConnection
-from arrears.strategy.guarding import CONTACT_KIND
+from arrears.strategy.guarding import CONTACT_KIND, SENT_AS
 from arrears.workday import contact_instant
 
 OUTBOX_CHANNELS = ("sms", "email", "app_push", "letter")
-SENT_AS = {"forbearance_offer": "sms"}  # a strategy action the outbox carries by another channel (strategy/guarding.GUARD_CHANNEL)
 SCRATCH = "outbox_enqueue_scratch"
 ATTEMPT_SPACING = dt.timedelta(hours=2)
 """Between one day's attempts of one action: six attempts from 10:00 end by 20:00 local time."""

@@ -29,14 +29,16 @@ from arrears.compliance.tables import (
 )
 
 HISTORY_DAYS = 30
+SENT_AS = {"forbearance_offer": "sms"}
+"""Strategy actions the outbox carries as a message of another channel: an offer goes out as an SMS."""
 GUARD_CHANNEL = {
     "sms": "sms",
     "email": "email",
     "app_push": "app_push",
     "letter": "letter",
     "call": "call",
-    "forbearance_offer": "sms",  # an offer goes out as a message
     "legal_review": "legal",
+    **SENT_AS,
 }
 CONTACT_KIND = {  # the app is bound to the mobile; an offer goes out as an SMS
     "sms": "mobile", "call": "mobile", "app_push": "mobile", "email": "email", "letter": "address",

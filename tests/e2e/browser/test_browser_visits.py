@@ -86,6 +86,8 @@ def test_an_agency_collector_records_a_visit_and_the_borrower_checks_the_code(vi
     collector.locator("#id_purpose_stated").check()
     collector.locator("#id_no_disclosure").check()
     collector.locator("#id_outcome").select_option("promise")
+    collector.locator("#id_promise_amount").fill("3000")
+    collector.locator("#id_promise_due").fill((timezone.now() + dt.timedelta(days=5)).date().isoformat())
     collector.locator("#id_notes").fill("借款人同意分三期还款")
     with collector.expect_navigation():
         collector.get_by_role("button", name="签退").click()
@@ -94,6 +96,10 @@ def test_an_agency_collector_records_a_visit_and_the_borrower_checks_the_code(vi
     assert "承诺还款或签署协议" in collector.locator("#visit-outcome").inner_text()
     visit.refresh_from_db()
     assert visit.state == "completed" and visit.identification_shown and visit.no_disclosure
+    from arrears.promises.models import Promise
+
+    promise = Promise.objects.get(loan=visit.loan)  # the outcome has its effect: the promise is kept to
+    assert (promise.amount, promise.state) == (300_000, "pending")
     borrower.goto("/visits/verify/")
     borrower.locator("#id_code").fill(code)
     with borrower.expect_navigation():
