@@ -186,7 +186,10 @@ class SmppChannel:
     def close(self) -> None:
         if self._client is not None:
             try:
-                self._client.unbind()
+                response = self._client.unbind()
             except Exception:  # noqa: BLE001 - the peer may already be gone
-                pass
+                response = None
+            if getattr(response, "command", None) == "unbind_resp":
+                # smpplib reads the answer to an unbind but leaves the session marked bound
+                self._client.state = smpplib.consts.SMPP_CLIENT_STATE_OPEN
         self._drop()
