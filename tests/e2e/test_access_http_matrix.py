@@ -636,6 +636,9 @@ ROUTES: tuple[Route, ...] = (
           works_case(302), LOANS, body=lambda w, o: {"text": "矩阵 / matrix"}),
     Route("POST", "workbench:assign", "page", lambda w, o: reverse("workbench:assign", args=[w.cases[o].pk]),
           assign_page, CASES, body=assignment),
+    # passing over a case: a redirect either way (to the next account, or back when the guard allows the call)
+    Route("POST", "workbench:pass-over", "page", lambda w, o: reverse("workbench:pass-over", args=[w.cases[o].pk]),
+          works_case(302), CASES, body=lambda w, o: {"version": version(w, o), "channel": "call"}),
     # plans pages
     Route("GET", "plans:loan", "page", lambda w, o: reverse("plans:loan", args=[loan_pk(w, o)]), loan_plans_read, LOANS),
     Route("POST", "plans:loan", "page", lambda w, o: reverse("plans:loan", args=[loan_pk(w, o)]), plan_propose(302), LOANS,

@@ -136,11 +136,9 @@ def collector_call(world: World, user, at: dt.datetime, seen: set[int]) -> bool:
     point = _mobile(loan)
     if point is None:
         world.tally["calls_no_number"] += 1
-        return True
-    decision = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk, at=at)
+    decision = check_now(loan_id=loan.pk, channel="call", contact_point_id=point.pk if point else None, at=at)
     if not decision.allowed:
-        for rule in decision.rule_ids:
-            world.tally[f"call_refused:{rule}"] += 1
+        _pass_over(world, user, case, point, at)
         return True
     behaviour = world.borrowers.of(reference)
     answered = world.borrowers.chance(world.params.rate("answers_call", behaviour))
@@ -174,6 +172,21 @@ def collector_call(world: World, user, at: dt.datetime, seen: set[int]) -> bool:
     if outcome == "hardship_claim" or (answered and world.borrowers.chance(world.params.rate("asks_for_plan", behaviour))):
         _offer_plan(world, day, user, loan)
     return True
+
+
+def _pass_over(world: World, user, case, point, at: dt.datetime) -> None:
+    """The guard will not let the collector call: they pass over the case until tomorrow (the
+    blocked attempt is kept, and counted among the guard's blocks from the table)."""
+    from arrears.workbench.passing import pass_over
+
+    try:
+        passed = pass_over(user, case_id=case.pk, version=case.version, channel="call",
+                           contact_point_id=point.pk if point else None, now=at)
+    except ArrearsError:
+        world.tally["calls_not_passed_over"] += 1
+        return
+    for rule in passed.rule_ids:
+        world.tally[f"passed_over:{rule}"] += 1
 
 
 def agency_call(world: World, staff, placement, at: dt.datetime) -> None:

@@ -133,6 +133,14 @@ class MayICallForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=RECORDABLE_CHANNELS, initial="call")
 
 
+class PassOverForm(forms.Form):
+    """Passing over a case the guard blocks now (workbench/passing.py)."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    channel = forms.ChoiceField(choices=RECORDABLE_CHANNELS, initial="call", widget=forms.HiddenInput)
+    contact_point = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+
 class QueueFilterForm(forms.Form):
     bucket = forms.MultipleChoiceField(label=_("Bucket"), required=False, choices=())
     dpd_min = forms.IntegerField(label=_("DPD from"), required=False, min_value=0, max_value=10000)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("loans/<int:loan_id>/contact/", views.record, name="record-contact"),
     path("loans/<int:loan_id>/notes/", views.add_note, name="add-note"),
     path("cases/<int:case_id>/assign/", views.assign, name="assign"),
+    path("cases/<int:case_id>/pass-over/", views.pass_over, name="pass-over"),
 ]

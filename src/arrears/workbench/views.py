@@ -20,7 +20,8 @@ from arrears.ledger.models import ContactPoint, Loan
 from arrears.web.views import render_account
 from arrears.workbench import queue
 from arrears.workbench.assigning import assign_case
-from arrears.workbench.forms import AssignForm, ContactForm, NoteForm, QueueFilterForm
+from arrears.workbench.forms import AssignForm, ContactForm, NoteForm, PassOverForm, QueueFilterForm
+from arrears.workbench import passing
 from arrears.workbench.recording import record_contact, write_note
 
 QUEUE_PAGE_SIZE = 50
@@ -105,6 +106,42 @@ def record(request: HttpRequest, loan_id: int) -> HttpResponse:
     if result.findings:
         messages.warning(request, _("The note was kept, with the content check's findings shown below it."))
     return redirect(_account_url(loan, "contact-history"))
+
+
+@require_POST
+@_worker_required
+def pass_over(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The guard blocks this contact now: the case leaves the collector's queue until tomorrow, and
+    the next account is taken."""
+    from arrears.cases.models import CollectionCase
+
+    case = CollectionCase.objects.select_related("loan").filter(pk=case_id).first()
+    if case is None:
+        raise Http404(_("No such case."))
+    if not can(request.user, Action.RECORD_CONTACT, case):
+        raise PermissionDenied
+    form = PassOverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The page was out of date; look at the account again."))
+        return redirect(_account_url(case.loan))
+    data = form.cleaned_data
+    try:
+        passing.pass_over(request.user, case_id=case.pk, version=data["version"], channel=data["channel"],
+                          contact_point_id=data["contact_point"])
+    except StaleEdit as error:
+        messages.error(request, said(error))
+        return redirect(_account_url(case.loan))
+    except ArrearsError as error:
+        messages.error(request, said(error))
+        return redirect(_account_url(case.loan, "may-i-call"))
+    messages.info(request, _("Passed over until tomorrow: the guard blocks this contact now."))
+    if not request.user.has_perm("workbench.work_queue"):
+        return redirect("workbench:queue")
+    following = queue.next_account(request.user)
+    if following is None:
+        messages.info(request, _("Nothing left in your queue for now."))
+        return redirect("workbench:queue")
+    return redirect(_account_url(following.loan, "record-contact"))
 
 
 @require_POST
