@@ -8,6 +8,12 @@ regular weight and leaves the text extractable. See docs/decisions/0008-notices-
 fpdf2 reads only the default instance, so the font's variation tables (gvar alone is 7 MB) and the
 layout and vertical tables it never uses are stripped once into a cached static copy: loading and
 subsetting that copy takes about a third of the time the original does, and draws the same glyphs.
+
+Most letters use only the characters of GB 2312 (the 6,763 common hanzi, with ASCII, Latin-1 and the
+CJK and full-width punctuation): a second cached copy holds just those, about a fifth of the glyphs,
+and a letter whose every character it has is set in it, in under half the time. A letter with any
+other character (a rare hanzi in a name or an address) is set in the whole font: the choice is made
+per letter, on its own text, so no character is ever lost.
 """
 
 from __future__ import annotations
@@ -45,6 +51,50 @@ def font_path() -> Path:
     return cached
 
 
+@lru_cache(maxsize=1)
+def common_characters() -> frozenset[str]:
+    """GB 2312's characters, printable ASCII and Latin-1, general, CJK and full-width punctuation."""
+    found = {chr(code) for code in (*range(0x20, 0x7F), *range(0xA0, 0x100), *range(0x2000, 0x2070),
+                                    *range(0x3000, 0x3040), *range(0xFF00, 0xFFF0))}
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                found.add(bytes((high, low)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def common_font_path() -> Path:
+    """The static copy cut down to `common_characters()`, made on first use."""
+    static = font_path()
+    cached = static.with_name(static.stem + "-gb2312.ttf")
+    if not cached.is_file():
+        _write_common_copy(static, cached)
+    return cached
+
+
+def font_for(document: Document) -> Path:
+    """The common copy when it has every character of the document, else the whole font."""
+    used = set(document.text()) - {"\n", "\t"}
+    return common_font_path() if used <= common_characters() else font_path()
+
+
+def _write_common_copy(static: Path, target: Path) -> None:
+    from fontTools import subset, ttLib
+
+    font = ttLib.TTFont(str(static), recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = []
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(char) for char in common_characters()])
+    subsetter.subset(font)
+    _save_atomically(font, target)
+
+
 def _write_static_copy(source: Path, target: Path) -> None:
     from fontTools import ttLib
 
@@ -52,6 +102,10 @@ def _write_static_copy(source: Path, target: Path) -> None:
     for tag in _UNUSED_TABLES:
         if tag in font:
             del font[tag]
+    _save_atomically(font, target)
+
+
+def _save_atomically(font, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(f".{os.getpid()}.part")
     font.save(str(partial))
@@ -77,7 +131,7 @@ def render(document: Document) -> bytes:
     pdf.set_creator("arrears")
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.set_margins(18, 16, 18)
-    pdf.add_font(FONT_FAMILY, fname=str(font_path()))
+    pdf.add_font(FONT_FAMILY, fname=str(font_for(document)))
     pdf.text_mode = TextMode.FILL_STROKE
     pdf.set_line_width(_STROKE_MM)
     pdf.add_page()
