@@ -48,6 +48,11 @@ def _id(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value or "")
 
 
+_UNBIND_READS = 20
+"""PDUs read after an unbind while waiting for its answer. One that came before the answer (a late
+receipt) is not acknowledged, so the SMSC delivers it again on the next session."""
+
+
 @dataclass
 class SmppChannel:
     name: str
@@ -187,9 +192,12 @@ class SmppChannel:
         if self._client is not None:
             try:
                 response = self._client.unbind()
+                for _ in range(_UNBIND_READS):  # a receipt or a reply may arrive before the answer
+                    if getattr(response, "command", None) == "unbind_resp":
+                        # smpplib reads the answer to an unbind but leaves the session marked bound
+                        self._client.state = smpplib.consts.SMPP_CLIENT_STATE_OPEN
+                        break
+                    response = self._client.read_pdu()
             except Exception:  # noqa: BLE001 - the peer may already be gone
-                response = None
-            if getattr(response, "command", None) == "unbind_resp":
-                # smpplib reads the answer to an unbind but leaves the session marked bound
-                self._client.state = smpplib.consts.SMPP_CLIENT_STATE_OPEN
+                pass
         self._drop()
