@@ -7,9 +7,9 @@ own, `bench.worker demo_*`, in an environment without the benchmark's settings o
 
 1. `git clone` of the repository the benchmark runs from, checked out at its current commit
    (uncommitted changes are not in the clone);
-2. `make install`: `python3 -m venv .venv`, pip upgraded, `pip install -e '.[test]'` (the
-   Makefile's recipe, run as it is; PIP_VERBOSE=1 undoes its --quiet so the log says what pip
-   downloaded and what it reused);
+2. `make install`: `python3 -m venv .venv`, uv installed into it with pip, then
+   `uv pip install -e '.[test]'` (the Makefile's recipe, run as it is); pip's and uv's caches are
+   measured before and after, so the output says how warm the install was;
 3. `.venv/bin/arrears demo --no-serve` with ARREARS_VAR in the temporary directory: migrate,
    simulate the lender's last weeks (`arrears simulate`), print every sign-in;
 4. `.venv/bin/arrears demo --port P` (P a free port): it finds the demo book and serves it; timed
@@ -18,9 +18,8 @@ own, `bench.worker demo_*`, in an environment without the benchmark's settings o
 The budget (docs/ARCHITECTURE): `make demo` from a fresh clone to a served app ≤ 5 minutes on 2
 cores, the install included; the total of the four phases is set against it at full scale. With
 `--scale small` the demo simulates 200 loans over 5 days (`--loans 200 --days 5`), so its total is
-not the budget's. pip reuses its download cache and this machine's local wheels: the output says
-how warm the cache was, which makes the install phase a best case on a machine that installed
-the project before.
+not the budget's. uv and pip reuse their download caches: the output says how warm they were, which
+makes the install phase a best case on a machine that installed the project before.
 """
 
 from __future__ import annotations
@@ -59,7 +58,7 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
         phases.append(("git clone", measured))
         if measured.ok:
             measured = ws.run("demo_install", {**common, "log": str(logs / "install.log")},
-                              label=escape("make install (venv, pip install -e '.[test]')"))
+                              label=escape("make install (venv, uv pip install -e '.[test]')"))
             phases.append(("make install", measured))
         if measured.ok:
             measured = ws.run("demo_prepare", {**common, "log": str(logs / "demo.log")},
@@ -101,7 +100,7 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
         table.add_row("[bold]total[/]", f"[bold]{total:.1f}[/]", "clone + install + demo + serving", "", "")
     runner.console.print(table)
     runner.console.print("  peak MiB and cpu s: the phase's process with everything it started and waited for "
-                         "(make and pip; the simulator; gunicorn and its workers)")
+                         "(make, pip and uv; the simulator; gunicorn and its workers)")
     output: dict = {"commit": commit, "uncommitted_not_in_clone": uncommitted, "demo": demo, "rows": rows,
                     "total_seconds": total, "budget_seconds": BUDGET_SECONDS}
     if uncommitted:
@@ -111,15 +110,15 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
         runner.console.print(f"  the simulator's own line: {prepare['simulator_line'] or '(not printed)'}")
     install = next((row for row in rows if row["task"] == "demo_install" and row["status"] == "ok"), None)
     if install:
-        output["pip_cache"] = cache = _cache_verdict(install)
-        runner.console.print(f"  pip's cache ({install['pip_cache_before']['path']}): {cache}")
+        output["install_cache"] = cache = _cache_verdict(install)
+        runner.console.print(f"  the install's caches: {cache}")
     if total is not None:
         met = total <= BUDGET_SECONDS
         if ws.divisor == 1:
             runner.console.print(f"  fresh clone to a served app: {total:.1f} s (budget ≤ {BUDGET_SECONDS:g} s: "
                                  + ("[green]met[/])" if met else "[red]missed[/])"))
-            output["budgets"] = [{"what": f"make demo from a fresh clone to a served app ({demo}, pip cache "
-                                          f"{output.get('pip_cache', '?').split(':')[0]})",
+            output["budgets"] = [{"what": f"make demo from a fresh clone to a served app ({demo}, install cache "
+                                          f"{output.get('install_cache', '?').split(':')[0]})",
                                   "budget": f"≤ {BUDGET_SECONDS:g} s", "measured": f"{total:.1f} s", "met": met}]
         else:
             runner.console.print(f"  fresh clone to a served app: {total:.1f} s with {' '.join(options)} (the "
@@ -132,8 +131,8 @@ def _what(row: dict) -> str:
     if row["task"] == "demo_clone":
         return f"commit {row['commit'][:7]}"
     if row["task"] == "demo_install":
-        return (f"{row['python']}; pip: {row['downloaded']} downloaded, {row['from_cache']} from its cache, "
-                f"{row['from_local_files']} local files")
+        grew = row["caches_after"]["uv"]["mib"] - row["caches_before"]["uv"]["mib"]
+        return f"{row['python']}; uv's cache grew {grew:,.0f} MiB"
     if row["task"] == "demo_prepare":
         simulated = row["simulator_seconds"]
         return ("simulator: " + ", ".join(f"{kind} {seconds:g}" for kind, seconds in simulated.items())
@@ -144,14 +143,16 @@ def _what(row: dict) -> str:
 
 
 def _cache_verdict(install: dict) -> str:
-    before, after = install["pip_cache_before"], install["pip_cache_after"]
-    if before["files"] == 0:
+    """Cold: uv's cache was empty; warm: nothing was added to it (nothing downloaded); else partly warm."""
+    before, after = install["caches_before"], install["caches_after"]
+    uv_before, uv_after = before["uv"], after["uv"]
+    grew = uv_after["mib"] - uv_before["mib"]
+    if uv_before["files"] == 0:
         word = "cold"
-    elif install["downloaded"] == 0:
+    elif grew < 1:
         word = "warm"
     else:
         word = "partly warm"
-    stayed = " (pip stored none of its downloads there: the next run downloads them again)" if not after["files"] else ""
-    return (f"{word}: it held {before['mib']:,.0f} MiB in {before['files']:,} files before the install and "
-            f"{after['mib']:,.0f} MiB in {after['files']:,} after{stayed}; pip downloaded {install['downloaded']} "
-            f"file(s), took {install['from_cache']} from its cache and {install['from_local_files']} from local files")
+    return (f"{word}: uv's cache ({uv_before['path']}) held {uv_before['mib']:,.0f} MiB before the install and "
+            f"{uv_after['mib']:,.0f} MiB after; pip's ({before['pip']['path']}) {before['pip']['mib']:,.0f} MiB "
+            f"before and {after['pip']['mib']:,.0f} MiB after")
