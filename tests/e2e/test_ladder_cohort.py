@@ -24,6 +24,7 @@ import pytest
 from arrears import clock
 from arrears.nightly.runner import run_night
 from arrears.nightly.steps import NightOptions
+from tests.outbox_peers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,11 +89,17 @@ class Ladder:
     def at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         return clock.at_local(day, dt.time(hour, minute))
 
-    def outbox_round(self, day: dt.date, hour: int = 10, listen: float = 0.0):
+    def outbox_round(self, day: dt.date, hour: int = 10):
         """The worker's round at `hour`; what the peers received."""
         with clock.set_to(self.at(day, hour)):
-            self.worker.drain(listen_seconds=listen)
+            self.worker.drain()
         return self.peers.take_new()
+
+    def hear_replies(self, day: dt.date, hour: int) -> None:
+        """The worker listens at `hour` until the SMSC has passed on a borrower's reply."""
+        heard = self.worker.tally.opt_outs
+        with clock.set_to(self.at(day, hour)):
+            assert wait_until(lambda: self.worker.drain(listen_seconds=0.3).opt_outs > heard, timeout=15)
 
     def morning(self, day: dt.date) -> None:
         from arrears.simulate.organisation import assign_open_cases_to_team
@@ -215,7 +222,7 @@ def test_a_cohort_walks_the_ladder_on_the_days_the_strategy_says(tmp_path, setti
                     # A reads the first reminder and replies TD: the number is opted out of SMS
                     to_a = next(m for m in received[day] if m.channel == "sms" and m.to.endswith(COHORT["LN-A"][3]))
                     peers.smsc.reply(to_a.to, "TD")
-                    ladder.outbox_round(day, hour=11, listen=1.0)
+                    ladder.hear_replies(day, hour=11)
                 if day in refusal_days:
                     ladder.call(day, c, "refusal")
                 if day == call_day:
