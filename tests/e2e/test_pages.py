@@ -446,7 +446,7 @@ def test_account_page_masks_contact_points(staff_client, book):
     values = [cells[1] for _key, cells in contacts]
     assert sorted(values) == ["138****5678", "139****4321", "zh******@example.com"]
     parent = next(cells for _key, cells in contacts if cells[1] == "139****4321")
-    assert parent[2:] == ["第三方", "父母", "张母", "否", "否", "请勿联系", "是"]
+    assert parent[2:] == ["第三方", "父母", "张母", "否", "否", "请勿联系", "是", "否"]
 
 
 def test_account_page_says_when_allocations_are_not_available(staff_client, book, monkeypatch):

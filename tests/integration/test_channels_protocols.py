@@ -4,9 +4,11 @@ gateway's and the push service's HTTP APIs, and the print-house directory."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 import pytest
 
+from arrears import clock
 from arrears.channels import Message, PermanentError, Receipt, Reply, TransientError
 from arrears.channels.http_gateway import HttpGatewayChannel
 from arrears.channels.letter import LetterChannel
@@ -87,6 +89,22 @@ def test_sms_over_smpp_arrives_in_ucs2_asks_for_a_receipt_and_the_receipt_comes_
     replies = [e for e in channel.listen(2.0) if isinstance(e, Reply)]
     assert replies and replies[0].sender == "8613800000001" and replies[0].text == "退订"
     channel.close()
+
+
+def test_a_reply_and_a_receipt_over_smpp_are_stamped_with_the_products_clock(smsc):
+    # given an SMPP channel bound to the local SMSC, and the product's clock set to a day long past
+    channel = SmppChannel(name="smsc", host="127.0.0.1", port=smsc.port, system_id="lender", password="pw")
+    moment = dt.datetime(2026, 2, 12, 3, 0, tzinfo=dt.UTC)
+    with clock.set_to(moment):
+        # when a message goes out and the borrower answers it
+        channel.send(message())
+        assert wait_until(lambda: smsc.submits)
+        smsc.reply("8613800000001", "TD")
+        events = channel.listen(2.0) + channel.listen(1.0)
+    channel.close()
+    # then both the receipt and the reply were heard at that moment, not at the wall clock's
+    assert {type(event) for event in events} == {Receipt, Reply}
+    assert {event.at for event in events} == {moment}
 
 
 def test_an_smsc_that_is_not_there_is_a_transient_error():

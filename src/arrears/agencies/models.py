@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def media_storage() -> FileSystemStorage:
@@ -203,7 +204,7 @@ class Contract(models.Model):
 
 class PlacementState(models.TextChoices):
     AWAITING_NOTICE = "awaiting_notice", _("awaiting notice to the borrower")
-    ACTIVE = "active", _("active")
+    ACTIVE = "active", pgettext_lazy("placement", "active")  # not a member of staff's "active" (在职)
     RECALLED = "recalled", _("recalled")
     EXPIRED = "expired", _("expired")
 

@@ -10,7 +10,6 @@ A long text goes as a concatenated SMS (UDH); the first part's message id names 
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ import smpplib.consts
 import smpplib.exceptions
 import smpplib.gsm
 
+from arrears import clock
 from arrears.channels._base import (
     Message,
     PermanentError,
@@ -92,7 +92,7 @@ class SmppChannel:
 
     def _received(self, pdu, **_kwargs):
         text = _text(pdu)
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()  # the product's moment: a simulated day hears a reply when it happens there
         if pdu.esm_class & RECEIPT_ESM:
             parsed = parse_smpp_receipt(text)
             receipted = _id(getattr(pdu, "receipted_message_id", None) or "")

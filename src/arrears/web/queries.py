@@ -23,7 +23,9 @@ from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 
 from arrears import clock
+from arrears.agencies.models import Placement
 from arrears.cases.models import CaseEvent, CollectionCase
+from arrears.contact.models import ChannelOptOut
 from arrears.cycle.models import AccountState, AccountStateHistory, AccountStatus, CycleRun
 from arrears.errors import ArrearsError
 from arrears.ledger.models import Borrower, ContactPoint, Instalment, Loan, Payment
@@ -310,8 +312,12 @@ def _guess_key(query: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ContactLine:
+    """A contact point as the page shows it; `opted_out`: the channels the person asked to stop on it,
+    oldest request first (the guard sends nothing more there)."""
+
     contact: ContactPoint
     masked_value: str
+    opted_out: tuple[ChannelOptOut, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,6 +368,7 @@ class AccountPage:
     history_truncated: bool
     cases: tuple[CollectionCase, ...]
     case_events: tuple[CaseEvent, ...]
+    placements: tuple[Placement, ...] = ()  # with agencies, newest first: the one that holds the case now on top
 
     @property
     def scheduled_principal(self) -> Fen:
@@ -391,10 +398,12 @@ def account_page(loan_external_id: str, *, unmasked: bool = False) -> AccountPag
     reversed_ids = {payment.reverses_id for payment in payments if payment.reverses_id is not None}
     history = list(AccountStateHistory.objects.filter(loan=loan).order_by("-as_of")[: HISTORY_LIMIT + 1])
     contacts = sorted(ContactPoint.objects.filter(borrower_id=loan.borrower_id), key=_contact_order)
+    opt_outs = _opt_outs_by_point(loan.borrower_id)
     return AccountPage(
         loan=loan,
         contacts=tuple(
-            ContactLine(contact, contact.value if unmasked else mask_contact(contact.kind, contact.value))
+            ContactLine(contact, contact.value if unmasked else mask_contact(contact.kind, contact.value),
+                        opt_outs.get(contact.pk, ()))
             for contact in contacts
         ),
         instalments=tuple(Instalment.objects.filter(loan=loan).order_by("seq")),
@@ -414,7 +423,16 @@ def account_page(loan_external_id: str, *, unmasked: bool = False) -> AccountPag
         history_truncated=len(history) > HISTORY_LIMIT,
         cases=tuple(CollectionCase.objects.filter(loan=loan).order_by("-opened_on", "-id")),
         case_events=tuple(CaseEvent.objects.filter(loan=loan).order_by("-on_date", "-id")[:HISTORY_LIMIT]),
+        placements=tuple(Placement.objects.filter(loan=loan).select_related("agency").order_by("-placed_on", "-pk")),
     )
+
+
+def _opt_outs_by_point(borrower_id: int) -> dict[int, tuple[ChannelOptOut, ...]]:
+    """Each contact point's requests to stop, one per channel (the first), oldest first."""
+    found: dict[int, dict[str, ChannelOptOut]] = {}
+    for opt_out in ChannelOptOut.objects.filter(contact_point__borrower_id=borrower_id).order_by("at", "pk"):
+        found.setdefault(opt_out.contact_point_id, {}).setdefault(opt_out.channel, opt_out)
+    return {point: tuple(by_channel.values()) for point, by_channel in found.items()}
 
 
 _KIND_ORDER = {ContactPoint.Kind.MOBILE: 0, ContactPoint.Kind.EMAIL: 1, ContactPoint.Kind.ADDRESS: 2}
