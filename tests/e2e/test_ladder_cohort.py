@@ -295,9 +295,10 @@ def test_a_cohort_walks_the_ladder_on_the_days_the_strategy_says(tmp_path, setti
     assert (_dpd(b, visit_day), _dpd(b, plan.start_date)) == (days["visit_review"] + 2, 0)
     assert list(CaseEvent.objects.filter(loan=b, kind="cured").values_list("on_date", flat=True)) == [plan.start_date]
     assert _planned_after(b, visit_night) == []
-    # the agency keeps the case for its placement period: the visit and the plan are the lender's own
+    # the agency kept the case through the visit; the night the plan made B current it was recalled
     placement.refresh_from_db()
-    assert placement.state == "active" and placement.expires_on > last_night
+    assert (placement.state, placement.ended_on) == ("recalled", plan.start_date)
+    assert "the account is no longer overdue" in placement.end_reason
 
     # C: three refusals in house, then a legal review opened the night it is 90 days past due
     assert _segment(c, legal_night - dt.timedelta(days=1)) == "inhouse_late_mild"

@@ -18,6 +18,7 @@ from arrears.agencies.models import (
     PlacementEvent,
 )
 from arrears.agencies.placing import end_placements
+from arrears.cycle.models import AccountState
 from tests.e2e.test_agencies_portal import agency, agency_user, placed_loan
 
 pytestmark = pytest.mark.django_db
@@ -107,4 +108,26 @@ def test_the_expiry_job_recalls_placements_whose_contract_ended_or_whose_agency_
     good.refresh_from_db()
     assert good.state == "active" and good.ended_on is None
     # and running the job again changes nothing
+    assert end_placements(TODAY, now=now) == {"expired": 0, "recalled": 0}
+
+
+def test_an_account_no_longer_overdue_is_recalled_from_its_agency_that_night(collector):
+    # given two placed accounts with the same agency, one of which the night found current again
+    user, firm = collector
+    cured = placed_loan("L-P1", firm)
+    still_overdue = placed_loan("L-P2", firm)
+    AccountState.objects.filter(loan=cured.loan).update(days_past_due=0, bucket="M0", status="cured",
+                                                        overdue_principal=0, overdue_interest=0)
+    now = timezone.now()
+    # when the night ends placements
+    outcome = end_placements(TODAY, now=now)
+    # then the cured account is recalled today, with the reason in both languages, and the agency reads it no more
+    assert outcome == {"expired": 0, "recalled": 1}
+    cured.refresh_from_db()
+    assert cured.state == "recalled" and cured.ended_on == TODAY and cured.data_deletion_marked_at == now
+    assert "账户已不再逾期" in cured.end_reason and "the account is no longer overdue" in cured.end_reason
+    assert [p.pk for p in portal.active_placements(portal.staff_of(user))] == [still_overdue.pk]
+    # and the one still overdue stays with the agency; a second run changes nothing
+    still_overdue.refresh_from_db()
+    assert still_overdue.state == "active"
     assert end_placements(TODAY, now=now) == {"expired": 0, "recalled": 0}

@@ -289,8 +289,12 @@ def activate_notified(as_of: dt.date, *, now: dt.datetime) -> int:
 
 
 def end_placements(as_of: dt.date, *, now: dt.datetime) -> dict[str, int]:
-    """Automatic ends: a period over expires; a contract ended or an agency no longer whitelisted recalls."""
-    from django.db.models import Q
+    """Automatic ends: a period over expires; a contract ended, an agency no longer whitelisted, or an
+    account no longer overdue (paid, cured, made current by a plan) recalls: an agency has nothing to
+    collect from a borrower who owes nothing overdue, and must not go on contacting them."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from arrears.cycle.models import AccountState
 
     expired = _end(
         Placement.objects.filter(state__in=OPEN_STATES, expires_on__lte=as_of),
@@ -303,6 +307,13 @@ def end_placements(as_of: dt.date, *, now: dt.datetime) -> dict[str, int]:
         ),
         state=PlacementState.RECALLED, kind=PlacementEventKind.RECALLED, as_of=as_of, now=now,
         reason="合同终止或机构不在白名单 / the contract ended or the agency is no longer whitelisted", ended_on=as_of,
+    )
+    recalled += _end(
+        Placement.objects.filter(state__in=OPEN_STATES).filter(
+            Exists(AccountState.objects.filter(loan_id=OuterRef("loan_id"), days_past_due=0))
+        ),
+        state=PlacementState.RECALLED, kind=PlacementEventKind.RECALLED, as_of=as_of, now=now,
+        reason="账户已不再逾期 / the account is no longer overdue", ended_on=as_of,
     )
     return {"expired": expired, "recalled": recalled}
 
