@@ -61,7 +61,7 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
         )
     buckets = buckets or BucketScheme()
     timer = StageTimer()
-    run = CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
+    run = _day_record(as_of, engine)
     counts: dict[str, int] = {}
     with BulkConnection.for_django() as db:
         latest = io.latest_aged_day(db)
@@ -101,6 +101,17 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
     run.finished_at = clock.now()
     run.stage_seconds = {**timer.seconds(), "rounds_count": aged.rounds, **counts}
     run.save(update_fields=["accounts", "finished_at", "stage_seconds"])
+    return run
+
+
+def _day_record(as_of: dt.date, engine: str) -> CycleRun:
+    """The day's one CycleRun: a night run again, or resumed after a kill, ages the day again in the
+    record it began, so the record says what the day's ageing was, not how often it was tried."""
+    run = CycleRun.objects.filter(as_of=as_of).order_by("-started_at", "-pk").first()
+    if run is None:
+        return CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
+    run.engine, run.accounts, run.started_at, run.finished_at, run.stage_seconds = engine, 0, clock.now(), None, {}
+    run.save(update_fields=["engine", "accounts", "started_at", "finished_at", "stage_seconds"])
     return run
 
 
