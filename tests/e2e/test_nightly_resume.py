@@ -23,12 +23,14 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from arrears.nightly.runner import HOLD_AFTER
+from arrears.nightly.steps import STEP_NAMES
 from tests.outbox_peers import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 EVE = dt.date(2026, 3, 1)  # the first night: the book's past arrives in its feeds
-NIGHTS = 4
+NIGHTS = 3
 LAST = EVE + dt.timedelta(days=NIGHTS - 1)
 LOANS = 60
 HISTORY_DAYS = 150
@@ -128,8 +130,11 @@ class Copies:
                 admin.execute(statement)
 
 
-def arrears(url: str, tmp_path: Path, *arguments: str) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT / "src"), ARREARS_VAR=str(tmp_path / "var"))
+def arrears(url: str, tmp_path: Path, *arguments: str, hold_after: str = "") -> subprocess.Popen:
+    env = {name: value for name, value in os.environ.items() if name != HOLD_AFTER}
+    env.update(DATABASE_URL=url, PYTHONPATH=str(ROOT / "src"), ARREARS_VAR=str(tmp_path / "var"))
+    if hold_after:
+        env[HOLD_AFTER] = hold_after
     return subprocess.Popen([sys.executable, *arguments], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -140,9 +145,20 @@ def finished(process: subprocess.Popen, timeout: float = 300) -> str:
     return out
 
 
-def nights(url: str, tmp_path: Path, feeds: Path) -> subprocess.Popen:
+def nights(url: str, tmp_path: Path, feeds: Path, *, hold_after: str = "") -> subprocess.Popen:
     return arrears(url, tmp_path, "-m", "arrears.cli", "nightly", "--from", EVE.isoformat(), "--to", LAST.isoformat(),
-                   "--feeds", str(feeds))
+                   "--feeds", str(feeds), hold_after=hold_after)
+
+
+def kill_when_held(process: subprocess.Popen) -> bool:
+    """SIGKILL once the night says it is held (nightly/runner.py, HOLD_AFTER); False if it finished first."""
+    for line in process.stderr:
+        if line.startswith("held after"):
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=30)
+            return True
+    process.communicate(timeout=30)
+    return False
 
 
 def digest(url: str, tmp_path: Path) -> dict:
@@ -175,7 +191,9 @@ def test_nights_run_again_and_resumed_after_kills_leave_the_same_tables(book, tm
     began = time.monotonic()
     finished(nights(uninterrupted, tmp_path, feeds))
     whole_run = time.monotonic() - began
+    began = time.monotonic()
     expected = digest(uninterrupted, tmp_path)
+    starting = time.monotonic() - began  # a process that starts and reads: no kill before this does anything
     assert expected["ledger_loan"]["rows"] > 0 and expected["cycle_accountstate"]["rows"] > 0
     assert expected["nightly_nightlystep"]["rows"] == NIGHTS * 9
     assert expected["strategy_plannedaction"]["rows"] > 0 and expected["contact_contactattempt"]["rows"] > 0
@@ -190,21 +208,23 @@ def test_nights_run_again_and_resumed_after_kills_leave_the_same_tables(book, tm
     # then the tables are the same as after one run
     assert differing(expected, digest(twice, tmp_path)) == {}, f"seed {SEED}"
 
-    # when, in another fresh copy, the nights are killed at random points and resumed until they finish
+    # when, in another fresh copy, the nights are killed once straight after a chosen step's work (before
+    # its record says done), then twice at random points, and resumed until they finish
     resumed = copies.make("killed")
-    kills = []
-    for _ in range(3):
+    held_after = rng.choice(STEP_NAMES)
+    kills = [held_after] if kill_when_held(nights(resumed, tmp_path, feeds, hold_after=held_after)) else []
+    for _ in range(2):
         process = nights(resumed, tmp_path, feeds)
-        delay = rng.uniform(1.0, max(whole_run * 0.8, 1.5))
+        delay = rng.uniform(0.8 * starting, max(whole_run, starting))
         try:
             process.wait(delay)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)
-            kills.append(round(delay, 2))
+            kills.append(f"{delay:.2f} s")
         else:
             assert process.returncode == 0, process.communicate()
     finished(nights(resumed, tmp_path, feeds))
     # then the tables are the same as after the uninterrupted run
-    assert kills, f"seed {SEED}: no run was killed"
-    assert differing(expected, digest(resumed, tmp_path)) == {}, f"seed {SEED}, killed after {kills} s"
+    assert held_after in kills, f"seed {SEED}: the night never got to {held_after}"
+    assert differing(expected, digest(resumed, tmp_path)) == {}, f"seed {SEED}, killed after {kills}"
