@@ -105,14 +105,12 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
 
 
 def _day_record(as_of: dt.date, engine: str) -> CycleRun:
-    """The day's one CycleRun: a night run again, or resumed after a kill, ages the day again in the
-    record it began, so the record says what the day's ageing was, not how often it was tried."""
-    run = CycleRun.objects.filter(as_of=as_of).order_by("-started_at", "-pk").first()
-    if run is None:
-        return CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
-    run.engine, run.accounts, run.started_at, run.finished_at, run.stage_seconds = engine, 0, clock.now(), None, {}
-    run.save(update_fields=["engine", "accounts", "started_at", "finished_at", "stage_seconds"])
-    return run
+    """The day's one CycleRun: a night run again, or resumed after a kill, ages the day again under a
+    new record that replaces the day's earlier ones, so the records say what each day's ageing was,
+    not how often it was tried. A new record, not the old one updated: the work queue knows a day was
+    aged again by the record's id (workbench/queue.py, ensure_fresh)."""
+    CycleRun.objects.filter(as_of=as_of).delete()
+    return CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
 
 
 def run_cycles(
