@@ -228,3 +228,17 @@ def test_nights_run_again_and_resumed_after_kills_leave_the_same_tables(book, tm
     # then the tables are the same as after the uninterrupted run
     assert held_after in kills, f"seed {SEED}: the night never got to {held_after}"
     assert differing(expected, digest(resumed, tmp_path)) == {}, f"seed {SEED}, killed after {kills}"
+
+
+def test_the_digest_command_prints_each_product_table_as_text_and_as_json(capsys):
+    from arrears.cli import main
+
+    # when the digest of an empty book is printed, as text and as JSON
+    assert main(["nightly", "digest"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert main(["nightly", "digest", "--json"]) == 0
+    tables = json.loads(capsys.readouterr().out)
+    # then each product table has its line, rows and SHA-256, and no Django table is among them
+    by_name = {line.split()[0]: line.split()[1:] for line in lines}
+    assert by_name.keys() == tables.keys() and "ledger_loan" in tables and "django_session" not in tables
+    assert by_name["ledger_loan"] == ["0", tables["ledger_loan"]["sha256"]] and len(tables["ledger_loan"]["sha256"]) == 64
