@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from arrears import clock
 from arrears.agencies.allocation import arm_of
 from arrears.agencies.models import (
     Agency,
@@ -109,6 +110,19 @@ def test_the_plans_agency_cases_are_placed_by_contract_after_the_borrower_is_tol
     assert Placement.objects.filter(state="active").count() == 12
     assert PlacementEvent.objects.filter(kind="placed").count() == 12
     assert PlacementEvent.objects.filter(kind="activated").count() == 12
+
+
+def test_placements_and_their_notices_are_stamped_by_the_product_clock():
+    # given an agency under contract and a book in the agency pool
+    a_contract(an_agency("甲催收", "91310000MA1FL00001"), "C-1")
+    overdue_book(2)
+    night = dt.datetime(2026, 4, 9, 15, 30, tzinfo=dt.UTC)
+    # when the day's placement runs with the product's clock at the night's instant
+    with clock.set_to(night):
+        place(AS_OF)
+    # then the placements and the notices they made carry that instant, not the wall clock's
+    assert set(Placement.objects.values_list("created_at", flat=True)) == {night}
+    assert set(ContactAttempt.objects.filter(template="outsourcing_notice").values_list("created_at", flat=True)) == {night}
 
 
 def test_a_notice_the_strategy_already_sent_is_reused_and_the_placement_starts_at_once():

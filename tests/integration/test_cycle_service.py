@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from arrears.cases.models import CaseEvent, CollectionCase
-from arrears.cycle.models import AccountState, AccountStateHistory
+from arrears.cycle.models import AccountState, AccountStateHistory, CycleRun
 from arrears.cycle.service import run_cycle, run_cycles
 from arrears.cycle.statement import account_statement
 from arrears.ledger.models import Borrower, Instalment, Loan, Payment, Product
@@ -89,6 +89,18 @@ def test_running_the_same_day_twice_changes_nothing():
     assert stored_state(loan) == first
     assert AccountStateHistory.objects.filter(loan=loan).count() == 1
     assert CaseEvent.objects.filter(loan=loan).count() == 1
+
+
+def test_a_day_aged_again_keeps_one_cycle_record():
+    # given a day aged once
+    make_loan("L-ONE-RECORD")
+    as_of = dt.date(2026, 4, 15)
+    first = run_cycle(as_of)
+    # when it is aged again (a night run again, or resumed after a kill)
+    again = run_cycle(as_of)
+    # then the day has one record, finished, of the last ageing: a new one, so the work queue sees it
+    assert list(CycleRun.objects.filter(as_of=as_of).values_list("pk", flat=True)) == [again.pk] != [first.pk]
+    assert CycleRun.objects.get(as_of=as_of).finished_at is not None
 
 
 def test_a_back_dated_payment_and_a_reversal_re_age_the_account():

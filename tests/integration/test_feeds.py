@@ -188,6 +188,21 @@ def test_importing_the_same_files_twice_changes_nothing(products, feeds: Path) -
     assert (again_payments.landed, again_payments.unchanged, again_payments.rejected) == (0, 3, 0)
 
 
+def test_imported_rows_are_stamped_by_the_product_clock(products, feeds: Path) -> None:
+    # given the product's clock set to a night's instant
+    instant = dt.datetime(2026, 3, 1, 15, 30, tzinfo=dt.UTC)
+    loans = write_csv(feeds / "loans.csv", [loan_row(1)], LOAN_COLUMNS)
+    payments = write_csv(feeds / "payments.csv", [payment_row("P1")], PAYMENT_COLUMNS)
+    # when loans and payments are imported
+    with clock.set_to(instant):
+        import_loans(loans)
+        import_payments(payments)
+    # then the rows carry that instant, not the wall clock's
+    loan = Loan.objects.select_related("borrower").get()
+    assert loan.created_at == loan.updated_at == loan.borrower.created_at == loan.borrower.updated_at == instant
+    assert Payment.objects.get().received_at == instant
+
+
 def test_a_payment_reference_is_one_payment(products, feeds: Path) -> None:
     import_loans(write_csv(feeds / "loans.csv", [loan_row(1)], LOAN_COLUMNS))
     first = write_csv(feeds / "day1.csv", [payment_row("P1"), payment_row("P1")], PAYMENT_COLUMNS)

@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from arrears import clock
+
 
 def media_storage() -> FileSystemStorage:
     """Files agencies give us (staff photos) live under var/media, outside the web root."""
@@ -247,7 +249,7 @@ class Placement(models.Model):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason it ended"), max_length=300, blank=True)
     data_deletion_marked_at = models.DateTimeField(_("shared data marked for deletion at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)  # the night's clock when a night places it
 
     objects = PlacementQuerySet.as_manager()
 

@@ -1,5 +1,6 @@
 """`arrears nightly`: the whole day in order (feeds, cycle, judging, plan, outbox, agencies, visits,
-legal review, queue), for one day or night by night over a range; `arrears nightly status` shows them."""
+legal review, queue), for one day or night by night over a range; `arrears nightly status` shows them;
+`arrears nightly digest` prints a digest of each product table, to compare two runs of the same nights."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from arrears.errors import InputError
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("nightly", help="夜间任务：接入、账龄、计划、发送、委外、上门、法务、队列 / run the night")
-    parser.add_argument("what", nargs="?", choices=["run", "status"], default="run",
-                        help="run（默认）或 status / run (default) or status")
+    parser.add_argument("what", nargs="?", choices=["run", "status", "digest"], default="run",
+                        help="run（默认）、status 或 digest（各表摘要）/ run (default), status, or digest (of each table)")
     parser.add_argument("--as-of", type=iso_date, help="业务日期 / the business day whose night to run")
     parser.add_argument("--from", dest="first", type=iso_date, help="补跑起始日 / first night of a backfill")
     parser.add_argument("--to", dest="last", type=iso_date, help="补跑结束日 / last night of a backfill")
@@ -23,12 +24,15 @@ def register(subparsers) -> None:
     parser.add_argument("--full", action="store_true",
                         help="每笔贷款从头计算账龄，不承接前一晚 / age every loan from its start, not from last night's state")
     parser.add_argument("--last", dest="nights", type=int, default=7, help="status：显示最近几晚 / status: nights shown (7)")
+    parser.add_argument("--json", action="store_true", help="digest：以 JSON 输出 / digest: print JSON")
     parser.set_defaults(handler=run)
 
 
 def run(args) -> int:
     if args.what == "status":
         return status(args)
+    if args.what == "digest":
+        return digest(args)
     from arrears.nightly.runner import feeds_dir_from_settings, run_night, run_nights
     from arrears.nightly.steps import NightOptions
 
@@ -68,4 +72,19 @@ def status(args) -> int:
     from arrears.nightly.status import status_lines
 
     print("\n".join(status_lines(as_of=args.as_of, nights=args.nights)))
+    return 0
+
+
+def digest(args) -> int:
+    """One line per product table: its name, rows and SHA-256 (docs/nightly.md, "Reruns and resuming")."""
+    import json
+
+    from arrears.nightly.digest import digest_tables
+
+    tables = digest_tables()
+    if args.json:
+        print(json.dumps({t.name: {"rows": t.rows, "sha256": t.sha256} for t in tables}, indent=1))
+        return 0
+    width = max(len(t.name) for t in tables)
+    print("\n".join(t.line(width) for t in tables))
     return 0

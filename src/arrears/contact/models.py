@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
+
 
 class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
@@ -67,7 +69,7 @@ class ContactAttempt(models.Model):
     conversation = models.BooleanField(_("telephone conversation took place"), default=False)
     segment = models.CharField(_("segment"), max_length=64, blank=True)
     rule = models.CharField(_("rule"), max_length=120, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)  # the night's clock for the night's attempts
     # the outbox: which plan row made it, how often it was tried, who holds it, what the provider said
     as_of = models.DateField(_("business date"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True, help_text="set: sent as is; empty: rendered")

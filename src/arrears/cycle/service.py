@@ -61,7 +61,7 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
         )
     buckets = buckets or BucketScheme()
     timer = StageTimer()
-    run = CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
+    run = _day_record(as_of, engine)
     counts: dict[str, int] = {}
     with BulkConnection.for_django() as db:
         latest = io.latest_aged_day(db)
@@ -102,6 +102,15 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
     run.stage_seconds = {**timer.seconds(), "rounds_count": aged.rounds, **counts}
     run.save(update_fields=["accounts", "finished_at", "stage_seconds"])
     return run
+
+
+def _day_record(as_of: dt.date, engine: str) -> CycleRun:
+    """The day's one CycleRun: a night run again, or resumed after a kill, ages the day again under a
+    new record that replaces the day's earlier ones, so the records say what each day's ageing was,
+    not how often it was tried. A new record, not the old one updated: the work queue knows a day was
+    aged again by the record's id (workbench/queue.py, ensure_fresh)."""
+    CycleRun.objects.filter(as_of=as_of).delete()
+    return CycleRun.objects.create(as_of=as_of, engine=engine, started_at=clock.now())
 
 
 def run_cycles(

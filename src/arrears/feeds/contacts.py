@@ -34,7 +34,7 @@ from arrears.feeds import columns as col
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import CONTACTS
-from arrears.feeds.staging import bulk_session, fetch_as, landing, stage
+from arrears.feeds.staging import bulk_session, fetch_as, instant_sql, landing, stage
 from arrears.feeds.validation import (
     Checked,
     check_contacts,
@@ -147,10 +147,11 @@ def _attempts(rows: pa.Table) -> pa.Table:
 def _write(db: BulkConnection) -> None:
     """Done attempts; the outbox's own columns empty (an attempt made elsewhere is never sent)."""
     written = ", ".join(_WRITTEN)
+    created = instant_sql(db, clock.now())  # the product's clock, as every row a night writes
     db.execute(
         f"INSERT INTO contact_contactattempt ({written}, template, state, segment, created_at, subject, tries, "
         "lease_owner, provider, provider_message_id, last_error, blocked_by, reasons_zh, reasons_en) "
-        f"SELECT {written}, '', 'done', '', CURRENT_TIMESTAMP, '', 0, '', '', '', '', '', '', '' "
+        f"SELECT {written}, '', 'done', '', {created}, '', 0, '', '', '', '', '', '', '' "
         "FROM feed_contact_write WHERE TRUE ON CONFLICT (idempotency_key) DO NOTHING"
     )
 

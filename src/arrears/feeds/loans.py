@@ -175,13 +175,14 @@ def _write_borrowers(
     stage(db, "feed_borrower_write", writes)
     progress.stage("写入借款人", "writing borrowers")
     fields = ("name", "national_id_cipher", *BORROWER_FIELDS[1:])
+    stamp = instant_sql(db, clock.now())  # the product's clock: a night's rows carry the night's time
     kept_cipher = (
         "national_id_cipher = CASE WHEN excluded.national_id_cipher = '' "
         "THEN ledger_borrower.national_id_cipher ELSE excluded.national_id_cipher END"
     )
     db.execute(
         f"INSERT INTO ledger_borrower (external_id, {', '.join(fields)}, created_at, updated_at) "
-        f"SELECT external_id, {', '.join(fields)}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP "
+        f"SELECT external_id, {', '.join(fields)}, {stamp}, {stamp} "
         "FROM feed_borrower_write WHERE TRUE ORDER BY external_id "
         f"ON CONFLICT (external_id) DO UPDATE SET {kept_cipher}, "
         f"{assignments(('name', *BORROWER_FIELDS[1:], 'updated_at'))}"
@@ -194,6 +195,7 @@ def _write_loans(db: BulkConnection, progress: Progress) -> pa.Table:
     """Upsert the loans that are new or changed; their loan_id and state (new, rescheduled, changed)."""
     progress.stage("写入贷款", "writing loans")
     fields = ("borrower_id", *SCHEDULE_FIELDS)
+    stamp = instant_sql(db, clock.now())
     derive(
         db,
         "feed_loan_state",
@@ -206,7 +208,7 @@ def _write_loans(db: BulkConnection, progress: Progress) -> pa.Table:
     )
     db.execute(
         f"INSERT INTO ledger_loan (external_id, {', '.join(fields)}, created_at, updated_at) "
-        f"SELECT loan_id, {', '.join(fields)}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM feed_loan_state "
+        f"SELECT loan_id, {', '.join(fields)}, {stamp}, {stamp} FROM feed_loan_state "
         "WHERE TRUE ORDER BY loan_id "
         f"ON CONFLICT (external_id) DO UPDATE SET {assignments((*fields, 'updated_at'))}"
     )

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
 from arrears.feeds.schemas import PAYMENTS
-from arrears.feeds.staging import bulk_session, fetch_as, landing, loans_named, stage
+from arrears.feeds.staging import bulk_session, fetch_as, instant_sql, landing, loans_named, stage
 from arrears.feeds.validation import LedgerView, check_payments, check_payments_against_ledger, empty_recorded
 
 _STAGED = ("feed_payment", "feed_payment_write")
@@ -79,15 +80,16 @@ def _recorded(db: BulkConnection) -> pa.Table:
 def _write(db: BulkConnection) -> None:
     """Payments, then the reversals, which find what they reverse by reference."""
     columns = "reference, loan_id, amount, value_date, channel, reverses_id, received_at"
+    received = instant_sql(db, clock.now())  # the product's clock: a night's payments carry the night's time
     db.execute(
         f"INSERT INTO ledger_payment ({columns}) "
-        "SELECT s.reference, l.id, s.amount, s.value_date, s.channel, NULL, CURRENT_TIMESTAMP "
+        f"SELECT s.reference, l.id, s.amount, s.value_date, s.channel, NULL, {received} "
         "FROM feed_payment_write s JOIN ledger_loan l ON l.external_id = s.loan_id "
         "WHERE s.reverses = '' ON CONFLICT DO NOTHING"
     )
     db.execute(
         f"INSERT INTO ledger_payment ({columns}) "
-        "SELECT s.reference, l.id, s.amount, s.value_date, s.channel, o.id, CURRENT_TIMESTAMP "
+        f"SELECT s.reference, l.id, s.amount, s.value_date, s.channel, o.id, {received} "
         "FROM feed_payment_write s JOIN ledger_loan l ON l.external_id = s.loan_id "
         "JOIN ledger_payment o ON o.reference = s.reverses "
         "WHERE s.reverses <> '' ON CONFLICT DO NOTHING"

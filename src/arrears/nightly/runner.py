@@ -16,6 +16,8 @@ what a night writes does not depend on the hour it happened to run at.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -172,6 +174,7 @@ def _run_step(run, position: int, step: Step, as_of: dt.date, options: NightOpti
         en = f"internal error {type(error).__name__}: {error}"
         _failed(record, started, zh, en)
         raise NightFailed(as_of, step, zh, en) from error
+    _hold_if_asked(step, as_of)
     record.state, record.finished_at = StepState.DONE, _wall_clock()
     record.seconds = round(time.perf_counter() - started, 3)
     record.peak_memory_mb = _peak_memory_mb()
@@ -179,6 +182,19 @@ def _run_step(run, position: int, step: Step, as_of: dt.date, options: NightOpti
     record.save()
     return StepReport(step.name, skipped=False, seconds=record.seconds, peak_memory_mb=record.peak_memory_mb,
                       counts=counts)
+
+
+HOLD_AFTER = "ARREARS_NIGHTLY_HOLD_AFTER"
+"""For tests that kill a night at a chosen point: `ARREARS_NIGHTLY_HOLD_AFTER=<step>` stops the process
+for good once that step's work is done and before its record says so, after saying so on stderr; the
+test kills it there (tests/e2e/test_nightly_resume.py). Unset in production: it does nothing."""
+
+
+def _hold_if_asked(step: Step, as_of: dt.date) -> None:
+    if os.environ.get(HOLD_AFTER) == step.name:
+        print(f"held after {step.name} of {as_of}", file=sys.stderr, flush=True)
+        while True:
+            time.sleep(60)
 
 
 def _log_traceback(title: str) -> None:
