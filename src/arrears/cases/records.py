@@ -14,6 +14,9 @@ def record_case_events(db: BulkConnection, events: pa.Table) -> None:
         return
     db.execute(f"DROP TABLE IF EXISTS {STAGING}")
     db.ingest(STAGING, events, mode="create", temporary=True)
+    # looked up per open case below: without an index each case would scan every event of the night
+    # (350,000 open cases × 70,000 events at a million accounts took minutes)
+    db.execute(f"CREATE INDEX {STAGING}_loan ON {STAGING} (loan_id, kind)")
     db.execute(
         f"""INSERT INTO cases_caseevent (loan_id, on_date, kind, days_past_due, bucket)
         SELECT loan_id, on_date, kind, days_past_due, bucket FROM {STAGING} e
@@ -28,8 +31,8 @@ def record_case_events(db: BulkConnection, events: pa.Table) -> None:
             close_reason = (SELECT e.kind FROM {STAGING} e
                             WHERE e.loan_id = cases_collectioncase.loan_id AND e.kind IN ('cured', 'closed'))
         WHERE closed_on IS NULL
-          AND loan_id IN (SELECT loan_id FROM {STAGING} WHERE kind IN ('cured', 'closed')
-                          AND on_date > cases_collectioncase.opened_on)"""
+          AND EXISTS (SELECT 1 FROM {STAGING} e WHERE e.loan_id = cases_collectioncase.loan_id
+                      AND e.kind IN ('cured', 'closed') AND e.on_date > cases_collectioncase.opened_on)"""
     )
     # one case per opening: a night run again finds the case it opened
     db.execute(
