@@ -30,7 +30,7 @@ def test_the_plans_agency_table_has_one_row_per_authorised_channel_with_the_cont
     # when the guard's table is read through the plan's bulk connection
     with BulkConnection.for_django() as db:
         table = authority_table(db)
-    rows = sorted(table.to_pylist(), key=lambda r: (r["agency_id"], r["channel"]))
+    rows = sorted(table.to_pylist(), key=lambda r: (int(r["agency_id"]), r["channel"]))  # ids are text: 10 after 9
     # then each channel is a row; the period runs from midnight in the lender's zone to the day after the end
     start = dt.datetime(2026, 1, 1, tzinfo=ZONE).astimezone(dt.UTC)
     end = dt.datetime(2027, 1, 1, tzinfo=ZONE).astimezone(dt.UTC)
