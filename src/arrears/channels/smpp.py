@@ -198,6 +198,9 @@ class SmppChannel:
                         self._client.state = smpplib.consts.SMPP_CLIENT_STATE_OPEN
                         break
                     response = self._client.read_pdu()
+            except smpplib.exceptions.ConnectionError:
+                # asked to unbind, the SMSC closed the session instead of answering: it is over all the same
+                self._client.state = smpplib.consts.SMPP_CLIENT_STATE_OPEN
             except Exception:  # noqa: BLE001 - the peer may already be gone
                 pass
         self._drop()
