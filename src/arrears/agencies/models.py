@@ -47,7 +47,7 @@ class Agency(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=AgencyStatus.choices, default=AgencyStatus.WHITELISTED)
     status_reason = models.CharField(_("reason for the status"), max_length=300, blank=True)
     capacity = models.PositiveIntegerField(_("capacity (open placements)"), default=1000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -107,7 +107,7 @@ class AgencyStaff(models.Model):
     authorised_from = models.DateField(_("authorised from"))
     authorised_until = models.DateField(_("authorised until"), null=True, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgencyStaffQuerySet.as_manager()
@@ -173,7 +173,7 @@ class Contract(models.Model):
     data_types = models.TextField(_("types of personal data"))
     protection_measures = models.TextField(_("protection measures"))
     end_of_term = models.CharField(_("at the end"), max_length=8, choices=EndOfTerm.choices, default=EndOfTerm.DELETE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("agency contract")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
 from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, MAX_SCORE, RepaymentMethod
 
 
@@ -19,7 +20,7 @@ class Borrower(models.Model):
     national_id_digest = models.CharField(max_length=64, db_index=True, help_text="HMAC for exact search")
     national_id_masked = models.CharField(_("national id"), max_length=32)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -109,7 +110,7 @@ class Loan(models.Model):
     principal = models.BigIntegerField(_("principal (fen)"))
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     start_date = models.DateField(_("start date"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -133,7 +134,7 @@ class Reschedule(models.Model):
     principal = models.BigIntegerField(_("principal (fen)"))
     last_payment_id = models.BigIntegerField(default=0, help_text="newest payment in the opening balance")
     reverted_from = models.DateField(_("reverted from"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("reschedule")
@@ -168,7 +169,7 @@ class Payment(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversal", verbose_name=_("reverses")
     )
-    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("payment")
@@ -207,5 +208,5 @@ class FeedImport(models.Model):
     rows_landed = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     rejects_path = models.CharField(max_length=500, blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=clock.now, editable=False)
     finished_at = models.DateTimeField(null=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
 from arrears.ledger.models import Loan, Payment, Reschedule
 
 
@@ -44,7 +45,7 @@ class Plan(models.Model):
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="waiver_plan"
     )
     broken_on = models.DateField(_("broken on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -73,7 +74,7 @@ class PlanEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("by")
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=clock.now, editable=False)
     business_date = models.DateField(_("business date"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
+
 
 class PromiseState(models.TextChoices):
     PENDING = "pending", _("pending")
@@ -34,7 +36,7 @@ class Promise(models.Model):
     )
     paid_amount = models.BigIntegerField(_("paid towards it (fen)"), default=0)
     judged_on = models.DateField(_("judged on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("promise to pay")

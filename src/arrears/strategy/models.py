@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
+
 
 class StrategyVersion(models.Model):
     """One version of a strategy document; the version in force on a day is the latest
@@ -16,7 +18,7 @@ class StrategyVersion(models.Model):
     version = models.PositiveIntegerField(_("version"))
     document = models.TextField(_("document (YAML)"))
     active_from = models.DateField(_("active from"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("created by")
     )

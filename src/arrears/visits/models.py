@@ -10,6 +10,7 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
 from arrears.contact.models import Outcome
 from arrears.visits.workflow import OPEN_STATES, VisitState
 
@@ -80,7 +81,7 @@ class Visit(models.Model):
         "contact.ContactAttempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="visit",
         verbose_name=_("contact record"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from arrears import clock
+
 
 class ContactRecord(models.Model):
     """Who recorded a contact attempt from the workbench, on which case."""
@@ -15,7 +17,7 @@ class ContactRecord(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("recorded contact")
@@ -36,7 +38,7 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"))
     findings = models.JSONField(_("content lint findings"), default=list, blank=True)
-    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("written at"), default=clock.now, editable=False)
 
     class Meta:
         verbose_name = _("note")
