@@ -23,6 +23,7 @@ from arrears import clock
 from arrears.access.scope import Action, require
 from arrears.cases.editing import edit_case
 from arrears.errors import InputError
+from arrears.workbench.recording import borrowers_point, verdict_fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +38,13 @@ def pass_over(user, *, case_id: int, version: int, channel: str = "call", contac
     from arrears.cases.models import CollectionCase
     from arrears.contact.models import ContactAttempt
     from arrears.guard import check_now
-    from arrears.ledger.models import ContactPoint
 
     now = now or clock.now()
     case = CollectionCase.objects.select_related("loan").filter(pk=case_id, closed_on__isnull=True).first()
     if case is None:
         raise InputError(f"没有编号为 {case_id} 的未结案件", f"No open case with id {case_id}")
     require(user, Action.RECORD_CONTACT, case)
-    point = None
-    if contact_point_id is not None:
-        point = ContactPoint.objects.filter(pk=contact_point_id, borrower_id=case.loan.borrower_id).first()
-        if point is None:
-            raise InputError("该联系方式不属于此借款人", "That contact point does not belong to this borrower")
+    point = borrowers_point(case, contact_point_id)
     decision = check_now(loan_id=case.loan_id, channel=channel, contact_point_id=contact_point_id, at=now)
     if decision.allowed:
         raise InputError(
@@ -67,8 +63,6 @@ def pass_over(user, *, case_id: int, version: int, channel: str = "call", contac
             as_of=timezone.localdate(now),
             segment=case.segment,
             rule="workbench",
-            blocked_by=",".join(decision.rule_ids),
-            reasons_zh="；".join(v.reason_zh for v in decision.violations),
-            reasons_en="; ".join(v.reason_en for v in decision.violations),
+            **verdict_fields(decision),
         )
     return PassedOver(attempt_id=attempt.pk, version=version, rule_ids=decision.rule_ids)

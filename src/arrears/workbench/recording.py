@@ -90,7 +90,6 @@ def write_note(user, *, loan_id: int, case_id: int | None, text: str, attempt_id
 def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None) -> RecordedContact:
     from arrears.cases.models import CollectionCase
     from arrears.contact.models import ContactAttempt
-    from arrears.ledger.models import ContactPoint
     from arrears.workbench.models import ContactRecord
 
     now = now or clock.now()
@@ -98,11 +97,7 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
     if case is None:
         raise InputError(f"没有编号为 {entry.case_id} 的案件", f"No case with id {entry.case_id}")
     require(user, Action.RECORD_CONTACT, case)
-    point = None
-    if entry.contact_point_id is not None:
-        point = ContactPoint.objects.filter(pk=entry.contact_point_id, borrower_id=case.loan.borrower_id).first()
-        if point is None:
-            raise InputError("该联系方式不属于此借款人", "That contact point does not belong to this borrower")
+    point = borrowers_point(case, entry.contact_point_id)
     details = OutcomeDetails(promise_amount=entry.promise_amount, promise_due=entry.promise_date,
                              confirmed_points=tuple(entry.confirmed_points), note=entry.note)
     check_outcome(entry.outcome, channel=entry.channel, contact_point_id=entry.contact_point_id, details=details,
@@ -123,9 +118,7 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
             conversation=is_conversation(entry.channel, entry.outcome),
             segment=case.segment,
             rule="workbench",
-            blocked_by=",".join(verdict.rule_ids) if verdict else "",
-            reasons_zh="；".join(v.reason_zh for v in verdict.violations) if verdict else "",
-            reasons_en="; ".join(v.reason_en for v in verdict.violations) if verdict else "",
+            **verdict_fields(verdict),
         )
         ContactRecord.objects.create(attempt=attempt, case=case, recorded_by=user)
         effects = apply_outcome(attempt, source="workbench", by=user, details=details)
@@ -144,6 +137,29 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
         promise_id=promise.pk if promise else None,
         guard_blocked_by=tuple(verdict.rule_ids) if verdict else (),
     )
+
+
+def borrowers_point(case, contact_point_id: int | None):
+    """The case's borrower's contact point `contact_point_id` (None for none), refused if it is another's."""
+    from arrears.ledger.models import ContactPoint
+
+    if contact_point_id is None:
+        return None
+    point = ContactPoint.objects.filter(pk=contact_point_id, borrower_id=case.loan.borrower_id).first()
+    if point is None:
+        raise InputError("该联系方式不属于此借款人", "That contact point does not belong to this borrower")
+    return point
+
+
+def verdict_fields(decision) -> dict[str, str]:
+    """An attempt's record of the guard's refusal: the rules and their reasons (empty when it allowed)."""
+    if decision is None or decision.allowed:
+        return {"blocked_by": "", "reasons_zh": "", "reasons_en": ""}
+    return {
+        "blocked_by": ",".join(decision.rule_ids),
+        "reasons_zh": "；".join(v.reason_zh for v in decision.violations),
+        "reasons_en": "; ".join(v.reason_en for v in decision.violations),
+    }
 
 
 def _guard_verdict(loan_id: int, channel: str, contact_point_id: int | None, at: dt.datetime):
