@@ -16,15 +16,22 @@ and the lint's measured precision and recall.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from arrears.compliance import lint_rules as R
+from arrears.compliance.citations import cite
 from arrears.compliance.lint_rules import RULES, RULES_BY_ID, LintRule, RuleId, Severity
 from arrears.money import FEN_PER_YUAN, Fen, MoneyError, format_yuan, to_fen
 
-__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint"]
+__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint", "lint_many"]
+
+RECIPIENTS = ("borrower", "third_party")
+SENDERS = ("lender", "debt_collector")
+OUTBOUND_CHANNELS = frozenset({"sms", "email", "letter", "app", "app_push", "call", "call_transcript", "visit_notice"})
+"""Channels whose text reaches the borrower (notes and visit reports are the collector's own record)."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,12 @@ class Finding:
 
     rule_id: the rule's stable id ("lint.threat_violence").
     start, end: the character span in the linted text; excerpt == text[start:end].
-    message_zh, message_en: what is wrong and why, citing the source rule.
+    message_zh, message_en: what is wrong and why, citing the source for the message's profile
+      and product.
     severity: see `Severity`; any finding blocks approval.
+    category: what the wording means (violence, third_party, arrest, ...: lint_citations.yaml).
+    citation_zh, citation_en: the source cited, for the profile and product.
+    found_by: "rule" (a phrase rule), "meaning" (the classifier) or "content" (a required-content check).
     """
 
     rule_id: RuleId
@@ -91,15 +102,89 @@ class Finding:
     message_zh: str
     message_en: str
     severity: Severity
+    category: str = ""
+    citation_zh: str = ""
+    citation_en: str = ""
+    found_by: str = "rule"
 
 
-def lint(text: str, *, facts: MessageFacts | None = None) -> tuple[Finding, ...]:
-    """Every finding in `text`, ordered by position; empty when the text may be approved."""
+@dataclass(frozen=True)
+class Audience:
+    """Who a message is about and for, so each finding cites the right source and the checks that
+    depend on the reader apply.
+
+    profile: the compliance profile (cn, us-regf); product: consumer_loan or credit_card.
+    recipient: borrower, or third_party (a contact, a relative, an employer: the debt must not show).
+    sender: lender, or debt_collector (an agency; under us-regf it must say it is a debt collector).
+    channel: sms, email, letter, app, app_push, call, call_transcript, visit_notice, call_note,
+      visit_note; None when unknown (then no channel-dependent check runs).
+    first_notice: the first communication, where us-regf wants the validation information.
+    """
+
+    profile: str | None = None
+    product: str | None = None
+    recipient: str = "borrower"
+    sender: str = "lender"
+    channel: str | None = None
+    first_notice: bool = False
+
+    def __post_init__(self) -> None:
+        if self.recipient not in RECIPIENTS:
+            raise ValueError(f"收件人只可为 {RECIPIENTS} / recipient is one of {RECIPIENTS}, not {self.recipient!r}")
+        if self.sender not in SENDERS:
+            raise ValueError(f"发送方只可为 {SENDERS} / sender is one of {SENDERS}, not {self.sender!r}")
+        cite("violence", self.profile, self.product)  # refuses an unknown profile or product
+
+
+def lint(
+    text: str,
+    *,
+    facts: MessageFacts | None = None,
+    profile: str | None = None,
+    product: str | None = None,
+    recipient: str = "borrower",
+    sender: str = "lender",
+    channel: str | None = None,
+    first_notice: bool = False,
+) -> tuple[Finding, ...]:
+    """Every finding in `text`, ordered by position; empty when the text may be approved.
+
+    The phrase rules and the meaning classifier (`arrears.compliance.meaning`) both read the text;
+    the classifier adds a category the rules missed, spanning the sentence that carries it.
+    `profile` and `product` choose the source each finding cites; `recipient`, `sender`,
+    `channel` and `first_notice` switch on the checks that depend on them (see `Audience`).
+    """
+    audience = Audience(profile, product, recipient, sender, channel, first_notice)
+    return _lint_one(text, facts, audience, None)
+
+
+def lint_many(
+    texts: Iterable[str], *, facts: Iterable[MessageFacts | None] | None = None, **audience
+) -> list[tuple[Finding, ...]]:
+    """`lint` for many texts at once: the classifier scores all their sentences in one product."""
+    from arrears.compliance import meaning
+
+    texts = list(texts)
+    for text in texts:
+        _check_text(text)
+    facts_list = list(facts) if facts is not None else [None] * len(texts)
+    who = Audience(**audience)
+    scored = meaning.score_many(texts)
+    return [_lint_one(text, fact, who, scores) for text, fact, scores in zip(texts, facts_list, scored)]
+
+
+def _check_text(text: object) -> None:
     if not isinstance(text, str):
         raise TypeError(f"lint takes text, not {type(text).__name__}")
+
+
+def _lint_one(text: str, facts: MessageFacts | None, audience: Audience, scores) -> tuple[Finding, ...]:
+    _check_text(text)
     context = _Context(text)
     found: list[Finding] = []
     for rule, patterns in _COMPILED:
+        if rule.profiles and (audience.profile or "cn") not in rule.profiles:
+            continue
         for pattern in patterns:
             for match in pattern.finditer(text):
                 if match.end() == match.start() or context.cleared(rule, match.start()):
@@ -109,17 +194,102 @@ def lint(text: str, *, facts: MessageFacts | None = None) -> tuple[Finding, ...]
         found.extend(_amount_findings(text, facts))
         found.extend(_account_findings(text, facts))
         found.extend(_brand_findings(text, facts, context))
-    return tuple(_merged(text, found))
+    found.extend(_meaning_findings(text, found, audience, context, scores))
+    if audience.recipient == "third_party":
+        found.extend(_disclosure_findings(text))
+    found.extend(_regf_disclosure_findings(text, audience))
+    return tuple(_merged(text, (_cited(f, audience) for f in found)))
 
 
-def can_approve(text: str, facts: MessageFacts | None = None) -> bool:
+def can_approve(text: str, facts: MessageFacts | None = None, **audience) -> bool:
     """A template may be approved only when the lint finds nothing in it."""
-    return not lint(text, facts=facts)
+    return not lint(text, facts=facts, **audience)
+
+
+# -- meaning -----------------------------------------------------------------------------------
+
+CATEGORY_RULES: dict[str, RuleId] = {}
+for _rule in RULES:
+    CATEGORY_RULES.setdefault(_rule.category, _rule.rule_id)
+CATEGORY_RULES.update(
+    disclosure="lint.third_party_disclosure",
+    regf_disclosure="lint.regf_disclosure",
+)
+"""The rule id a finding of each category carries when no phrase rule of its own found it."""
+
+
+def _meaning_findings(text: str, found: list[Finding], audience: Audience, context: _Context, scores) -> Iterator[Finding]:
+    """A category the phrase rules did not find, where the classifier reads it in a sentence."""
+    from arrears.compliance import meaning
+
+    if scores is None:
+        scores = meaning.sentence_scores(text)
+    already = {finding.category for finding in found}
+    profile = audience.profile or "cn"
+    reported: set[str] = set()
+    for sentence in scores:
+        for category in sentence.categories:
+            if category in already or category in reported:
+                continue
+            rule = RULES_BY_ID[CATEGORY_RULES[category]]
+            if rule.profiles and profile not in rule.profiles:
+                continue
+            if rule.quoted_in_warnings and context.in_warning(sentence.start):
+                continue
+            reported.add(category)
+            yield _finding(rule, text, sentence.start, sentence.end, found_by="meaning")
+
+
+# -- reader-dependent checks ---------------------------------------------------------------------
+
+_DEBT_WORDS = re.compile(R.DEBT_WORDS, re.IGNORECASE)
+_COLLECTOR_DISCLOSURE = re.compile(R.DEBT_COLLECTOR_DISCLOSURE, re.IGNORECASE)
+_VALIDATION = tuple(re.compile(p, re.IGNORECASE) for p in R.VALIDATION_INFORMATION)
+
+
+def _disclosure_findings(text: str) -> Iterator[Finding]:
+    """A message a third party reads must not reveal the debt (a locate message names no debt)."""
+    for match in _DEBT_WORDS.finditer(text):
+        yield _check_finding("lint.third_party_disclosure", "disclosure", text, match.start(), match.end())
+
+
+def _regf_disclosure_findings(text: str, audience: Audience) -> Iterator[Finding]:
+    """Under us-regf a debt collector's communication to the consumer says that it is from a debt
+    collector (12 CFR 1006.18(e)); the first one also carries the validation information (1006.34)."""
+    if (
+        (audience.profile or "cn") != "us-regf"
+        or audience.sender != "debt_collector"
+        or audience.recipient != "borrower"
+        or audience.channel not in OUTBOUND_CHANNELS
+    ):
+        return
+    if not _COLLECTOR_DISCLOSURE.search(text):
+        yield _check_finding("lint.regf_disclosure", "regf_disclosure", text, 0, len(text),
+                             zh="未表明本通讯来自债务催收方。", en="It does not say that it is from a debt collector.")
+    elif audience.first_notice and not all(pattern.search(text) for pattern in _VALIDATION):
+        yield _check_finding("lint.regf_disclosure", "regf_disclosure", text, 0, len(text),
+                             zh="首次通讯缺少核实信息（欠款金额、债权人及提出异议的期限）。",
+                             en="A first notice without the validation information (amount, creditor, the date to dispute by).")
+
+
+def _check_finding(rule_id: RuleId, category: str, text: str, start: int, end: int, *, zh: str = "", en: str = "",
+                   severity: Severity = Severity.CRITICAL) -> Finding:
+    return Finding(rule_id, start, end, text[start:end], zh, en, severity, category=category, found_by="content")
+
+
+def _cited(finding: Finding, audience: Audience) -> Finding:
+    """`finding` citing the source for the message's profile and product."""
+    citation = cite(finding.category, audience.profile, audience.product)
+    what_zh, what_en = citation.message()
+    zh = f"{finding.message_zh}{what_zh}" if finding.message_zh else what_zh
+    en = f"{finding.message_en} {what_en}" if finding.message_en else what_en
+    return dataclasses.replace(finding, message_zh=zh, message_en=en, citation_zh=citation.zh, citation_en=citation.en)
 
 
 # -- matching in context ---------------------------------------------------------------------
 
 _FLAGS = re.IGNORECASE
+_CHECK_RULE_IDS = ["lint.third_party_disclosure", "lint.regf_disclosure"]
 _COMPILED: tuple[tuple[LintRule, tuple[re.Pattern[str], ...]], ...] = tuple(
     (rule, tuple(re.compile(pattern, _FLAGS) for pattern in rule.patterns)) for rule in RULES
 )
@@ -184,30 +354,33 @@ class _Context:
         return rule.quoted_in_warnings and self.in_warning(position)
 
 
-def _finding(rule: LintRule, text: str, start: int, end: int, *, zh: str = "", en: str = "") -> Finding:
+def _finding(rule: LintRule, text: str, start: int, end: int, *, zh: str = "", en: str = "",
+             found_by: str = "rule") -> Finding:
+    """A finding of `rule`. `zh`/`en` state what is specific to this finding (the amount, the
+    account); `_cited` adds what the category means and the source for the message's profile."""
     return Finding(
         rule_id=rule.rule_id,
         start=start,
         end=end,
         excerpt=text[start:end],
-        message_zh=zh or rule.message_zh,
-        message_en=en or rule.message_en,
+        message_zh=zh,
+        message_en=en,
         severity=rule.severity,
+        category=rule.category,
+        found_by=found_by,
     )
 
 
 def _merged(text: str, findings: Iterable[Finding]) -> Iterator[Finding]:
     """Overlapping findings of one rule become one, spanning both; the first one's message stays."""
-    order = {rule.rule_id: index for index, rule in enumerate(RULES)}
+    order = {rule_id: index for index, rule_id in enumerate([rule.rule_id for rule in RULES] + _CHECK_RULE_IDS)}
     by_rule: dict[RuleId, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.start, f.end)):
         kept = by_rule.setdefault(finding.rule_id, [])
         if kept and finding.start < kept[-1].end:
             last = kept[-1]
             end = max(last.end, finding.end)
-            kept[-1] = Finding(
-                last.rule_id, last.start, end, text[last.start : end], last.message_zh, last.message_en, last.severity
-            )
+            kept[-1] = dataclasses.replace(last, end=end, excerpt=text[last.start : end])
         else:
             kept.append(finding)
     every = [finding for kept in by_rule.values() for finding in kept]

@@ -53,6 +53,9 @@ class LintRule:
       may describe the wording without being it.
     consent_allows: whether a sentence about the debtor's consent ("with your written
       permission we may speak with your spouse") makes the wording lawful.
+    category: what the wording means (a key of lint_citations.yaml); a finding cites the
+      source for that category under the message's profile and product.
+    profiles: the compliance profiles the rule applies under; empty: every profile.
     """
 
     rule_id: RuleId
@@ -63,6 +66,8 @@ class LintRule:
     negatable: bool = True
     quoted_in_warnings: bool = False
     consent_allows: bool = False
+    category: str = ""
+    profiles: tuple[str, ...] = ()
 
 
 _CONSUMER_41 = "《银行保险机构消费者权益保护管理办法》第四十一条"
@@ -137,6 +142,7 @@ THREAT_VIOLENCE = LintRule(
         r"\bburn (?:down )?your (?:house|home|car)\b",
         r"\bknows? (?:where you live|your (?:home )?address)\b|\bpay you a (?:little )?visit\b|\bit would be a shame if\b|\baccidents happen\b",
     ),
+    category="violence",
 )
 
 THREAT_ARREST = LintRule(
@@ -172,6 +178,7 @@ THREAT_ARREST = LintRule(
         r"\btheft by deception\b|\bbehind bars\b|\bcops\b|\bwarrants?\b|\bfederal crime\b",
     ),
     quoted_in_warnings=True,
+    category="arrest",
 )
 
 INSULT = LintRule(
@@ -197,6 +204,7 @@ INSULT = LintRule(
         r"\b(?:useless|disgrace|disgraceful|cowards?|clowns?|degenerates?|losers?|rats?|cheats?|lowlifes?|sleaze\w*|embarrassment)\b|\bshame on you\b|\byou should be ashamed\b",
     ),
     negatable=False,
+    category="insult",
 )
 
 FALSE_LEGAL_STATUS = LintRule(
@@ -221,9 +229,6 @@ FALSE_LEGAL_STATUS = LintRule(
         r"扣(?:你|您)?的?工资|扣发工资|协助扣(?:款|工资|薪)",
         r"失信被执行人|限制高消费|纳入失信|(?:诉前|财产)?保全",
         r"(?:火车票|机票|高铁|飞机|动车)[^，。；！？]{0,6}?(?:买不了|坐不了|不能坐|不能买|限制|受限)",
-        r"(?:法院|公安局|派出所|检察院)(?:的)?(?:执行庭|执行局|经侦|工作人员|法官|警官)",
-        r"(?:我们?是|这里是|(?:我们?)?这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
-        r"【[^】]{0,12}(?:法院|公安|检察院|派出所)[^】]{0,6}】",
         r"\b(?:lawsuit|suit|complaint|case|legal action|legal proceedings|litigation)\b(?: against you)?"
         r" (?:has|have) (?:already )?(?:been )?(?:filed|commenced|begun|started|initiated|brought)\b",
         r"\b(?:we|our client|our attorneys?|the creditor) (?:have|has) (?:already )?(?:filed|brought|commenced) (?:a )?(?:lawsuit|suit|complaint|legal action)\b",
@@ -235,6 +240,23 @@ FALSE_LEGAL_STATUS = LintRule(
         r"\b(?:payroll|wage|salary) deductions?\b|\bdeduct\w* (?:it )?from your (?:wages|salary|pay(?:check)?)\b",
         r"\bcourthouse\b|\bcourt (?:officers?|papers)\b|\bpending lawsuit\b|\b(?:lawsuit|legal action|proceedings|litigation) (?:is|are) (?:now )?(?:pending|underway|in progress)\b",
         r"\bcourt order(?:ed)?\b|\bordered to appear\b|\bappear in court\b|\bcourt date\b|\bcase number\b",
+    ),
+    quoted_in_warnings=True,
+    category="fake_legal",
+)
+
+IMPERSONATION = LintRule(
+    rule_id="lint.impersonation",
+    severity=Severity.CRITICAL,
+    message_zh=f"冒充法院、公安、检察院、政府机关或律师。这是欺诈性陈述（{_CONSUMER_41}）。",
+    message_en=(
+        f"Poses as a court, the police, a government body or a lawyer. That is a deceptive representation ({_CONSUMER_41}; "
+        "Reg F 12 CFR 1006.18(b), false representation of government affiliation or that the collector is an attorney)."
+    ),
+    patterns=(
+        r"(?:法院|公安局|派出所|检察院)(?:的)?(?:执行庭|执行局|经侦|工作人员|法官|警官)",
+        r"(?:我们?是|这里是|(?:我们?)?这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
+        r"【[^】]{0,12}(?:法院|公安|检察院|派出所)[^】]{0,6}】",
         r"\b(?:this is|i am|i'm|my name is \w+,?) (?:officer|detective|deputy|sergeant|judge|agent)\b",
         r"\b(?:this is|we are|we're|i am|i'm|calling from|with|from|on behalf of) the (?:(?:county|city|state|district|superior|federal|local|municipal|circuit) )?"
         r"(?:sheriff(?:'s)?(?: department| office)?|police(?: department)?|court(?:house)?|district attorney(?:'s office)?|attorney general)\b",
@@ -242,6 +264,42 @@ FALSE_LEGAL_STATUS = LintRule(
         r"\blaw (?:offices?|firm) of\b|\b(?:we are|we're|this is) (?:a |the )?law (?:firm|office)\b",
     ),
     quoted_in_warnings=True,
+    category="impersonation",
+)
+
+BORROW_TO_PAY = LintRule(
+    rule_id="lint.borrow_to_pay",
+    severity=Severity.MAJOR,
+    message_zh=f"诱导借款人借新还旧、以贷还贷或向他人借钱还债（{_GUIDELINE}）。",
+    message_en=(
+        f"Pressures the borrower to borrow elsewhere to pay ({_GUIDELINE}; Reg F 12 CFR 1006.22(a), unfair means)."
+    ),
+    patterns=(
+        r"以贷养贷|以贷还贷|借新还旧|拆东墙补西墙",
+        r"(?:去|找|向|跟|问)[^，。；！？]{0,10}?(?:借|贷|套现)[^，。；！？]{0,10}?(?:还|给|填|转|凑|先)",
+        r"(?:网贷|口子|高利贷|信用卡套现|套现|花呗|借呗|小贷)[^，。；！？]{0,12}?(?:还|借)",
+        r"\b(?:take out|get|borrow|use)\b[^.;!?\n]{0,25}?\b(?:payday loan|cash advance|title loan|another loan|loan app|credit card|new loan)\b",
+        r"\bborrow(?:ing)? (?:it |the money |money )?from\b|\bmax out\b|\bpawn\b",
+    ),
+    negatable=True,
+    category="borrow",
+)
+
+REGF_OVERSHADOWING = LintRule(
+    rule_id="lint.regf_overshadowing",
+    severity=Severity.CRITICAL,
+    message_zh="削弱或淹没借款人在核实期内提出异议的权利（美国《Regulation F》12 CFR 1006.38(b)）。",
+    message_en="Overshadows the consumer's right to dispute during the validation period (Reg F 12 CFR 1006.38(b)).",
+    patterns=(
+        r"\bdisputes?\b[^.;!?\n]{0,40}?\b(?:not|never|no longer|won'?t|will not|cannot|can'?t|ignored|only delay|cost|lose|make things worse)\b",
+        r"\b(?:no|not accept\w*|cannot|can'?t|don'?t bother|forget|ignore|never mind)\b[^.;!?\n]{0,30}?\b(?:disput\w*|validation|30 days|thirty days)\b",
+        r"\b(?:pay|payment)\b[^.;!?\n]{0,30}?\b(?:before|regardless of|even if)\b[^.;!?\n]{0,30}?\bdisput\w*",
+        r"\bwithin (?:\d+|one|two|three|five|seven|ten) days? or\b",
+        r"(?:不接受|不受理|无需理会|不必理会|不能提出|无权提出)[^，。；！？]{0,6}?异议|异议[^，。；！？]{0,8}?(?:无效|没用|不予受理)",
+    ),
+    negatable=False,
+    category="regf_overshadowing",
+    profiles=("us-regf",),
 )
 
 THIRD_PARTY_PRESSURE = LintRule(
@@ -274,6 +332,7 @@ THIRD_PARTY_PRESSURE = LintRule(
         rf"\b(?:discuss|share)\w*\s+(?:this|the|your)\s+(?:debt|account|balance|matter)\s+with\s+{_POSSESSIVE_EN}\s+{_PARTY_EN}\b",
     ),
     consent_allows=True,
+    category="third_party",
 )
 
 UNOFFICIAL_PAYMENT = LintRule(
@@ -302,6 +361,7 @@ UNOFFICIAL_PAYMENT = LintRule(
         r"\b(?:venmo|zelle|cash ?app|paypal)\s+(?:it\s+)?(?:to\s+)?me\b|\bmy (?:venmo|zelle|cash ?app|paypal)\b",
     ),
     quoted_in_warnings=True,
+    category="personal_account",
 )
 
 AMOUNT_MISSTATED = LintRule(
@@ -325,6 +385,7 @@ AMOUNT_MISSTATED = LintRule(
         r"\b(?:two|three|four|five|six|ten|twenty|\d+) times (?:what you owe|the (?:amount|balance|debt|principal|loan)|as much)\b",
         r"\b(?:balloon|skyrocket|explode|snowball)(?:s|ed|ing)?\b",
     ),
+    category="inflated_amount",
 )
 
 PUBLIC_EXPOSURE = LintRule(
@@ -355,6 +416,7 @@ PUBLIC_EXPOSURE = LintRule(
         r"\b(?:blacklist(?:ed)?|black list|wall of shame|name and shame|shame you|expose you|expose your (?:debt|name))\b",
         r"\beveryone (?:will )?(?:knows?|find out|sees?)\b|\bnewspaper\b|\bbillboard\b",
     ),
+    category="third_party",
 )
 
 NIGHT_CONTACT = LintRule(
@@ -380,6 +442,7 @@ NIGHT_CONTACT = LintRule(
         r"\b(?:every night|each night|all night|nightly|in the middle of the night|at midnight|around the clock|day and night)\b"
         r"[^.;!?\n]{0,20}?\b(?:calls?|calling|visits?|texts?|knock)\b",
     ),
+    category="night",
 )
 
 CREDIT_MISSTATEMENT = LintRule(
@@ -406,6 +469,7 @@ CREDIT_MISSTATEMENT = LintRule(
         r"\b(?:forever|permanently)\b[^.;!?\n]{0,30}?\bcredit\b",
         r"\bnever (?:be )?(?:able to )?(?:get|obtain|qualify for|be approved for|approved for|borrow)\b[^.;!?\n]{0,20}?\b(?:loans?|credit|mortgages?|cards?)\b",
     ),
+    category="credit",
 )
 
 RULES: tuple[LintRule, ...] = (
@@ -419,6 +483,9 @@ RULES: tuple[LintRule, ...] = (
     PUBLIC_EXPOSURE,
     NIGHT_CONTACT,
     CREDIT_MISSTATEMENT,
+    IMPERSONATION,
+    BORROW_TO_PAY,
+    REGF_OVERSHADOWING,
 )
 """Every rule, in the order findings of equal position are reported."""
 
@@ -465,21 +532,24 @@ PAYMENT_BRANDS = (
 )
 PAYMENT_WORDS = r"还款|转账|支付|付款|汇款|\b(?:pay|paying|payment|send|transfer|wire)\b"
 
-AMOUNT_MISMATCH_ZH = "所述金额 {stated} 与实际金额（{known}）均不符。不得虚假陈述欠款金额（" + _CONSUMER_41 + "）。"
-AMOUNT_MISMATCH_EN = (
-    "The amount {stated} matches none of the true amounts ({known}). The amount of a debt must "
-    "not be misstated (" + _CONSUMER_41 + "; Reg F 12 CFR 1006.18, false representation of the "
-    "amount of a debt)."
+# What a finding against the facts states; lint_citations.yaml adds what the category means and its source.
+AMOUNT_MISMATCH_ZH = "所述金额 {stated} 与实际金额（{known}）均不符。"
+AMOUNT_MISMATCH_EN = "The amount {stated} matches none of the true amounts ({known})."
+ACCOUNT_UNKNOWN_ZH = "收款账号 {account} 不在贷款机构的官方还款渠道之列。"
+ACCOUNT_UNKNOWN_EN = "The account {account} is not one of the lender's official payment channels."
+BRAND_UNKNOWN_ZH = "还款方式“{brand}”不在贷款机构的官方还款渠道之列。"
+BRAND_UNKNOWN_EN = "Payment by \"{brand}\" is not one of the lender's official payment channels."
+
+# Words that reveal a debt, for a message a third party reads.
+DEBT_WORDS = (
+    r"欠款|欠钱|欠了|欠我|欠费|逾期|还款|还钱|催收|债务|借款|贷款|网贷|账单|拖欠|代还|代为还款|"
+    r"\b(?:debts?|overdue|owe[sd]?|owing|arrears|repay\w*|loans?|collections?|past due|balance|payments?|delinquent|default(?:ed)?|behind on)\b"
 )
-ACCOUNT_UNKNOWN_ZH = (
-    "收款账号 {account} 不在贷款机构的官方还款渠道之列。只可引导借款人使用官方渠道（" + _CONSUMER_41 + "）。"
+DEBT_COLLECTOR_DISCLOSURE = r"\bdebt collector\b|\bcollect(?:ing)? a debt\b|债务催收(?:方|机构|人)"
+"""Under us-regf a debt collector's communication says so (12 CFR 1006.18(e))."""
+VALIDATION_INFORMATION = (
+    r"\bdisput\w*",
+    r"(?:\$|US\$|USD)\s*\d|\d[\d,]*(?:\.\d\d)? (?:dollars|USD)",
+    r"\b(?:by|before|until|within)\s+(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}|\d+ days|thirty days)",
 )
-ACCOUNT_UNKNOWN_EN = (
-    "The account {account} is not one of the lender's official payment channels. Direct the "
-    "borrower to official channels only (" + _CONSUMER_41 + "; Reg F 12 CFR 1006.18)."
-)
-BRAND_UNKNOWN_ZH = "还款方式“{brand}”不在贷款机构的官方还款渠道之列（" + _CONSUMER_41 + "）。"
-BRAND_UNKNOWN_EN = (
-    "Payment by \"{brand}\" is not one of the lender's official payment channels ("
-    + _CONSUMER_41 + "; Reg F 12 CFR 1006.18)."
-)
+"""A first notice under us-regf names the amount and the date to dispute by (12 CFR 1006.34)."""
