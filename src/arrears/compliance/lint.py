@@ -236,6 +236,12 @@ def _meaning_findings(text: str, found: list[Finding], audience: Audience, conte
                 continue
             if rule.quoted_in_warnings and context.in_warning(sentence.start):
                 continue
+            if context.reported(sentence.end - 1):
+                continue
+            if (rule.hedge_allows and context.hedged(sentence.start)) or (
+                rule.consent_allows and context.about_consent(sentence.start)
+            ):
+                continue
             reported.add(category)
             yield _finding(rule, text, sentence.start, sentence.end, found_by="meaning")
 
@@ -298,6 +304,9 @@ _RESTART = re.compile(R.CLAUSE_RESTARTS, _FLAGS)
 _SENTENCE_END = re.compile(R.SENTENCE_ENDS)
 _WARNING = re.compile(R.WARNING_CUES, _FLAGS)
 _CONSENT = re.compile(R.CONSENT_CUES, _FLAGS)
+_REPORTED = re.compile(R.REPORTED_SPEECH, _FLAGS)
+_HEDGE = re.compile(R.HEDGE_CUES, _FLAGS)
+_COLLECTOR_VOICE = re.compile(R.COLLECTOR_VOICE, _FLAGS)
 _PAYMENT_WORDS = re.compile(R.PAYMENT_WORDS, _FLAGS)
 
 
@@ -346,10 +355,30 @@ class _Context:
         """Inside a sentence about the debtor's consent or authorisation."""
         return self._sentence_index(position) in self.consent_sentences
 
+    def hedged(self, position: int) -> bool:
+        """In a sentence that states a lawful possibility rather than a fact."""
+        start, end = self.sentence(position)
+        return _HEDGE.search(self.text, start, end) is not None
+
+    def reported(self, position: int) -> bool:
+        """Inside the borrower's words as a note reports them: a reported-speech cue earlier in the
+        sentence, and the collector not speaking again between it and `position`."""
+        sentence_start, _ = self.sentence(position)
+        cue = None
+        for cue in _REPORTED.finditer(self.text, sentence_start, position):
+            pass
+        if cue is None:
+            return False
+        return _COLLECTOR_VOICE.search(self.text, cue.end(), position) is None
+
     def cleared(self, rule: LintRule, position: int) -> bool:
+        if self.reported(position):
+            return True
         if rule.negatable and self.negated(position):
             return True
         if rule.consent_allows and self.about_consent(position):
+            return True
+        if rule.hedge_allows and self.hedged(position):
             return True
         return rule.quoted_in_warnings and self.in_warning(position)
 

@@ -53,6 +53,8 @@ class LintRule:
       may describe the wording without being it.
     consent_allows: whether a sentence about the debtor's consent ("with your written
       permission we may speak with your spouse") makes the wording lawful.
+    hedge_allows: whether a sentence that states a lawful possibility ("我司可依法申请强制执行",
+      "we may file suit, which a court would decide") makes the wording lawful.
     category: what the wording means (a key of lint_citations.yaml); a finding cites the
       source for that category under the message's profile and product.
     profiles: the compliance profiles the rule applies under; empty: every profile.
@@ -66,6 +68,7 @@ class LintRule:
     negatable: bool = True
     quoted_in_warnings: bool = False
     consent_allows: bool = False
+    hedge_allows: bool = False
     category: str = ""
     profiles: tuple[str, ...] = ()
 
@@ -242,6 +245,7 @@ FALSE_LEGAL_STATUS = LintRule(
         r"\bcourt order(?:ed)?\b|\bordered to appear\b|\bappear in court\b|\bcourt date\b|\bcase number\b",
     ),
     quoted_in_warnings=True,
+    hedge_allows=True,
     category="fake_legal",
 )
 
@@ -258,7 +262,7 @@ IMPERSONATION = LintRule(
         r"(?:我们?是|这里是|(?:我们?)?这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
         r"【[^】]{0,12}(?:法院|公安|检察院|派出所)[^】]{0,6}】",
         r"\b(?:this is|i am|i'm|my name is \w+,?) (?:officer|detective|deputy|sergeant|judge|agent)\b",
-        r"\b(?:this is|we are|we're|i am|i'm|calling from|with|from|on behalf of) the (?:(?:county|city|state|district|superior|federal|local|municipal|circuit) )?"
+        r"(?:\b(?:this is|we are|we're|i am|i'm|calling from|call from|message from|letter from|notice from|on behalf of)|^from) the (?:(?:county|city|state|district|superior|federal|local|municipal|circuit) )?"
         r"(?:sheriff(?:'s)?(?: department| office)?|police(?: department)?|court(?:house)?|district attorney(?:'s office)?|attorney general)\b",
         r"\blegal department of the (?:\w+ )?court\b",
         r"\blaw (?:offices?|firm) of\b|\b(?:we are|we're|this is) (?:a |the )?law (?:firm|office)\b",
@@ -291,10 +295,15 @@ REGF_OVERSHADOWING = LintRule(
     message_zh="削弱或淹没借款人在核实期内提出异议的权利（美国《Regulation F》12 CFR 1006.38(b)）。",
     message_en="Overshadows the consumer's right to dispute during the validation period (Reg F 12 CFR 1006.38(b)).",
     patterns=(
-        r"\bdisputes?\b[^.;!?\n]{0,40}?\b(?:not|never|no longer|won'?t|will not|cannot|can'?t|ignored|only delay|cost|lose|make things worse)\b",
+        r"\bdisput\w*[^.;!?\n]{0,40}?\b(?:(?:will|does|do|is|are|would|was|were) not|won'?t|cannot|can'?t|never|no longer)\b"
+        r"(?!\s+(?:affect|harm|hurt|change your|be held|count|have to pay|need to pay|be reported))",
+        r"\bdisput\w*[^.;!?\n]{0,40}?\b(?:ignored|only delay\w*|cost you|lose|worse|refusal|treated as|accompanied by|expired|report you)\b",
         r"\b(?:no|not accept\w*|cannot|can'?t|don'?t bother|forget|ignore|never mind)\b[^.;!?\n]{0,30}?\b(?:disput\w*|validation|30 days|thirty days)\b",
         r"\b(?:pay|payment)\b[^.;!?\n]{0,30}?\b(?:before|regardless of|even if)\b[^.;!?\n]{0,30}?\bdisput\w*",
         r"\bwithin (?:\d+|one|two|three|five|seven|ten) days? or\b",
+        r"\b(?:validation|dispute|30-day|thirty-day) period\b[^.;!?\n]{0,20}?\b(?:does not matter|doesn'?t matter|is not relevant|is irrelevant)\b"
+        r"|\bdo not wait for the (?:30|thirty)",
+        r"\bfirst you must pay\b|\bmust pay (?:first|before)\b|\bwhatever the (?:notice|letter) says\b|\beven if you (?:plan to |want to |intend to )?disput",
         r"(?:不接受|不受理|无需理会|不必理会|不能提出|无权提出)[^，。；！？]{0,6}?异议|异议[^，。；！？]{0,8}?(?:无效|没用|不予受理)",
     ),
     negatable=False,
@@ -496,7 +505,7 @@ RULES_BY_ID: dict[RuleId, LintRule] = {rule.rule_id: rule for rule in RULES}
 # 您的家人" and "if you do not pay we will call your boss" are still findings.
 NEGATION_CUES = (
     r"不会|不得|不能|不可|绝不|决不|从不|从未|并未|未曾|没有|无需|不必|不需要|不要|严禁|禁止|切勿|请勿|勿|"
-    r"是否|会不会|能否|"
+    r"是否|会不会|能否|\b(?:whether|asked if|asks if|asking if)\b|"
     # a bare 不 or 未, but not where it means something else (不断 constantly, 不然 otherwise)
     # or conditions the threat (不还 "if you don't pay")
     r"(?:不|未)(?!断|停|然|管|论|仅|但|过|少|久|还|交|处理|配合|理|接|回)|没(?!完)|"
@@ -510,9 +519,32 @@ CLAUSE_RESTARTS = (
 )
 SENTENCE_ENDS = r"[。！？!?\n]|\.(?=\s|$)"
 WARNING_CUES = (
-    r"冒充|不法分子|自称|防诈骗|诈骗提醒|谨防|警惕|防范|"
-    r"\b(?:scam(?:mer)?s?|fraudsters?|impostors?|imposters?|impersonat\w*|pretending to be|beware)\b"
+    r"冒充|不法分子|自称|防诈骗|诈骗提醒|谨防|警惕|防范|(?:均|并|都|皆)?非(?:我司|本公司|我们)|不是我司|核实(?:来电|工作人员|对方|其)?身份|"
+    r"\b(?:scam(?:mer)?s?|fraudsters?|impostors?|imposters?|impersonat\w*|pretending to be|beware|"
+    r"(?:will )?never (?:ask|claim|request|demand)|verify (?:any|the|a|their|his|her) (?:caller|identity))\b"
 )
+HEDGE_CUES = (
+    r"可能|可依法|依法(?:申请|提起|向)|有权|以法院[^，。；！？]{0,8}为准|由法院|只有法院|"
+    r"\b(?:may|might|could|would decide|a court would|the court will decide|no (?:suit|lawsuit) has been filed|"
+    r"can ask (?:a|the) court|only a court)\b"
+)
+"""A lawful possibility of legal action, stated as one, is not a claim that it has happened."""
+REPORTED_SPEECH = (
+    r"(?:客户|借款人|债务人|对方)(?:本人|自己|的?(?:母亲|父亲|妻子|丈夫|老婆|老公|家人|朋友|同事|儿子|女儿))?"
+    r"(?:自述|自称|声称|称|说|表示|问|询问|骂|提出|担心|反映|怀疑|投诉|抱怨|威胁|打算|准备|情绪激动)|"
+    r"\b(?:customer|debtor|borrower|client|consumer)(?:'s \w+)?\s+(?:\w+\s+)?"
+    r"(?:said|says|asked|asks|called|mentioned|threatened|claimed|complained|told (?:us|me|the agent)|plans?|"
+    r"yelled|shouted|screamed|swore|accused|insisted|"
+    r"wants?|wanted|is planning|disputes|believes|thinks|worries|worried|was angry|became angry)\b"
+)
+"""A collector's note reporting what the borrower said or did ("客户骂催收员是骗子", "Customer asked
+if we would call his employer") records it; the wording is the borrower's, not the collector's."""
+COLLECTOR_VOICE = (
+    r"(?:我们|我司|我)(?:会|将|就|要|已|马上|今天|明天)|已告知|已解释|已提醒|告诉(?:他|她|客户)|"
+    r"\b(?:we(?:'ll| will| would| are going to| told| explained| advised)|i(?:'ll| will| told| explained)|"
+    r"told (?:him|her|them|the customer)|explained|advised)\b"
+)
+"""Where the collector speaks again within a sentence, a report of the borrower's words has ended."""
 CONSENT_CUES = r"同意|授权|\b(?:permission|consent|authori[sz]ation|authori[sz]ed?)\b"
 """A sentence that asks for or relies on the debtor's consent may name a third party lawfully."""
 NEGATION_WINDOW = 60

@@ -42,10 +42,11 @@ CATEGORIES: tuple[str, ...] = (
     "insult",
     "borrow",
     "personal_account",
-    "regf_overshadowing",
 )
 """The categories the classifier learns. Disclosure to a third party, a misstated amount and the
-required disclosures depend on who reads the message and what is true, so rules decide them."""
+required disclosures depend on who reads the message and what is true, so rules decide them;
+overshadowing of dispute rights turns on a few words around "dispute" that character n-grams
+do not tell apart from a lawful statement of those rights, so a rule decides it too."""
 
 THRESHOLD = 0.6
 """A sentence carries a category when its probability reaches this."""
@@ -114,7 +115,8 @@ _model: _Model | None = None
 def _cache_path(corpus_bytes: bytes) -> Path:
     import sklearn
 
-    key = hashlib.sha256(corpus_bytes + f"|{sklearn.__version__}|{_MODEL_VERSION}".encode()).hexdigest()[:16]
+    settings = f"|{sklearn.__version__}|{_MODEL_VERSION}|{','.join(CATEGORIES)}"
+    key = hashlib.sha256(corpus_bytes + settings.encode()).hexdigest()[:16]
     root = os.environ.get("ARREARS_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "arrears"
     )
