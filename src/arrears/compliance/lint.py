@@ -26,7 +26,7 @@ from arrears.compliance.citations import cite
 from arrears.compliance.lint_rules import RULES, RULES_BY_ID, LintRule, RuleId, Severity
 from arrears.money import FEN_PER_YUAN, Fen, MoneyError, format_yuan, to_fen
 
-__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint", "lint_many"]
+__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint", "lint_many", "required_content"]
 
 RECIPIENTS = ("borrower", "third_party")
 SENDERS = ("lender", "debt_collector")
@@ -278,6 +278,65 @@ def _regf_disclosure_findings(text: str, audience: Audience) -> Iterator[Finding
                              en="A first notice without the validation information (amount, creditor, the date to dispute by).")
 
 
+IDENTITY_CHANNELS = frozenset({"sms"})
+"""Channels whose text itself must name the lender or agency: an SMS (its 【signature】 under cn). A
+letter carries the lender's letterhead, an email its sender, a push the lender's app, a call script
+the collector's own introduction."""
+OPT_OUT_CHANNELS = frozenset({"sms", "email", "app_push"})
+"""Electronic channels: the message carries a way to opt out."""
+_OPT_OUT = re.compile(R.OPT_OUT_CUES, re.IGNORECASE)
+_PHONE = re.compile(R.PHONE_NUMBER)
+
+
+_SIGNATURE = re.compile(r"^\s*【[^】]{2,24}】|【[^】]{2,24}】\s*$")
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|公司|,?\s*(?:Inc|Ltd|LLC|Co|Corp|Limited)\.?)$", re.IGNORECASE)
+
+
+def _names_sender(text: str, names: Iterable[str]) -> bool:
+    """An SMS names its sender: the name, the name without its legal suffix, or a 【signature】."""
+    if _SIGNATURE.search(text):
+        return True
+    lowered = text.lower()
+    return any(name.lower() in lowered or _LEGAL_SUFFIX.sub("", name).strip().lower() in lowered for name in names)
+
+
+def required_content(
+    text: str,
+    *,
+    channel: str,
+    profile: str | None = None,
+    product: str | None = None,
+    recipient: str = "borrower",
+    sender: str = "lender",
+    names: Iterable[str] = (),
+    verify: Iterable[str] = (),
+) -> tuple[Finding, ...]:
+    """What `text` lacks that a message on `channel` must carry, as findings spanning the whole text.
+
+    - identity: an SMS to the borrower names the lender or agency (one of `names`; not checked when
+      none is given);
+    - verification: a debt collector's (agency's) message says how to verify it: one of `verify`
+      (the lender's hotline) or a telephone number;
+    - opt-out: an electronic message (SMS, email, push) carries a way to opt out.
+    A message to a third party names neither lender nor debt (see `lint`, recipient="third_party").
+    """
+    _check_text(text)
+    audience = Audience(profile, product, recipient, sender, channel)
+    found: list[Finding] = []
+    names = [name for name in names if name and name.strip()]
+    if recipient == "borrower" and channel in IDENTITY_CHANNELS and names and not _names_sender(text, names):
+        found.append(_check_finding("lint.identity_missing", "identity", text, 0, len(text), severity=Severity.MAJOR,
+                                    zh=f"未写明“{names[0]}”。", en=f"It does not name {names[0]}."))
+    if sender == "debt_collector" and recipient == "borrower" and channel in OUTBOUND_CHANNELS:
+        numbers = [number for number in verify if number and number.strip()]
+        if not any(number in text for number in numbers) and not _PHONE.search(text):
+            found.append(_check_finding("lint.verification_missing", "verification", text, 0, len(text),
+                                        severity=Severity.MAJOR))
+    if channel in OPT_OUT_CHANNELS and not _OPT_OUT.search(text):
+        found.append(_check_finding("lint.opt_out_missing", "opt_out", text, 0, len(text), severity=Severity.MAJOR))
+    return tuple(_cited(finding, audience) for finding in found)
+
+
 def _check_finding(rule_id: RuleId, category: str, text: str, start: int, end: int, *, zh: str = "", en: str = "",
                    severity: Severity = Severity.CRITICAL) -> Finding:
     return Finding(rule_id, start, end, text[start:end], zh, en, severity, category=category, found_by="content")
@@ -295,7 +354,8 @@ def _cited(finding: Finding, audience: Audience) -> Finding:
 # -- matching in context ---------------------------------------------------------------------
 
 _FLAGS = re.IGNORECASE
-_CHECK_RULE_IDS = ["lint.third_party_disclosure", "lint.regf_disclosure"]
+_CHECK_RULE_IDS = ["lint.third_party_disclosure", "lint.regf_disclosure", "lint.identity_missing",
+                   "lint.verification_missing", "lint.opt_out_missing"]
 _COMPILED: tuple[tuple[LintRule, tuple[re.Pattern[str], ...]], ...] = tuple(
     (rule, tuple(re.compile(pattern, _FLAGS) for pattern in rule.patterns)) for rule in RULES
 )

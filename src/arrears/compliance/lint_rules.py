@@ -195,7 +195,7 @@ INSULT = LintRule(
     patterns=(
         r"老赖|骗子|废物|垃圾|人渣|败类|畜生|畜牲|王八蛋|混蛋|滚蛋|不要脸|还有脸|无耻|贱人|贱货|"
         r"蠢货|蠢猪|白痴|弱智|傻[逼屄bB]|脑残|猪脑子|狗东西|死皮赖脸|丢人现眼|去死|死全家|穷鬼|"
-        r"不是人|听不懂人话|活该|遭报应|卖血|卖肾|卖身|要不要脸|窝囊废|孬种|缩头乌龟|龟孙|无赖|赖子|下贱|可耻|"
+        r"不是人|听不懂人话|活该|遭报应|不得好死|断子绝孙|天打雷劈|卖血|卖肾|卖身|要不要脸|窝囊废|孬种|缩头乌龟|龟孙|无赖|赖子|下贱|可耻|"
         r"没出息|废柴|神经病|活着有什么用|什么东西|(?:的|个)东西[，。！？,.!?]|丢人|狗(?:东西|日的|娘养)|"
         r"(?:赖账|讨债|穷|死|烂|懒)鬼|(?:没一个|不是个?)好东西",
         r"(?<![A-Za-z])SB(?![A-Za-z])",
@@ -571,6 +571,11 @@ ACCOUNT_UNKNOWN_ZH = "收款账号 {account} 不在贷款机构的官方还款�
 ACCOUNT_UNKNOWN_EN = "The account {account} is not one of the lender's official payment channels."
 BRAND_UNKNOWN_ZH = "还款方式“{brand}”不在贷款机构的官方还款渠道之列。"
 BRAND_UNKNOWN_EN = "Payment by \"{brand}\" is not one of the lender's official payment channels."
+
+OPT_OUT_CUES = r"退订|回复\s*TD|关闭[^，。；！？]{0,8}通知|\b(?:STOP|unsubscribe|opt[- ]out|turn\b[^.]{0,24}\boff)\b"
+"""A way to opt out, in the words each profile's opt-out line uses (messaging/opt_out.py)."""
+PHONE_NUMBER = r"(?<!\d)(?:400|800|888|877|866|855|95\d)[- ]?\d{2,4}(?:[- ]?\d{3,4})?(?!\d)|(?<!\d)\d{3,4}[- ]\d{3,4}[- ]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+"""A telephone number to call: a hotline (400, 95xxx, 800), a number with area code, a mobile."""
 
 # Words that reveal a debt, for a message a third party reads.
 DEBT_WORDS = (

@@ -52,6 +52,16 @@ THRESHOLD = 0.6
 """A sentence carries a category when its probability reaches this."""
 
 _MODEL_VERSION = "1"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[A-Za-z]+")
+MIN_CJK_CHARACTERS = 4
+MIN_WORDS = 4
+"""Shorter sentences (a subject line, "Home visit review") say too little for the classifier; the
+phrase rules still read them."""
+
+
+def _long_enough(sentence: str) -> bool:
+    return len(_CJK.findall(sentence)) >= MIN_CJK_CHARACTERS or len(_WORD.findall(sentence)) >= MIN_WORDS
 
 
 @dataclass(frozen=True)
@@ -198,7 +208,7 @@ def score_many(texts: list[str], *, threshold: float = THRESHOLD) -> list[list[S
             found = {
                 CATEGORIES[column]: float(probabilities[row, column])
                 for column in np.flatnonzero(probabilities[row] >= threshold)
-            }
+            } if _long_enough(text[start:end]) else {}
             scored.append(SentenceScore(start, end, text[start:end], found))
             row += 1
         result.append(scored)
