@@ -51,7 +51,7 @@ do not tell apart from a lawful statement of those rights, so a rule decides it 
 THRESHOLD = 0.6
 """A sentence carries a category when its probability reaches this."""
 
-_MODEL_VERSION = "1"
+_MODEL_VERSION = "2"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]+")
 MIN_CJK_CHARACTERS = 4
@@ -75,17 +75,47 @@ class SentenceScore:
 
 
 class _Model:
-    """The fitted vectoriser and one weight row per category, as plain arrays for fast scoring."""
+    """The fitted model as plain data: the n-gram vocabulary, its inverse document frequencies and
+    one weight column per category. Scoring needs only numpy: scikit-learn is imported to train,
+    never to lint, so a process that finds the cache starts at once."""
 
-    def __init__(self, vectorizer, weights: np.ndarray, intercepts: np.ndarray) -> None:
-        self.vectorizer = vectorizer
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, weights: np.ndarray,
+                 intercepts: np.ndarray) -> None:
+        self.vocabulary = vocabulary
+        self.idf = idf
         self.weights = weights  # (features, categories)
         self.intercepts = intercepts
 
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The non-zero TF-IDF features of `text` (indices, L2-normalised values), as the vectoriser
+        it was fitted with computes them: lower case, runs of white space as one space, character
+        1–4-grams, sublinear term frequency."""
+        text = _SPACES.sub(" ", text.lower())
+        counts: dict[int, int] = {}
+        vocabulary = self.vocabulary
+        length = len(text)
+        for size in range(1, N_GRAM + 1):
+            for start in range(length - size + 1):
+                index = vocabulary.get(text[start : start + size])
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.idf[indices]
+        return indices, values / np.linalg.norm(values)
+
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        features = self.vectorizer.transform(texts)
-        logits = features @ self.weights + self.intercepts
-        return 1.0 / (1.0 + np.exp(-np.asarray(logits)))
+        logits = np.tile(self.intercepts, (len(texts), 1))
+        for row, text in enumerate(texts):
+            indices, values = self.features(text)
+            if len(indices):
+                logits[row] += values @ self.weights[indices]
+        return 1.0 / (1.0 + np.exp(-logits))
+
+
+N_GRAM = 4
+_SPACES = re.compile(r"\s\s+")
 
 
 def load_corpus(path: Path = CORPUS) -> list[dict]:
@@ -101,7 +131,7 @@ def train(entries: list[dict]) -> _Model:
     from sklearn.linear_model import LogisticRegression
 
     texts = [entry["text"] for entry in entries]
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True, lowercase=True, min_df=2,
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, N_GRAM), sublinear_tf=True, lowercase=True, min_df=2,
                                  dtype=np.float32)
     features = vectorizer.fit_transform(texts)
     weights = np.zeros((features.shape[1], len(CATEGORIES)), dtype=np.float32)
@@ -115,7 +145,8 @@ def train(entries: list[dict]) -> _Model:
         model.fit(features, labels)
         weights[:, column] = model.coef_[0]
         intercepts[column] = model.intercept_[0]
-    return _Model(vectorizer, weights, intercepts)
+    vocabulary = {ngram: int(index) for ngram, index in vectorizer.vocabulary_.items()}
+    return _Model(vocabulary, vectorizer.idf_.astype(np.float32), weights, intercepts)
 
 
 _lock = threading.Lock()
@@ -123,9 +154,9 @@ _model: _Model | None = None
 
 
 def _cache_path(corpus_bytes: bytes) -> Path:
-    import sklearn
+    from importlib.metadata import version
 
-    settings = f"|{sklearn.__version__}|{_MODEL_VERSION}|{','.join(CATEGORIES)}"
+    settings = f"|{version('scikit-learn')}|{_MODEL_VERSION}|{','.join(CATEGORIES)}"
     key = hashlib.sha256(corpus_bytes + settings.encode()).hexdigest()[:16]
     root = os.environ.get("ARREARS_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "arrears"
