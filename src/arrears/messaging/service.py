@@ -60,7 +60,8 @@ def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
     rules a template meets: the content lint finds nothing in it, read for its reader (a third
     party must not learn of the debt) and sender (under us-regf an agency says it is a debt
     collector), and once it ends with the profile's opt-out line it carries what its channel
-    requires. Raises TemplateError, naming every finding, when anything is found.
+    requires (an agency's text says how to verify it). Raises TemplateError, naming every
+    finding, when anything is found.
     """
     from arrears.notices.lender import lender_for
 
@@ -75,9 +76,8 @@ def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
     findings = lint(body, channel=attempt.channel, **audience) + lint(attempt.subject or "", **audience)
     body = with_opt_out(body, profile, attempt.channel, language)
     if not findings:
-        lender = lender_for(profile)
-        findings = required_content(body, channel=attempt.channel, names=_lender_names(lender),
-                                    verify=(lender.hotline,), **audience)
+        # the sender's name is not required of an attempt's own text: the SMS gateway signs it
+        findings = required_content(body, channel=attempt.channel, verify=(lender_for(profile).hotline,), **audience)
     if findings:
         rules = ", ".join(sorted({finding.rule_id for finding in findings}))
         raise TemplateError(
@@ -85,13 +85,6 @@ def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
             f"The message's wording failed the content check ({rules}): {findings[0].message_en}",
         )
     return RenderedMessage(subject=attempt.subject, body=body, language=language)
-
-
-def _lender_names(lender) -> tuple[str, ...]:
-    """The names that tell a reader who the lender is: its name and its app's, in both languages."""
-    return tuple(
-        name for field in ("name", "app_name") for language in ("zh-hans", "en") if (name := lender.text(field, language))
-    )
 
 
 def approved_version(code: str, channel: str, language: str) -> TemplateVersion:
