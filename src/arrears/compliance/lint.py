@@ -109,7 +109,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Audience:
+class Readers:
     """Who a message is about and for, so each finding cites the right source and the checks that
     depend on the reader apply.
 
@@ -152,23 +152,26 @@ def lint(
     The phrase rules and the meaning classifier (`arrears.compliance.meaning`) both read the text;
     the classifier adds a category the rules missed, spanning the sentence that carries it.
     `profile` and `product` choose the source each finding cites; `recipient`, `sender`,
-    `channel` and `first_notice` switch on the checks that depend on them (see `Audience`).
+    `channel` and `first_notice` switch on the checks that depend on them (see `Readers`).
     """
-    audience = Audience(profile, product, recipient, sender, channel, first_notice)
+    audience = Readers(profile, product, recipient, sender, channel, first_notice)
     return _lint_one(text, facts, audience, None)
 
 
 def lint_many(
     texts: Iterable[str], *, facts: Iterable[MessageFacts | None] | None = None, **audience
 ) -> list[tuple[Finding, ...]]:
-    """`lint` for many texts at once: the classifier scores all their sentences in one product."""
+    """`lint` for many texts with one audience (`lint`'s keyword arguments): the classifier is
+    consulted once for all their sentences. `facts`, when given, holds one entry per text."""
     from arrears.compliance import meaning
 
     texts = list(texts)
     for text in texts:
         _check_text(text)
     facts_list = list(facts) if facts is not None else [None] * len(texts)
-    who = Audience(**audience)
+    if len(facts_list) != len(texts):
+        raise ValueError(f"{len(texts)} 条文本却有 {len(facts_list)} 份事实 / {len(texts)} texts but {len(facts_list)} facts")
+    who = Readers(**audience)
     scored = meaning.score_many(texts)
     return [_lint_one(text, fact, who, scores) for text, fact, scores in zip(texts, facts_list, scored)]
 
@@ -178,7 +181,7 @@ def _check_text(text: object) -> None:
         raise TypeError(f"lint takes text, not {type(text).__name__}")
 
 
-def _lint_one(text: str, facts: MessageFacts | None, audience: Audience, scores) -> tuple[Finding, ...]:
+def _lint_one(text: str, facts: MessageFacts | None, audience: Readers, scores) -> tuple[Finding, ...]:
     _check_text(text)
     context = _Context(text)
     found: list[Finding] = []
@@ -218,7 +221,7 @@ CATEGORY_RULES.update(
 """The rule id a finding of each category carries when no phrase rule of its own found it."""
 
 
-def _meaning_findings(text: str, found: list[Finding], audience: Audience, context: _Context, scores) -> Iterator[Finding]:
+def _meaning_findings(text: str, found: list[Finding], audience: Readers, context: _Context, scores) -> Iterator[Finding]:
     """A category the phrase rules did not find, where the classifier reads it in a sentence."""
     from arrears.compliance import meaning
 
@@ -259,7 +262,7 @@ def _disclosure_findings(text: str) -> Iterator[Finding]:
         yield _check_finding("lint.third_party_disclosure", "disclosure", text, match.start(), match.end())
 
 
-def _regf_disclosure_findings(text: str, audience: Audience) -> Iterator[Finding]:
+def _regf_disclosure_findings(text: str, audience: Readers) -> Iterator[Finding]:
     """Under us-regf a debt collector's communication to the consumer says that it is from a debt
     collector (12 CFR 1006.18(e)); the first one also carries the validation information (1006.34)."""
     if (
@@ -321,7 +324,7 @@ def required_content(
     A message to a third party names neither lender nor debt (see `lint`, recipient="third_party").
     """
     _check_text(text)
-    audience = Audience(profile, product, recipient, sender, channel)
+    audience = Readers(profile, product, recipient, sender, channel)
     found: list[Finding] = []
     names = [name for name in names if name and name.strip()]
     if recipient == "borrower" and channel in IDENTITY_CHANNELS and names and not _names_sender(text, names):
@@ -342,7 +345,7 @@ def _check_finding(rule_id: RuleId, category: str, text: str, start: int, end: i
     return Finding(rule_id, start, end, text[start:end], zh, en, severity, category=category, found_by="content")
 
 
-def _cited(finding: Finding, audience: Audience) -> Finding:
+def _cited(finding: Finding, audience: Readers) -> Finding:
     """`finding` citing the source for the message's profile and product."""
     citation = cite(finding.category, audience.profile, audience.product)
     what_zh, what_en = citation.message()
