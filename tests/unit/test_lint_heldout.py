@@ -19,13 +19,13 @@ from arrears.compliance.lint_measure import measure
 
 HELD_OUT = Path(__file__).resolve().parents[1] / "data" / "lint_heldout.yaml"
 
-# Measured: 181 of 201 (message, category) pairs found, 11 of 81 lawful messages refused.
+# Measured: 182 of 201 (message, category) pairs found, 9 of 81 lawful messages refused.
 # Each floor is the measured figure less at most one message's worth.
-RECALL_FLOOR = 0.895  # measured 0.900 (181/201)
-FALSE_POSITIVE_CEILING = 0.136  # measured 0.136 (11/81)
-VIOLATING_BLOCKED_FLOOR = 0.93  # measured 0.932 (178/191)
+RECALL_FLOOR = 0.90  # measured 0.905 (182/201)
+FALSE_POSITIVE_CEILING = 0.112  # measured 0.111 (9/81)
+VIOLATING_BLOCKED_FLOOR = 0.935  # measured 0.937 (179/191)
 CATEGORY_FLOORS = {  # measured found / labelled, less nothing: one more miss fails
-    "arrest": 16 / 22,
+    "arrest": 17 / 22,
     "borrow": 14 / 14,
     "credit": 13 / 14,
     "disclosure": 13 / 14,

@@ -179,6 +179,13 @@ THREAT_ARREST = LintRule(
         r"\b(?:police|sheriff|officers?|deputies) (?:will|are going to|is going to) (?:come|visit|arrive|pick you up|show up)\b",
         r"\b(?:charged with|guilty of|committed|commit(?:ting)?) (?:a )?(?:theft|fraud|crime|felony|misdemeanou?r)\b",
         r"\btheft by deception\b|\bbehind bars\b|\bcops\b|\bwarrants?\b|\bfederal crime\b",
+        r"不是民事|走刑事|转(?:为|成)刑事|(?:是|属于|变成)刑事|触犯(?:了)?刑法|刑法第[一二三四五六七八九十百零\d]+条|通缉|网上追逃|在逃人员",
+        r"(?:警察|警方|公安|民警)[^，。；！？]{0,12}?(?:定位|追踪|找到|查到|控制|盯上)",
+        r"等着进去|(?:要|会|得)进去(?:蹲|坐)|进去(?:蹲|坐)(?:几年|牢)",
+        r"\b(?:contacted|notified|alerted|called|informed) (?:the )?(?:authorities|police|law enforcement|district attorney|prosecutors?)\b",
+        r"\b(?:the )?(?:authorities|police|law enforcement) (?:are|is) (?:looking into|investigating|after|coming for) you\b",
+        r"\b(?:police|sheriff|officers?|deputies) (?:will|are going to|is going to) be at your\b",
+        r"\b(?:district attorney|prosecutors?)(?:'s office)? (?:has|have) been (?:notified|informed|contacted)\b|\bfelony\b|\bpolice matter\b",
     ),
     quoted_in_warnings=True,
     category="arrest",
@@ -281,7 +288,8 @@ BORROW_TO_PAY = LintRule(
     patterns=(
         r"以贷养贷|以贷还贷|借新还旧|拆东墙补西墙",
         r"(?:去|找|向|跟|问)[^，。；！？]{0,10}?(?:借|贷|套现)[^，。；！？]{0,10}?(?:还|给|填|转|凑|先)",
-        r"(?:网贷|口子|高利贷|信用卡套现|套现|花呗|借呗|小贷)[^，。；！？]{0,12}?(?:还|借)",
+        r"(?:借|去借|找|用|下载?|刷|撸|申请)[^，。；！？]{0,6}?(?:网贷|口子|高利贷|花呗|借呗|小额贷款|小贷|信用卡)"
+        r"[^，。；！？]{0,12}?(?:还|填|凑|给|转)|套现",
         r"\b(?:take out|get|borrow|use)\b[^.;!?\n]{0,25}?\b(?:payday loan|cash advance|title loan|another loan|loan app|credit card|new loan)\b",
         r"\bborrow(?:ing)? (?:it |the money |money )?from\b|\bmax out\b|\bpawn\b",
     ),
@@ -519,9 +527,10 @@ CLAUSE_RESTARTS = (
 )
 SENTENCE_ENDS = r"[。！？!?\n]|\.(?=\s|$)"
 WARNING_CUES = (
-    r"冒充|不法分子|自称|防诈骗|诈骗提醒|谨防|警惕|防范|(?:均|并|都|皆)?非(?:我司|本公司|我们)|不是我司|核实(?:来电|工作人员|对方|其)?身份|"
+    r"冒充|假冒|不法分子|自称|防诈骗|诈骗提醒|谨防|警惕|防范|不是我们|并非我们|(?:均|并|都|皆)?非(?:我司|本公司|我们)|不是我司|核实(?:来电|工作人员|对方|其)?身份|"
     r"\b(?:scam(?:mer)?s?|fraudsters?|impostors?|imposters?|impersonat\w*|pretending to be|beware|"
-    r"(?:will )?never (?:ask|claim|request|demand)|verify (?:any|the|a|their|his|her) (?:caller|identity))\b"
+    r"(?:will )?never (?:ask|claim|request|demand)|verify (?:any|the|a|their|his|her) (?:caller|identity)|"
+    r"(?:it is|it's) not (?:us|from us))\b"
 )
 HEDGE_CUES = (
     r"可能|可依法|依法(?:申请|提起|向)|有权|以法院[^，。；！？]{0,8}为准|由法院|只有法院|"
