@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "arrears.agencies",
     "arrears.visits",
     "arrears.legal",
+    "arrears.borrower",
+    "arrears.disputes",
     "arrears.nightly",
     "arrears.web",
 ]

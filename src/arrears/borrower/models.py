@@ -1,0 +1,53 @@
+"""What the portal keeps: one-time sign-in codes (as keyed digests only), the tries it counts, and
+the paper copies of the notice a borrower asked for."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from arrears import clock
+
+
+class SignInCode(models.Model):
+    """A one-time code sent to a verified contact point. Only its HMAC is stored; it is spent on its
+    first right use, dead after its lifetime or after too many wrong tries."""
+
+    pending = models.CharField(max_length=64, db_index=True, help_text="digest of the browser's pending sign-in")
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="+")
+    contact_point = models.ForeignKey("ledger.ContactPoint", on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    attempt = models.ForeignKey("contact.ContactAttempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+
+
+class PortalTry(models.Model):
+    """One counted try at the portal's sign-in, by the digest of what it is counted against
+    (a loan reference, whether or not it exists, or a client address)."""
+
+    scope = models.CharField(max_length=16)  # "loan", "address", "code"
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]
+
+
+class PaperCopyRequest(models.Model):
+    """A borrower asked for the written notice on paper: due by a date, fulfilled by a letter in the outbox."""
+
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="paper_copy_requests")
+    requested_at = models.DateTimeField(_("requested at"))
+    due_on = models.DateField(_("due on"))
+    letter = models.ForeignKey("contact.ContactAttempt", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("paper copy request")
+        verbose_name_plural = _("paper copy requests")

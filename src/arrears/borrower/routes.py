@@ -1,0 +1,19 @@
+"""The portal's URLs, mounted at /my/ by the project's URLs (namespace "my")."""
+
+from django.urls import path
+
+from arrears.borrower import views
+
+app_name = "my"
+
+urlpatterns = [
+    path("", views.sign_in, name="sign-in"),
+    path("code/", views.code, name="code"),
+    path("sign-out/", views.sign_out, name="sign-out"),
+    path("home/", views.home, name="home"),
+    path("loans/<str:reference>/", views.loan, name="loan"),
+    path("loans/<str:reference>/notice.pdf", views.notice, name="notice"),
+    path("loans/<str:reference>/paper-copy/", views.paper_copy, name="paper-copy"),
+    path("loans/<str:reference>/dispute/", views.dispute, name="dispute"),
+    path("loans/<str:reference>/complaint/", views.complaint, name="complaint"),
+]

@@ -1,0 +1,191 @@
+"""The borrower portal's pages: each parses its form, calls one service, and shows the result.
+Refusals come back as a message in the reader's language, never a traceback."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from arrears import clock
+from arrears.borrower import session, signin
+from arrears.borrower.account import loan_view
+from arrears.borrower.forms import CodeForm, ComplaintForm, DisputeForm, SignInForm
+from arrears.borrower.paper import request_paper_copy
+from arrears.disputes.evidence import MAX_BYTES
+from arrears.errors import ArrearsError
+from arrears.visits.access import client_address
+
+PENDING = "borrower_pending"
+
+
+def _words(error: ArrearsError) -> str:
+    return error.en if (get_language() or "").startswith("en") else error.zh
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"
+    return response
+
+
+def _loan(request, reference: str):
+    from arrears.ledger.models import Loan
+
+    loan = Loan.objects.select_related("borrower", "product").filter(borrower_id=request.borrower_id, external_id=reference).first()
+    if loan is None:
+        raise Http404(_("No such loan."))
+    return loan
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and session.borrower_id(request) is not None:
+        return redirect("my:home")
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                pending = signin.start(reference=form.cleaned_data["reference"], id_last4=form.cleaned_data["id_last4"],
+                                       address=client_address(request))
+            except signin.SignInRefused as refused:
+                form.add_error(None, _words(refused))
+                status = 429
+            else:
+                request.session[PENDING] = pending
+                return redirect("my:code")
+        else:
+            status = 400
+    return _private(render(request, "borrower/sign_in.html", {"form": form}, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def code(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING)
+    if not pending:
+        return redirect("my:sign-in")
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                borrower_id = signin.finish(pending, code=form.cleaned_data["code"], address=client_address(request))
+            except signin.SignInRefused as refused:
+                form.add_error(None, _words(refused))
+                status = 429 if refused.reason == "rate_limited" else 400
+            else:
+                request.session.pop(PENDING, None)
+                session.sign_in(request, borrower_id)
+                signin.blank_spent_codes(clock.now())
+                return redirect("my:home")
+        else:
+            status = 400
+    return _private(render(request, "borrower/code.html", {"form": form}, status=status))
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    session.sign_out(request)
+    return redirect("my:sign-in")
+
+
+@require_safe
+@session.borrower_required
+def home(request: HttpRequest) -> HttpResponse:
+    from arrears.ledger.models import Loan
+
+    loans = list(Loan.objects.filter(borrower_id=request.borrower_id).order_by("external_id"))
+    if len(loans) == 1:
+        return redirect("my:loan", reference=loans[0].external_id)
+    return _private(render(request, "borrower/home.html", {"loans": loans}))
+
+
+@require_safe
+@session.borrower_required
+def loan(request: HttpRequest, reference: str) -> HttpResponse:
+    view = loan_view(_loan(request, reference))
+    return _private(render(request, "borrower/loan.html", {"view": view, "loan": view.loan}))
+
+
+@require_safe
+@session.borrower_required
+def notice(request: HttpRequest, reference: str) -> HttpResponse:
+    from arrears.notices import written_notice_pdf
+
+    the_loan = _loan(request, reference)
+    language = "en" if (get_language() or "").startswith("en") else "zh-hans"
+    try:
+        pdf = written_notice_pdf(the_loan, clock.today(), language=language)
+    except ArrearsError as error:
+        messages.error(request, _words(error))
+        return redirect("my:loan", reference=reference)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="notice-{the_loan.external_id}.pdf"'
+    return _private(response)
+
+
+@require_POST
+@session.borrower_required
+def paper_copy(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        copy = request_paper_copy(_loan(request, reference))
+    except ArrearsError as error:
+        messages.error(request, _words(error))
+    else:
+        messages.success(request, _("We will post a paper copy by %(day)s.") % {"day": copy.due_on.isoformat()})
+    return redirect("my:loan", reference=reference)
+
+
+@require_http_methods(["GET", "POST"])
+@session.borrower_required
+def dispute(request: HttpRequest, reference: str) -> HttpResponse:
+    from arrears.disputes.services import raise_dispute
+
+    the_loan = _loan(request, reference)
+    form = DisputeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            files = [(f.name, f.read(MAX_BYTES + 1)) for f in request.FILES.getlist("evidence")[:10]]
+            try:
+                made = raise_dispute(the_loan, reason=form.cleaned_data["reason"], details=form.cleaned_data["details"],
+                                     source="portal", files=files)
+            except ArrearsError as error:
+                form.add_error(None, _words(error))
+                status = 400
+            else:
+                messages.success(request, _("Dispute #%(n)s received. We have stopped collecting this debt until we answer, by %(day)s.")
+                                 % {"n": made.pk, "day": made.due_on.isoformat()})
+                return redirect("my:loan", reference=reference)
+        else:
+            status = 400
+    return _private(render(request, "borrower/dispute.html", {"form": form, "loan": the_loan}, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+@session.borrower_required
+def complaint(request: HttpRequest, reference: str) -> HttpResponse:
+    from arrears.disputes.services import raise_complaint
+
+    the_loan = _loan(request, reference)
+    form = ComplaintForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                made = raise_complaint(loan=the_loan, category=form.cleaned_data["category"],
+                                       details=form.cleaned_data["details"], source="portal")
+            except ArrearsError as error:
+                form.add_error(None, _words(error))
+                status = 400
+            else:
+                messages.success(request, _("Complaint #%(n)s received. We will answer by %(day)s.")
+                                 % {"n": made.pk, "day": made.due_on.isoformat()})
+                return redirect("my:loan", reference=reference)
+        else:
+            status = 400
+    return _private(render(request, "borrower/complaint.html", {"form": form, "loan": the_loan}, status=status))
