@@ -770,6 +770,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "my:code", "public", u("my:code"), to_portal),
     Route("POST", "my:code", "public", u("my:code"), to_portal, body=lambda w, o: {"code": "123456"}),
     Route("POST", "my:sign-out", "public", u("my:sign-out"), to_portal),
+    Route("POST", "my:report-impostor", "public", u("my:report-impostor"), public(200),
+          body=lambda w, o: {"what": "矩阵 / matrix"}, note="anyone may report an impostor; it lands as a complaint"),
     Route("GET", "my:home", "public", u("my:home"), to_portal),
     Route("GET", "my:loan", "public", my_url("my:loan"), to_portal),
     Route("GET", "my:notice", "public", my_url("my:notice"), to_portal),

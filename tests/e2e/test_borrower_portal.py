@@ -251,3 +251,23 @@ def test_the_portal_speaks_english_when_asked(client, book):
     english(client)
     page = client.get("/my/").content.decode()
     assert "Send me a code" in page and "Loan reference" in page
+
+
+# --- a wrong collector code, reported ---------------------------------------------------------------
+
+
+def test_a_wrong_collector_code_offers_a_report_that_lands_as_an_impostor_complaint(client, book):
+    page = client.post("/visits/verify/", {"code": "ABCD-EFGH"}).content.decode()
+    assert 'id="verify-refusal"' in page and 'action="/my/report-impostor/"' in page
+    response = client.post("/my/report-impostor/", {"what": "自称催收公司的人上门要钱，核验码不对", "reach": "13800000000"})
+    assert response.status_code == 200 and 'id="reported"' in response.content.decode()
+    complaint = BorrowerComplaint.objects.get()
+    assert (complaint.category, complaint.source, complaint.loan, complaint.contact_details) == (
+        "impostor", "verify_page", None, "13800000000")
+    assert complaint.due_on == dt.date(2026, 5, 27)
+
+
+def test_an_empty_or_oversized_impostor_report_is_refused_and_nothing_stored(client, book):
+    assert client.post("/my/report-impostor/", {"what": "  "}).status_code == 400
+    assert client.post("/my/report-impostor/", {"what": "x" * 2001}).status_code == 400
+    assert not BorrowerComplaint.objects.exists()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.sign_in, name="sign-in"),
     path("code/", views.code, name="code"),
     path("sign-out/", views.sign_out, name="sign-out"),
+    path("report-impostor/", views.report_impostor, name="report-impostor"),
     path("home/", views.home, name="home"),
     path("loans/<str:reference>/", views.loan, name="loan"),
     path("loans/<str:reference>/notice.pdf", views.notice, name="notice"),

@@ -189,3 +189,25 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             status = 400
     return _private(render(request, "borrower/complaint.html", {"form": form, "loan": the_loan}, status=status))
+
+
+@require_POST
+def report_impostor(request: HttpRequest) -> HttpResponse:
+    """A wrong collector code reported from the public check page: an impostor complaint with no loan,
+    counted against the address like the page's own tries."""
+    from arrears.borrower import limits
+    from arrears.disputes.services import raise_complaint
+
+    what = (request.POST.get("what") or "").strip()
+    reach = (request.POST.get("reach") or "").strip()
+    now = clock.now()
+    key = limits.key_of("verify", client_address(request))
+    if limits.too_many("verify", key, now):
+        return _private(render(request, "borrower/reported.html", {"problem": _("Too many reports from here: please call us.")},
+                               status=429))
+    limits.count("verify", key, now)
+    if not what or len(what) > 2000 or len(reach) > 200:
+        return _private(render(request, "borrower/reported.html",
+                               {"problem": _("Tell us what happened, in at most 2000 characters.")}, status=400))
+    made = raise_complaint(category="impostor", details=what, source="verify_page", contact_details=reach)
+    return _private(render(request, "borrower/reported.html", {"number": made.pk}))
