@@ -781,6 +781,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "my:complaint", "public", my_url("my:complaint"), to_portal),
     Route("POST", "my:complaint", "public", my_url("my:complaint"), to_portal,
           body=lambda w, o: {"category": "other", "details": "矩阵 / matrix"}),
+    Route("GET", "my:plan", "public", my_url("my:plan"), to_portal),
+    Route("POST", "my:plan", "public", my_url("my:plan"), to_portal,
+          body=lambda w, o: {"kind": "instalments", "start_date": w.today.isoformat(), "instalments": 3, "action": "propose"}),
     # the compliance queue of disputes and complaints
     Route("GET", "disputes:queue", "page", u("disputes:queue"), handles(200)),
     Route("POST", "disputes:enter-dispute", "page", u("disputes:enter-dispute"), handles(302),

@@ -25,3 +25,16 @@ class DisputeForm(forms.Form):
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("What happened?"), choices=ComplaintCategory.choices)
     details = forms.CharField(label=_("Details"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SelfServePlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What would help?"), choices=[
+        ("instalments", _("Pay the overdue amount in instalments")),
+        ("deferral", _("Defer my payments")),
+        ("hardship", _("I am in hardship: ask for a person to review")),
+    ])
+    start_date = forms.DateField(label=_("First payment date"), widget=forms.DateInput(attrs={"type": "date"}))
+    instalments = forms.IntegerField(label=_("Number of instalments"), min_value=0, max_value=60, required=False, initial=0)
+    deferral_months = forms.IntegerField(label=_("Months of deferral"), min_value=0, max_value=24, required=False, initial=0)
+    reason = forms.CharField(label=_("Anything we should know"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))

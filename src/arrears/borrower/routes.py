@@ -17,4 +17,5 @@ urlpatterns = [
     path("loans/<str:reference>/paper-copy/", views.paper_copy, name="paper-copy"),
     path("loans/<str:reference>/dispute/", views.dispute, name="dispute"),
     path("loans/<str:reference>/complaint/", views.complaint, name="complaint"),
+    path("loans/<str:reference>/plan/", views.plan, name="plan"),
 ]

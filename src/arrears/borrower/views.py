@@ -211,3 +211,38 @@ def report_impostor(request: HttpRequest) -> HttpResponse:
                                {"problem": _("Tell us what happened, in at most 2000 characters.")}, status=400))
     made = raise_complaint(category="impostor", details=what, source="verify_page", contact_details=reach)
     return _private(render(request, "borrower/reported.html", {"number": made.pk}))
+
+
+@require_http_methods(["GET", "POST"])
+@session.borrower_required
+def plan(request: HttpRequest, reference: str) -> HttpResponse:
+    """GET: the form, with the policy's limits. POST action=preview: the schedule the plan would make
+    (the staff's preview); action=propose: the plan, approved at once within the policy, else waiting."""
+    from arrears.borrower.forms import SelfServePlanForm
+    from arrears.borrower.plans import propose_for_borrower, self_serve_policy
+    from arrears.plans.services import preview_plan
+
+    the_loan = _loan(request, reference)
+    form = SelfServePlanForm(request.POST or None, initial={"start_date": clock.today()})
+    context = {"form": form, "loan": the_loan, "policy": self_serve_policy(), "preview": None,
+               "plans": the_loan.plans.order_by("-created_at")[:10]}
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            return _private(render(request, "borrower/plan.html", context, status=400))
+        data = form.cleaned_data
+        kind = "deferral" if data["kind"] == "hardship" else data["kind"]
+        counts = {"instalments": data.get("instalments") or 0, "deferral_months": data.get("deferral_months") or 0}
+        try:
+            if request.POST.get("action") == "propose":
+                made = propose_for_borrower(the_loan, data["kind"], data["start_date"], reason=data["reason"], **counts)
+                if made.status == "active":
+                    messages.success(request, _("Your plan is agreed and in force."))
+                else:
+                    messages.success(request, _("Your request is with our team; we will tell you the decision."))
+                return redirect("my:loan", reference=reference)
+            context["preview"] = preview_plan(the_loan, kind, data["start_date"], **counts)
+        except ArrearsError as error:
+            form.add_error(None, _words(error))
+            status = 400
+    return _private(render(request, "borrower/plan.html", context, status=status))
