@@ -784,6 +784,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "my:plan", "public", my_url("my:plan"), to_portal),
     Route("POST", "my:plan", "public", my_url("my:plan"), to_portal,
           body=lambda w, o: {"kind": "instalments", "start_date": w.today.isoformat(), "instalments": 3, "action": "propose"}),
+    Route("GET", "my:pay", "public", my_url("my:pay"), to_portal),
+    Route("POST", "my:pay", "public", my_url("my:pay"), to_portal, body=lambda w, o: {"amount": "100.00"}),
+    Route("POST", "my:pay-callback", "public", u("my:pay-callback"),
+          lambda who, o: Expect(frozenset({404}), False, "no payment provider configured"), encoding="json",
+          body=lambda w, o: {"order": "x"}, note="the provider's webhook proves itself by its signature"),
     # the compliance queue of disputes and complaints
     Route("GET", "disputes:queue", "page", u("disputes:queue"), handles(200)),
     Route("POST", "disputes:enter-dispute", "page", u("disputes:enter-dispute"), handles(302),

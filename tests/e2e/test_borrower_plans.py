@@ -7,7 +7,6 @@ The book is tests/e2e/conftest.py (张伟: L-1001, ID ending 123X); the clock st
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 

@@ -51,3 +51,26 @@ class PaperCopyRequest(models.Model):
     class Meta:
         verbose_name = _("paper copy request")
         verbose_name_plural = _("paper copy requests")
+
+
+class PaymentOrder(models.Model):
+    """A payment the borrower started online: sent to the provider by a signed redirect, confirmed by
+    its signed callback, landed through the payments feed. No fee is ever added to the amount."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the provider")
+        PAID = "paid", _("paid")
+
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="payment_orders")
+    amount = models.BigIntegerField(_("amount (fen)"))
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    event_id = models.CharField(max_length=80, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    late = models.BooleanField(_("confirmed after the order expired"), default=False)
+
+    class Meta:
+        verbose_name = _("online payment")
+        verbose_name_plural = _("online payments")

@@ -18,4 +18,6 @@ urlpatterns = [
     path("loans/<str:reference>/dispute/", views.dispute, name="dispute"),
     path("loans/<str:reference>/complaint/", views.complaint, name="complaint"),
     path("loans/<str:reference>/plan/", views.plan, name="plan"),
+    path("loans/<str:reference>/pay/", views.pay, name="pay"),
+    path("pay/callback/", views.pay_callback, name="pay-callback"),
 ]

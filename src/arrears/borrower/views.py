@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -246,3 +248,48 @@ def plan(request: HttpRequest, reference: str) -> HttpResponse:
             form.add_error(None, _words(error))
             status = 400
     return _private(render(request, "borrower/plan.html", context, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+@session.borrower_required
+def pay(request: HttpRequest, reference: str) -> HttpResponse:
+    """GET: the amount form. POST: an order, and the signed redirect to the provider."""
+    from arrears.borrower.paying import configured_provider, start_payment
+    from arrears.money import MoneyError, to_fen
+
+    the_loan = _loan(request, reference)
+    provider = configured_provider()
+    context = {"loan": the_loan, "available": provider is not None, "problem": ""}
+    if request.method == "POST" and provider is not None:
+        try:
+            amount = to_fen((request.POST.get("amount") or "").strip()[:20])
+            order = start_payment(the_loan, amount_fen=amount)
+        except MoneyError:
+            context["problem"] = _("Enter an amount in yuan with at most two decimals, such as 120.50.")
+        except ArrearsError as error:
+            context["problem"] = _words(error)
+        else:
+            back = request.build_absolute_uri(reverse("my:loan", args=[reference]))
+            hook = request.build_absolute_uri(reverse("my:pay-callback"))
+            return redirect(provider.checkout_url(order, return_url=back, callback_url=hook))
+        return _private(render(request, "borrower/pay.html", context, status=400))
+    return _private(render(request, "borrower/pay.html", context))
+
+
+@csrf_exempt
+@require_POST
+def pay_callback(request: HttpRequest) -> HttpResponse:
+    """The provider's signed webhook: 200 when applied or a replay, 400 with the reason otherwise."""
+    import json
+
+    from arrears.borrower.paying import CallbackRefused, configured_provider, confirm
+
+    provider = configured_provider()
+    if provider is None:
+        return HttpResponse(status=404)
+    try:
+        result = confirm(provider, body=request.body[:10_000], signature=request.headers.get("X-Signature", ""))
+    except CallbackRefused as refused:
+        return HttpResponse(json.dumps({"error": refused.reason, "zh": refused.zh, "en": refused.en}, ensure_ascii=False),
+                            status=400, content_type="application/json")
+    return HttpResponse(json.dumps({"result": result}), content_type="application/json")
