@@ -102,3 +102,70 @@ def test_a_wrong_code_is_told_plainly_on_the_phone(phone, book):
         page.locator("#sign-in").click()
     assert "验证码不正确" in page.content()
     assert path_of(page) == "/my/code/"
+
+
+@pytest.fixture
+def provider(settings):
+    import threading
+
+    from tests.e2e.test_borrower_pay import SECRET, LocalProvider
+
+    server = LocalProvider()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.ARREARS_PAY_URL, settings.ARREARS_PAY_SECRET = server.url, SECRET
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_borrower_sets_up_plans_inside_and_outside_the_policy_and_pays_through_the_provider(phone, book, provider):
+    from arrears import clock
+    from arrears.ledger.models import Payment
+    from arrears.plans.models import Plan
+
+    page = phone
+    sign_in(page)
+    page.goto("/my/loans/L-1001/plan/")
+    assert fits_the_screen(page)
+    first_day = clock.today().isoformat()
+    # beyond the policy (10 instalments): it waits for the team
+    page.locator("#id_kind").select_option("instalments")
+    page.locator("#id_start_date").fill(first_day)
+    page.locator("#id_instalments").fill("10")
+    with page.expect_navigation():
+        page.locator("#propose-plan").click()
+    assert "已提交我们的团队" in page.locator(".notice").first.inner_text()
+    # within it (4 instalments): the schedule first, then in force at once
+    page.goto("/my/loans/L-1001/plan/")
+    page.locator("#id_start_date").fill(first_day)
+    page.locator("#id_instalments").fill("4")
+    with page.expect_navigation():
+        page.locator("#preview-plan").click()
+    assert page.locator("#plan-preview tr").count() == 4
+    with page.expect_navigation():
+        page.locator("#propose-plan").click()
+    assert "已确认并生效" in page.locator(".notice").first.inner_text()
+    assert sorted(Plan.objects.values_list("instalment_count", "status")) == [(4, "active"), (10, "proposed")]
+    # pay ¥300.00: to the provider and back, the payment landed
+    with page.expect_navigation():
+        page.locator("#pay-now").click()
+    page.locator("#id_amount").fill("300.00")
+    with page.expect_navigation(url=re.compile(r"/my/loans/L-1001/$")):
+        page.locator("#go-pay").click()
+    assert [status for _, _, status in provider.sent] == [200]
+    assert Payment.objects.filter(loan__external_id="L-1001", channel="app", amount=30_000).count() == 1
+
+
+def test_a_wrong_collector_code_is_reported_as_an_impostor_from_the_phone(phone, book):
+    page = phone
+    page.goto("/visits/verify/")
+    page.locator("#id_code").fill("ABCD-EFGH")
+    with page.expect_navigation():
+        page.get_by_role("button", name="核验").click()
+    assert page.locator("#verify-refusal").is_visible()
+    page.locator("#id_what").fill("有人自称催收公司上门，核验码不对")
+    with page.expect_navigation():
+        page.locator("#report-impostor button[type=submit]").click()
+    assert page.locator("#reported").is_visible()
+    assert BorrowerComplaint.objects.get().category == "impostor"
+    assert fits_the_screen(page)
