@@ -38,3 +38,12 @@ class SelfServePlanForm(forms.Form):
     deferral_months = forms.IntegerField(label=_("Months of deferral"), min_value=0, max_value=24, required=False, initial=0)
     reason = forms.CharField(label=_("Anything we should know"), max_length=500, required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PreferencesForm(forms.Form):
+    earliest = forms.TimeField(label=_("Contact me not before"), widget=forms.TimeInput(attrs={"type": "time"}))
+    latest = forms.TimeField(label=_("Contact me not after"), widget=forms.TimeInput(attrs={"type": "time"}))
+    preferred_channel = forms.ChoiceField(label=_("I prefer"), required=False, choices=[
+        ("", "—"), ("sms", _("SMS")), ("email", _("email")), ("call", _("call")), ("letter", _("letter"))])
+    opt_out = forms.MultipleChoiceField(label=_("Stop contacting me by"), required=False, widget=forms.CheckboxSelectMultiple,
+                                        choices=[("call", _("call")), ("sms", _("SMS")), ("email", _("email"))])

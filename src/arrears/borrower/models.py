@@ -74,3 +74,18 @@ class PaymentOrder(models.Model):
     class Meta:
         verbose_name = _("online payment")
         verbose_name_plural = _("online payments")
+
+
+class ContactPreference(models.Model):
+    """The hours a borrower asked to be contacted in, in their own zone. It only ever narrows what the
+    guard allows: outside these hours a call, SMS, push or visit is refused on top of the profile's rules."""
+
+    borrower = models.OneToOneField("ledger.Borrower", on_delete=models.CASCADE, related_name="contact_preference")
+    earliest = models.TimeField(_("not before"))
+    latest = models.TimeField(_("not after"))
+    preferred_channel = models.CharField(_("preferred channel"), max_length=16, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("contact preference")
+        verbose_name_plural = _("contact preferences")

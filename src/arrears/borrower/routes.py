@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign-out"),
     path("report-impostor/", views.report_impostor, name="report-impostor"),
     path("home/", views.home, name="home"),
+    path("preferences/", views.preferences, name="preferences"),
     path("loans/<str:reference>/", views.loan, name="loan"),
     path("loans/<str:reference>/notice.pdf", views.notice, name="notice"),
     path("loans/<str:reference>/paper-copy/", views.paper_copy, name="paper-copy"),

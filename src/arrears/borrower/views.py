@@ -293,3 +293,37 @@ def pay_callback(request: HttpRequest) -> HttpResponse:
         return HttpResponse(json.dumps({"error": refused.reason, "zh": refused.zh, "en": refused.en}, ensure_ascii=False),
                             status=400, content_type="application/json")
     return HttpResponse(json.dumps({"result": result}), content_type="application/json")
+
+
+@require_http_methods(["GET", "POST"])
+@session.borrower_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The hours and channels the borrower prefers; they only ever narrow what the guard allows."""
+    import datetime as dt
+
+    from arrears.borrower.forms import PreferencesForm
+    from arrears.borrower.models import ContactPreference
+    from arrears.borrower.preferences import set_preferences
+    from arrears.ledger.models import Borrower
+
+    borrower = Borrower.objects.get(pk=request.borrower_id)
+    current = ContactPreference.objects.filter(borrower=borrower).first()
+    initial = ({"earliest": current.earliest, "latest": current.latest, "preferred_channel": current.preferred_channel}
+               if current else {"earliest": dt.time(9), "latest": dt.time(20)})
+    form = PreferencesForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                set_preferences(borrower, earliest=data["earliest"], latest=data["latest"],
+                                preferred_channel=data["preferred_channel"], opt_out=data["opt_out"])
+            except ArrearsError as error:
+                form.add_error(None, _words(error))
+                status = 400
+            else:
+                messages.success(request, _("Your preferences are saved. We will not contact you outside them."))
+                return redirect("my:home")
+        else:
+            status = 400
+    return _private(render(request, "borrower/preferences.html", {"form": form}, status=status))

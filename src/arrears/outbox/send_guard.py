@@ -90,7 +90,11 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         advance_notice=False,
         opt_out_notice=True,  # every approved electronic template carries its profile's opt-out line
     )
-    decision = decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name))
+    from arrears.borrower.preferences import with_preferences
+
+    decision = with_preferences(decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name)),
+                                debtor_id=subject.debtor_id, channel=channel, at=at, time_zone=subject.time_zone,
+                                party=subject.party)
     if decision.allowed:
         return SendDecision(True)
     return SendDecision(
