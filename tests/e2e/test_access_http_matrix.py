@@ -773,6 +773,11 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "my:report-impostor", "public", u("my:report-impostor"), public(200),
           body=lambda w, o: {"what": "矩阵 / matrix"}, note="anyone may report an impostor; it lands as a complaint"),
     Route("GET", "my:home", "public", u("my:home"), to_portal),
+    Route("GET", "my:verify", "public", u("my:verify"), public(200)),
+    Route("POST", "my:verify", "public", u("my:verify"), public(200), body=lambda w, o: {"code": "ABCD-EFGH"}, writes=False,
+          note="a wrong code: the same plain answer for everyone; only the try is counted"),
+    Route("POST", "my:call-code", "page", lambda w, o: reverse("my:call-code", args=[loan_pk(w, o)]), may_i_call, LOANS,
+          note="the code for a call is taken by whoever may record the call"),
     Route("GET", "my:preferences", "public", u("my:preferences"), to_portal),
     Route("POST", "my:preferences", "public", u("my:preferences"), to_portal,
           body=lambda w, o: {"earliest": "10:00", "latest": "18:00"}),
@@ -931,6 +936,7 @@ STORED = (
     "agencies.Placement", "agencies.PlacementEvent", "agencies.PlanProposal", "agencies.AgencyContact",
     "agencies.StatementDispute", "visits.Visit", "visits.VisitCollector", "visits.VisitAttachment",
     "visits.SafetyIncident", "legal.LegalReview", "disputes.Dispute", "disputes.BorrowerComplaint", "borrower.PaperCopyRequest",
+    "borrower.CallCode",
 )  # the business data; audit trails (read logs, refusals, verification tries, sessions) are left out
 
 

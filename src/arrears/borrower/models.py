@@ -3,6 +3,7 @@ the paper copies of the notice a borrower asked for."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -89,3 +90,18 @@ class ContactPreference(models.Model):
     class Meta:
         verbose_name = _("contact preference")
         verbose_name_plural = _("contact preferences")
+
+
+class CallCode(models.Model):
+    """The short code a collector gives on an outbound call, kept only as its keyed digest (as a
+    visit's code is): the borrower checks it on the public page or by SMS reply."""
+
+    digest = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="+")
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("call code")
+        verbose_name_plural = _("call codes")

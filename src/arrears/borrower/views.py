@@ -327,3 +327,46 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     return _private(render(request, "borrower/preferences.html", {"form": form}, status=status))
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: a collector's code from a call or a visit. Who, their staff number, their organisation
+    and the time window; a wrong code says it is not ours and offers the impostor report."""
+    from arrears.borrower import limits
+    from arrears.borrower.collector_codes import check_code
+
+    context = {"found": None, "wrong": False, "problem": "", "code": ""}
+    status = 200
+    if request.method == "POST":
+        now = clock.now()
+        key = limits.key_of("verify", client_address(request))
+        if limits.too_many("verify", key, now):
+            context["problem"] = _("Too many tries: please try again in 15 minutes.")
+            status = 429
+        else:
+            limits.count("verify", key, now)
+            context["code"] = (request.POST.get("code") or "")[:20]
+            context["found"] = check_code(context["code"], now)
+            context["wrong"] = context["found"] is None
+    return _private(render(request, "borrower/verify.html", context, status=status))
+
+
+@require_POST
+def call_code(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """Staff: the code to read out on the call about to be made on this loan."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from arrears.access.scope import Action, require
+    from arrears.borrower.collector_codes import CALL_WINDOW, issue_call_code
+    from arrears.ledger.models import Loan
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    the_loan = Loan.objects.filter(pk=loan_id).first()
+    if the_loan is None:
+        raise Http404(_("No such loan."))
+    require(request.user, Action.RECORD_CONTACT, the_loan)
+    code_text = issue_call_code(request.user, the_loan)
+    return render(request, "borrower/call_code.html", {"code": code_text, "loan": the_loan,
+                                                       "minutes": int(CALL_WINDOW.total_seconds() // 60)})

@@ -23,7 +23,7 @@ class SendDecision:
     reasons_en: tuple[str, ...] = ()
 
 
-BORROWER_REQUESTED = frozenset({"portal.sign_in_code"})
+BORROWER_REQUESTED = frozenset({"portal.sign_in_code", "portal.code_check"})
 """Messages the borrower asked for a moment ago that carry nothing about the debt (a sign-in code):
 not a collection contact, so the collection guard does not judge them."""
 
