@@ -177,7 +177,7 @@ def test_the_loan_page_shows_the_itemised_balance_dpd_schedule_payments_collecto
     assert "¥2,000.00" in page and "¥200.00" in page  # overdue principal and interest
     assert page.count("<tr><td>") >= 12  # twelve instalments and the payments
     assert "2026-03-10" in page  # a payment's value date
-    assert "我们的催收团队" in page or "Our own collections team" in page
+    assert "本机构催收团队" in page
     assert "2026-05-09" in page  # the SMS sent three days ago
     assert 'href="/agencies/whitelist/"' in page
 
