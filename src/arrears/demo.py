@@ -71,4 +71,9 @@ def portal_lines(base_url: str) -> list[str]:
     lines.append("  争议 / disputes: " + ", ".join(counts))
     counts = [f"{BorrowerComplaint.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "not_upheld")]
     lines.append("  投诉 / complaints: " + ", ".join(counts))
+    from arrears.plans.models import Plan
+
+    mine = Plan.objects.filter(proposed_by__username="borrower-portal")
+    counts = [f"{mine.filter(status=s).count()} {s}" for s in ("active", "proposed", "rejected", "kept", "reverted")]
+    lines.append("  借款人自助计划 / self-serve plans: " + ", ".join(counts))
     return lines

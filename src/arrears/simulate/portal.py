@@ -1,6 +1,6 @@
 """Simulated borrowers on the portal, and the compliance officer answering them.
 
-    borrowers_use_the_portal(day, world)   # midday: two borrowers sign in (code read from their SMS) and dispute or complain
+    borrowers_use_the_portal(day, world)   # midday: borrowers sign in (code read from their SMS): a dispute, a complaint, a plan
     compliance_answers(day, world)         # morning: disputes and complaints old enough are decided, a few extended
 
 Which borrowers and what they do follow from the day and the loan, not from the simulation's random
@@ -16,7 +16,7 @@ import re
 from arrears import clock
 from arrears.errors import ArrearsError
 
-PER_DAY = 2
+PER_DAY = 3  # the third of the day sets up a plan
 DISPUTE_REVIEW_DAYS = 4
 COMPLAINT_REVIEW_DAYS = 6
 REASONS = ("already_paid", "amount_wrong", "not_my_debt", "other")
@@ -58,7 +58,13 @@ def borrowers_use_the_portal(day: dt.date, world) -> None:
         with clock.set_to(clock.at_local(day, dt.time(12, 30 + n * 10))):
             try:
                 sign_in(loan)
-                if (loan.pk + day.toordinal()) % 2 == 0:
+                if n == 2:
+                    from arrears.borrower.plans import propose_for_borrower
+
+                    count = 4 if (loan.pk + day.toordinal()) % 3 else 9  # inside the policy, or beyond it
+                    plan = propose_for_borrower(loan, "instalments", day, instalments=count, reason="收入减少 / lower income")
+                    world.tally[f"portal_plans_{plan.status}"] += 1
+                elif (loan.pk + day.toordinal()) % 2 == 0:
                     raise_dispute(loan, reason=REASONS[loan.pk % len(REASONS)], source="portal",
                                   details="我对这笔欠款有异议，请核实 / please check this debt")
                     world.tally["portal_disputes"] += 1
