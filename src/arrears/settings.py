@@ -1,7 +1,10 @@
 """The one settings module, driven by the environment.
 
 DATABASE_URL     default: a SQLite file under var/ (WAL); postgres://… for PostgreSQL
-ARREARS_SECRET   signing and encryption key; a development key is used when unset
+ARREARS_SECRET   signing and encryption key; required (serve, worker, nightly refuse to start without it),
+                 only the demo makes one up and keeps it in var/secret (docs/secrets.md)
+ARREARS_SECRET_FALLBACKS  earlier secrets, newest first, separated by commas or blanks: still accepted
+                 while `arrears secrets rotate` moves stored values to the new one
 ARREARS_DEBUG    "1" for debug pages
 ARREARS_VAR      where the SQLite file, feeds' rejects and exports live (default ./var)
 ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to disk (default 2GB)
@@ -19,10 +22,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from arrears.secret import parse_fallbacks
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("ARREARS_VAR", Path.cwd() / "var")).resolve()
 
-SECRET_KEY = os.environ.get("ARREARS_SECRET", "arrears-development-key-change-me-in-production-0123456789")
+# No default: a key in the source would let anyone holding it decrypt and forge (arrears/secret.py).
+SECRET_KEY = os.environ.get("ARREARS_SECRET", "")
+SECRET_KEY_FALLBACKS = parse_fallbacks(os.environ.get("ARREARS_SECRET_FALLBACKS"))
 DEBUG = os.environ.get("ARREARS_DEBUG", "") == "1"
 ARREARS_DUCKDB_MEMORY = os.environ.get("ARREARS_DUCKDB_MEMORY", "2GB")
 ARREARS_PROFILE = os.environ.get("ARREARS_PROFILE", "cn")

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arrears import clock
+from arrears import clock, secret
 from arrears.access.roles import Role, has_role
 from arrears.compliance.context import Attempt, Context, LoanFacts
 from arrears.compliance.rules import Violation
@@ -463,8 +463,14 @@ def notice_context(contact_attempt) -> dict[str, str]:
 # --- 5. the verification code --------------------------------------------------------------------
 
 
-def _code_key() -> bytes:
-    return ("arrears.visits.code:" + settings.SECRET_KEY).encode()
+def _code_key(secret_key: str | None = None) -> bytes:
+    return ("arrears.visits.code:" + (secret_key or settings.SECRET_KEY)).encode()
+
+
+def _code_digests(cleaned: str) -> list[str]:
+    """The code's digest under the current secret and each fallback: a code issued just before a
+    rotation still verifies (it lives two hours at most, so no stored digest needs rewriting)."""
+    return [codes.code_digest(cleaned, key=_code_key(key)) for key in secret.all_secrets()]
 
 
 def authority_refusal(visit: Visit, at: dt.datetime) -> StepRefused | None:
@@ -591,8 +597,7 @@ def verify(code_text: str, *, client: str, now: dt.datetime | None = None) -> Ve
     cleaned = codes.normalised(code_text)
     visit = None
     if cleaned is not None:
-        digest = codes.code_digest(cleaned, key=_code_key())
-        visit = Visit.objects.filter(code_digest=digest).select_related("agency", "loan__borrower").first()
+        visit = Visit.objects.filter(code_digest__in=_code_digests(cleaned)).select_related("agency", "loan__borrower").first()
     if visit is None:
         raise VerificationRefused(
             "unknown",
