@@ -11,6 +11,13 @@ ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to 
 ARREARS_PROFILE  the compliance jurisdiction: cn (default) or us-regf, or a profile file
 ARREARS_POLICY   the lender's policy file on top of it, which may only tighten (none by default)
 ARREARS_FEEDS_DIR where `arrears nightly` finds each day's files: <dir>/<YYYY-MM-DD>/payments.csv … (none by default)
+ARREARS_HTTPS    "1" when the site is served over HTTPS (directly or behind a proxy that ends TLS): secure
+                 cookies, HSTS, redirect to HTTPS and the Content-Security-Policy follow (docs/deployment.md)
+ARREARS_PROXY_SSL_HEADER "1" behind a proxy that sets X-Forwarded-Proto (and strips it from clients)
+ARREARS_HSTS_SECONDS  HSTS max-age under HTTPS (default 31536000, one year); ARREARS_HSTS_PRELOAD "1" to add preload
+ARREARS_SECURE_COOKIES  "1"/"0": session and CSRF cookies only over HTTPS (default: as ARREARS_HTTPS)
+ARREARS_CSP      "1"/"0": send the Content-Security-Policy (default: as ARREARS_HTTPS)
+ARREARS_API_DOCS "public" (default) or "signed_in": who may read /api/docs and /api/openapi.json
 ARREARS_TEST_TAG a suffix for the test database's name, so that two test runs on one machine do not share it
 """
 
@@ -37,6 +44,20 @@ ARREARS_POLICY = os.environ.get("ARREARS_POLICY") or None
 ARREARS_FEEDS_DIR = os.environ.get("ARREARS_FEEDS_DIR") or None
 ALLOWED_HOSTS = [host for host in os.environ.get("ARREARS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host]
 
+def _flag(name: str, default: bool = False) -> bool:
+    """An on/off variable: 1, true, yes or on; 0, false, no or off; unset or empty is the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"{name} 应为 1 或 0 / {name} must be 1 or 0: {value!r}")
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "csp",
     "ninja",  # installed so that /api/docs serves Swagger UI from local static files, not a CDN
     "arrears.ledger",
     "arrears.cycle",
@@ -75,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",  # sends nothing unless CONTENT_SECURITY_POLICY is set (below)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -137,6 +160,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- HTTPS, cookies, HSTS, Content-Security-Policy (docs/deployment.md; decision 0021) ---
+HTTPS = _flag("ARREARS_HTTPS")
+if _flag("ARREARS_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("ARREARS_SECURE_COOKIES", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("ARREARS_HSTS_SECONDS") or 31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and _flag("ARREARS_HSTS_PRELOAD")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Scripts only from our own static files (no inline script anywhere: app.js, the admin's and
+# Swagger UI's files); styles from our files plus style attributes (the portfolio's share bars);
+# images also as data: URIs (the visitors' photos on the visit-code page). No framing, no plugins.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES} if _flag("ARREARS_CSP", HTTPS) else None
+
+API_DOCS = os.environ.get("ARREARS_API_DOCS", "public").strip() or "public"
+if API_DOCS not in ("public", "signed_in"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"ARREARS_API_DOCS 应为 public 或 signed_in / ARREARS_API_DOCS must be public or signed_in: {API_DOCS!r}"
+    )
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
