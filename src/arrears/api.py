@@ -6,12 +6,33 @@ permission and scope checks as the pages.
 
 from __future__ import annotations
 
+from functools import wraps
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
+
+
+def docs_for_whom(view):
+    """/api/docs and /api/openapi.json: open to all, or to signed-in users only when
+    ARREARS_API_DOCS=signed_in (read on every request). A stranger then gets the sign-in page for
+    the docs and a bilingual 401 for the schema, as for any other API call."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.API_DOCS == "signed_in" and not request.user.is_authenticated:
+            if request.path.endswith(".json"):
+                return JsonResponse({"error": {"zh": "请先登录", "en": "Sign in first"}}, status=401)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
 
 api = NinjaAPI(
     title="arrears",
@@ -19,6 +40,7 @@ api = NinjaAPI(
     description="Collections: accounts, work queue, contacts, promises, plans, agencies and visits.",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=docs_for_whom,
 )
 
 
