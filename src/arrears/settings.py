@@ -110,8 +110,9 @@ ROOT_URLCONF = "arrears.urls"
 WSGI_APPLICATION = "arrears.wsgi.application"
 
 # Form widgets drawn by Django's own Jinja2 widget templates: the same HTML, at a fraction of the
-# cost of the template language on pages with many fields (the account page has five forms).
-FORM_RENDERER = "django.forms.renderers.Jinja2"
+# cost of the template language on pages with many fields (the account page has five forms); the
+# admin's widgets, which exist only as Django templates, fall back to those.
+FORM_RENDERER = "arrears.web.renderers.JinjaFirstRenderer"
 
 TEMPLATES = [
     {
