@@ -206,7 +206,14 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_LOCKOUT_CALLABLE = "arrears.access.lockout.locked_out"  # JSON under /api/, the page elsewhere
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures within the cool-off are counted per user name and address (AXES_FAILURE_LIMIT), per user
+# name across addresses and per address across user names, each with its limit; an IPv6 address
+# counts as its /64 (arrears/access/lockout.py, docs/access.md).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+ARREARS_LOCKOUT_USER_LIMIT = 10
+ARREARS_LOCKOUT_ADDRESS_LIMIT = 30
+AXES_HANDLER = "arrears.access.lockout.LimitsHandler"
+AXES_CLIENT_IP_CALLABLE = "arrears.access.addresses.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

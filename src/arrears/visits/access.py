@@ -75,6 +75,7 @@ def is_collector_of(user, visit: Visit) -> bool:
 
 
 def client_address(request) -> str:
-    """The address the public page limits tries by. Behind a reverse proxy, the proxy must set
-    REMOTE_ADDR to the real client (e.g. gunicorn's --forwarded-allow-ips), never a header a client can forge."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the public page limits tries by: an IPv6 client by its /64 (access/addresses.py)."""
+    from arrears.access.addresses import client_address as limited
+
+    return limited(request)

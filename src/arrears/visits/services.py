@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -539,9 +540,10 @@ class VerificationRefused(InputError):
     """The code is wrong or expired, the visit is no longer authorised, or the client tried too often;
     `reason` says which (unknown, expired, not_authorised, rate_limited)."""
 
-    def __init__(self, reason: str, zh: str, en: str) -> None:
+    def __init__(self, reason: str, zh: str, en: str, *, retry_after: int | None = None) -> None:
         super().__init__(zh, en)
         self.reason = reason
+        self.retry_after = retry_after  # seconds until the client may try again, when rate-limited
 
 
 @dataclass(frozen=True)
@@ -587,11 +589,15 @@ def verify(code_text: str, *, client: str, now: dt.datetime | None = None) -> Ve
 
     now = now or clock.now()
     with transaction.atomic():
-        recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW).count()
-        if recent >= RATE_LIMIT:
+        recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW)
+        if recent.count() >= RATE_LIMIT:
             minutes = int(RATE_WINDOW.total_seconds() // 60)
+            # the window frees a try when the oldest try in it leaves it
+            counted = list(recent.order_by("-at").values_list("at", flat=True)[:RATE_LIMIT])
+            retry_after = max(1, math.ceil((counted[-1] + RATE_WINDOW - now).total_seconds()))
             raise VerificationRefused(
-                "rate_limited", f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many tries: please try again in {minutes} minutes"
+                "rate_limited", f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many tries: please try again in {minutes} minutes",
+                retry_after=retry_after,
             )
         attempt = VerificationAttempt.objects.create(client=client, at=now)
     cleaned = codes.normalised(code_text)
