@@ -13,7 +13,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -42,6 +42,15 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_decorator=docs_for_whom,
 )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, _error):
+    """Every 404 of the API in both languages: a missing object and one outside the caller's scope alike."""
+    from arrears.api_answers import NOT_FOUND
+
+    zh, en = NOT_FOUND
+    return api.create_response(request, {"error": {"zh": zh, "en": en}}, status=404)
 
 
 def _mount_routers() -> None:
