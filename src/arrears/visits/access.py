@@ -84,4 +84,4 @@ def client_address(request) -> str:
     """The address the public page limits tries by: an IPv6 client by its /64 (access/addresses.py)."""
     from arrears.access.addresses import client_address as limited
 
-    return limited(request)
+    return limited(request) or "unknown"
