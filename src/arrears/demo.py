@@ -29,7 +29,17 @@ def logins() -> list[tuple[str, str]]:
 
 
 def tour_lines(base_url: str) -> list[str]:
-    """One line per tour stop, with the link that opens an account in that state."""
-    from arrears.web.tour import STOPS
+    """One line per tour stop, with the link that opens an account in that state; a stop with no
+    account in that state in the whole book says so, so a demo that lacks a rung shows it."""
+    from django.contrib.auth import get_user_model
 
-    return [f"  {base_url}/tour/{stop.slug}/  {stop.zh} / {stop.en}" for stop in STOPS]
+    from arrears.web.tour import STOPS, example
+
+    admin = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+    lines = []
+    for stop in STOPS:
+        line = f"  {base_url}/tour/{stop.slug}/  {stop.zh} / {stop.en}"
+        if admin is not None and example(admin, stop.slug) is None:
+            line += "  （本账簿中没有 / none in this book）"
+        lines.append(line)
+    return lines

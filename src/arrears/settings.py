@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    "arrears.access.apps.SignInProtectionConfig",  # django-axes, named in both languages
     "csp",
     "ninja",  # installed so that /api/docs serves Swagger UI from local static files, not a CDN
     "arrears.ledger",

@@ -282,6 +282,14 @@ def assign_api(who: str, obj: str) -> Expect:
     return ok(200) if obj in ASSIGNS.get(who, NOTHING) else FORBIDDEN
 
 
+def pass_over_api(who: str, obj: str) -> Expect:
+    # docs/workbench.md: 404 for a case one cannot see, 403 for one seen but not worked; for one's
+    # own, 200 when the guard blocks the contact now, 400 when it allows it (make the contact instead)
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
+    return ok(200, 400) if obj in WORKS_CASE.get(who, NOTHING) else FORBIDDEN
+
+
 def claims(ok_status: int) -> Callable[[str, str], Expect]:
     def rule(who: str, _obj: str) -> Expect:
         return ok(ok_status) if who in CLAIMS else FORBIDDEN
@@ -760,6 +768,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/workbench/accounts/{loan_id}/notes", "api",
           lambda w, o: f"/api/workbench/accounts/{loan_pk(w, o)}/notes", works_case(201), LOANS,
           body=lambda w, o: {"text": "矩阵 / matrix"}),
+    Route("POST", "/api/workbench/cases/{case_id}/pass-over", "api",
+          lambda w, o: f"/api/workbench/cases/{w.cases[o].pk}/pass-over", pass_over_api, CASES,
+          body=lambda w, o: {"version": version(w, o), "channel": "call"}),
     Route("POST", "/api/workbench/cases/{case_id}/assign", "api",
           lambda w, o: f"/api/workbench/cases/{w.cases[o].pk}/assign", assign_api, CASES, body=assignment),
     Route("GET", "/api/workbench/loans", "api", lambda w, o: "/api/workbench/loans",

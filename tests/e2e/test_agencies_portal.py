@@ -314,6 +314,11 @@ def test_the_lender_sees_the_scorecard_and_decides_proposals(client, django_user
     assert proposal.state == "approved" and proposal.decided_by == admin
     assert proposal.plan.kind == "instalments" and proposal.plan.instalment_count == 3 and proposal.plan.status == "active"
     assert proposal.plan.proposed_by == admin and proposal.plan.loan == world["mine"].loan
+    # and its first instalment falls due on the day the agency agreed with the borrower
+    from arrears.ledger.models import Instalment
+
+    first = Instalment.objects.filter(reschedule__plan=proposal.plan).order_by("seq").first()
+    assert first.due_date == proposal.first_due_on == TODAY
 
 
 def test_the_agency_reads_its_commission_statement_and_disputes_a_line(client, django_user_model, world):

@@ -580,3 +580,21 @@ def test_every_template_string_has_a_chinese_translation():
     with translation.override("zh-hans"):
         untranslated = sorted(msgid for msgid in msgids if translation.gettext(msgid) == msgid)
     assert untranslated == []
+
+
+def test_the_demo_tour_says_which_states_the_book_lacks(book, django_user_model):
+    from arrears.cycle.models import AccountState
+    from arrears.demo import tour_lines
+
+    # given an admin, and a book with no account charged off
+    django_user_model.objects.create_superuser(username="admin", password="a-long-test-password-1")
+    marker = "（本账簿中没有 / none in this book）"
+
+    def charged_off_line() -> str:
+        return next(line for line in tour_lines("http://demo") if "/tour/charged-off/" in line)
+
+    # then the demo's tour says so on that stop's line
+    assert charged_off_line().endswith(marker)
+    # when an account is charged off, then its stop has an account to show
+    AccountState.objects.filter(pk=AccountState.objects.order_by("pk").first().pk).update(status="charged_off")
+    assert not charged_off_line().endswith(marker)

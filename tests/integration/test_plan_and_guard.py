@@ -13,6 +13,7 @@ from arrears.cli import main
 from arrears.cycle.service import run_cycle
 from arrears.errors import InputError
 from arrears.ledger.models import ContactPoint
+from arrears.strategy.document import default_strategy
 from arrears.strategy.models import PlannedAction
 from arrears.strategy.service import run_plan
 from tests.integration.test_cycle_service import make_loan
@@ -44,7 +45,7 @@ def test_plan_allows_lawful_reminders_and_blocks_what_a_rule_forbids(capsys):
     outcome = run_plan(AS_OF)
     # then the early-reminder SMS and app notice are planned for each, with the rule that made them
     assert [a.channel for a in planned(reachable)] == ["app_push", "sms"]
-    assert all(a.segment == "early_reminder" and a.rule.startswith("default/v1/early_reminder") for a in planned(reachable))
+    assert all(a.segment == "early_reminder" and a.rule.startswith(f"default/v{default_strategy().version}/early_reminder") for a in planned(reachable))
     assert all(a.allowed for a in planned(reachable))
     # and the guard blocks the others, naming the rule in both languages
     for action in planned(do_not_contact):

@@ -102,7 +102,7 @@ def test_the_cycle_ages_against_an_instalment_plan_and_history_before_it_stays(e
         ("proposed", "c1"), ("approved", "c1"), ("activated", "c1")
     ]
     rows = list(Instalment.objects.filter(reschedule=plan.reschedule).order_by("seq"))
-    assert [k.seq for k in rows] == list(range(13, 19)) and rows[0].due_date == dt.date(2026, 5, 10)
+    assert [k.seq for k in rows] == list(range(13, 19)) and rows[0].due_date == PLAN_DAY  # the first on the plan date
     opening = plan.preview["opening"]
     assert sum(k.principal + k.interest for k in rows) == opening["total"]
     # and ageing the day before the plan gives exactly what it gave before
@@ -110,7 +110,8 @@ def test_the_cycle_ages_against_an_instalment_plan_and_history_before_it_stays(e
     assert stored(loan) == before
     # when the cycle runs on the plan day
     age(PLAN_DAY, engine=engine)
-    # then the account is aged against the plan: nothing past due, the case cured, the debt the same
+    # then the account is aged against the plan: the first instalment due today, nothing past due,
+    # the case cured, the debt the same
     state = stored(loan)
     assert state["days_past_due"] == 0
     assert state["principal_outstanding"] == opening["principal"] == before["principal_outstanding"]
@@ -121,11 +122,14 @@ def test_the_cycle_ages_against_an_instalment_plan_and_history_before_it_stays(e
         reference="P-PLAN-1", loan=loan, amount=rows[0].principal + rows[0].interest, value_date=rows[0].due_date,
         channel="app",
     )
-    age(dt.date(2026, 6, 12), engine=engine)
-    assert stored(loan)["days_past_due"] == 2  # counted from the plan's own due date, 10 June
-    assert stored(loan) == reference(loan, dt.date(2026, 6, 12))
+    age(dt.date(2026, 5, 12), engine=engine)
+    assert stored(loan)["days_past_due"] == 2  # counted from the plan's own due date, 10 May
+    assert stored(loan) == reference(loan, dt.date(2026, 5, 12))
     # then more than plan_break_days (30) late, the plan breaks and reverts from the next day
-    broken_on = dt.date(2026, 7, 11)
+    age(dt.date(2026, 6, 9), engine=engine)
+    plan.refresh_from_db()
+    assert plan.status == "active"  # 30 days late: not yet
+    broken_on = dt.date(2026, 6, 10)
     age(broken_on, engine=engine)
     plan.refresh_from_db()
     assert plan.status == "reverted" and plan.broken_on == broken_on

@@ -21,16 +21,17 @@ def test_the_shipped_default_is_in_force_until_a_version_is_stored():
 
 
 def test_a_stored_version_is_in_force_from_its_date(tmp_path, capsys):
-    # given version 2 of the default strategy, activated on 1 March
-    second = DEFAULT.replace("version: 1", "version: 2", 1)
+    # given the next version of the default strategy, activated on 1 March
+    shipped = default_strategy().version
+    second = DEFAULT.replace(f"version: {shipped}", f"version: {shipped + 1}", 1)
     path = tmp_path / "v2.yaml"
     path.write_text(second, encoding="utf-8")
     # when it is loaded
     assert main(["strategy", "load", str(path), "--active-from", "2026-03-01"]) == 0
     # then it is in force from that day, not before
-    assert strategy_in_force(dt.date(2026, 2, 28)).version == 1
-    assert strategy_in_force(dt.date(2026, 3, 1)).version == 2
-    assert "v2" in capsys.readouterr().out
+    assert strategy_in_force(dt.date(2026, 2, 28)).version == shipped
+    assert strategy_in_force(dt.date(2026, 3, 1)).version == shipped + 1
+    assert f"v{shipped + 1}" in capsys.readouterr().out
 
 
 def test_a_broken_document_is_refused_with_line_and_field(tmp_path, capsys):

@@ -12,6 +12,7 @@ from arrears.contact.models import ContactAttempt
 from arrears.cycle.models import AccountState
 from arrears.cycle.service import run_cycle
 from arrears.ledger.models import ContactPoint
+from arrears.strategy.document import default_strategy
 from arrears.strategy.models import PlannedAction
 from arrears.strategy.service import run_plan
 from arrears.visits.models import Visit, VisitEvent
@@ -51,7 +52,7 @@ def test_screening_turns_the_plans_visit_reviews_into_visits_once(capsys):
     assert visit.loan == screened and visit.state == "screened" and visit.days_past_due == 60
     assert visit.overdue_amount == AccountState.objects.get(loan=screened).overdue_principal + AccountState.objects.get(loan=screened).overdue_interest + AccountState.objects.get(loan=screened).fee_outstanding + AccountState.objects.get(loan=screened).penalty_outstanding
     assert visit.address.kind == "address" and visit.address.verified
-    assert visit.rule.startswith("default/v1/visit_review")
+    assert visit.rule.startswith(f"default/v{default_strategy().version}/visit_review")
     assert not Visit.objects.filter(loan=unverified).exists()
     assert "1" in out and "visits created" in out
     # and screening again, or the plan re-run, adds nothing

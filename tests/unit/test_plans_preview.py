@@ -54,13 +54,13 @@ def test_instalment_plan_spreads_the_debt_over_new_monthly_rows():
     opening = opening_balance(LOAN, [], [], dt.date(2026, 3, 10))
     # when it is spread over 4 instalments
     rows = instalment_plan(opening, 4)
-    # then the first falls due a month after the plan date, numbered after the loan's own rows,
-    # and the last takes the remainder of each split
+    # then the first falls due on the plan date (the day agreed for the first payment), the others
+    # monthly, numbered after the loan's own rows, and the last takes the remainder of each split
     assert rows == (
-        Instalment(4, dt.date(2026, 4, 10), 75_000, 3_650),
-        Instalment(5, dt.date(2026, 5, 10), 75_000, 3_650),
-        Instalment(6, dt.date(2026, 6, 10), 75_000, 3_650),
-        Instalment(7, dt.date(2026, 7, 10), 75_000, 3_650),
+        Instalment(4, dt.date(2026, 3, 10), 75_000, 3_650),
+        Instalment(5, dt.date(2026, 4, 10), 75_000, 3_650),
+        Instalment(6, dt.date(2026, 5, 10), 75_000, 3_650),
+        Instalment(7, dt.date(2026, 6, 10), 75_000, 3_650),
     )
 
 
@@ -119,8 +119,8 @@ def test_an_opening_balance_reads_the_segment_of_an_earlier_plan():
     first = opening_balance(LOAN, [], [], dt.date(2026, 3, 10))
     rows = instalment_plan(first, 2)
     earlier = Reschedule(1, 1, dt.date(2026, 3, 10), first.principal, rows, last_payment_id=0)
-    # when a second plan is made on 1 May, nothing having been paid
-    second = opening_balance(LOAN, [], [earlier], dt.date(2026, 5, 1))
+    # when a second plan is made on 1 April, nothing having been paid
+    second = opening_balance(LOAN, [], [earlier], dt.date(2026, 4, 1))
     # then it starts from the first plan's rows, not the loan's own
     assert second.principal == first.principal
     assert [k.seq for k in second.future_rows] == [5]
@@ -143,10 +143,10 @@ def test_rescheduling_plans_preserve_the_debt_to_the_fen(data):
         return  # paid off or holding credit: no plan is made
     # when it is rescheduled either way
     for rows in (instalment_plan(opening, data.draw(st.integers(1, 24))), deferral_plan(opening, data.draw(st.integers(1, 12)))):
-        # then principal and charges are preserved exactly, every row falls due after the plan date,
+        # then principal and charges are preserved exactly, no row falls due before the plan date,
         # and the rows are numbered after every row the loan has
         assert sum(k.principal for k in rows) == opening.principal
         assert sum(k.interest for k in rows) == opening.charges
         assert all(k.principal >= 0 and k.interest >= 0 for k in rows)
-        assert all(k.due_date > plan_date for k in rows)
+        assert all(k.due_date >= plan_date for k in rows)
         assert [k.seq for k in rows] == list(range(opening.last_seq + 1, opening.last_seq + 1 + len(rows)))

@@ -231,6 +231,17 @@ def test_the_default_strategy_loads():
             "agency_placement",
             Owner.AGENCY_POOL,
         ),
+        # a borrower who never answers: 90 days without paying is the unwillingness
+        (dict(dpd=95, overdue_amount=300_000, failed_contacts=6, address_verified=True), "visit_review", Owner.VISIT_REVIEW),
+        # before 90 days, silence alone is not: a refusal or a broken promise is needed
+        (dict(dpd=75, overdue_amount=1_500_000, failed_contacts=6, address_verified=True), "agency_placement", Owner.AGENCY_POOL),
+        (
+            dict(dpd=75, overdue_amount=1_500_000, failed_contacts=6, broken_promises=1, address_verified=True),
+            "visit_review",
+            Owner.VISIT_REVIEW,
+        ),
+        # answering and refusing, without failed calls, is no case for a visit
+        (dict(dpd=95, overdue_amount=300_000, refusal_count=2, address_verified=True), "agency_placement", Owner.AGENCY_POOL),
         (dict(dpd=0), None, None),
     ],
 )

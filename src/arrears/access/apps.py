@@ -1,4 +1,5 @@
 """Roles, teams and the scope of what each user may see and do."""
+from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +19,15 @@ def _sync_after_migrate(sender, **kwargs) -> None:
 
 class AccessConfig(AppConfig):
     name = "arrears.access"
+    default = True  # the module also holds the sign-in protection's config
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = _("角色与权限 Roles and access")
+    verbose_name = _("Roles and access")
 
     def ready(self) -> None:
         post_migrate.connect(_sync_after_migrate, dispatch_uid="arrears.access.sync_roles")
+
+
+class SignInProtectionConfig(AxesAppConfig):
+    """django-axes (the sign-in lockout) under a name the admin shows in the reader's language."""
+
+    verbose_name = _("Sign-in protection")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class ContactConfig(AppConfig):
     name = "arrears.contact"
     label = "contact"
-    verbose_name = _("联系记录 Contact")
+    verbose_name = _("Contact records")

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class OutboxConfig(AppConfig):
     name = "arrears.outbox"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = _("发件箱 Outbox")
+    verbose_name = _("Outbox")

@@ -11,7 +11,10 @@ from arrears.plans.models import Plan
 
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
-    start_date = forms.DateField(label=_("Plan date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        label=_("Plan date"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the plan starts; an instalment plan's first instalment falls due on it."),
+    )
     instalments = forms.IntegerField(label=_("Instalments"), min_value=0, max_value=60, required=False, initial=0)
     deferral_months = forms.IntegerField(label=_("Deferral (months)"), min_value=0, max_value=24, required=False, initial=0)
     waiver = forms.CharField(label=_("Waiver (yuan)"), max_length=20, required=False, initial="0")

@@ -1,7 +1,7 @@
 """What a plan would do, worked out before anything changes: pure, exact to the fen, no Django.
 
     opening = opening_balance(book, payments, reschedules, plan_date)
-    rows = instalment_plan(opening, count=6)         # 分期: the debt over 6 new monthly instalments
+    rows = instalment_plan(opening, count=6)         # 分期: the debt over 6 monthly instalments from the plan date
     rows = deferral_plan(opening, months=2)          # 延期: the remaining due dates 2 months later
     taken = waiver_allocation(book, payments, reschedules, plan_date, 30000)   # 减免
 
@@ -114,7 +114,10 @@ def _split(amount: Fen, parts: int) -> list[Fen]:
 
 
 def instalment_plan(opening: OpeningBalance, count: int) -> tuple[Instalment, ...]:
-    """分期: the whole opening balance over `count` monthly instalments, the first a month after the plan date.
+    """分期: the whole opening balance over `count` monthly instalments, the first on the plan date.
+
+    The plan date is the day the borrower agreed to make the first payment (the agency portal's
+    "first instalment due"); the others fall monthly after it.
 
     Principal and charges are each split in equal whole-fen shares, the last row taking the remainder.
     """
@@ -125,7 +128,7 @@ def instalment_plan(opening: OpeningBalance, count: int) -> tuple[Instalment, ..
         )
     principal, charges = _split(opening.principal, count), _split(opening.charges, count)
     return tuple(
-        Instalment(opening.last_seq + k, add_months(opening.plan_date, k), principal[k - 1], charges[k - 1])
+        Instalment(opening.last_seq + k, add_months(opening.plan_date, k - 1), principal[k - 1], charges[k - 1])
         for k in range(1, count + 1)
     )
 

@@ -3,11 +3,12 @@ nights, each through the product's own services, as a person would through its p
 
     work_the_day(day, world, desk)
 
-In order: the team lead assigns new cases, approves plans beyond the collectors' limits and the
-visits screened overnight, and books tomorrow's visits; the compliance officer releases disputes
-reviewed; the legal officer decides legal reviews; collectors work the queue within their capacity,
-asking the guard before each call; the agencies work their placed cases; field teams make the
-visits booked for today; and borrowers answer as their hidden behaviour says. The clock reads each
+In order: the team lead assigns new cases, approves plans beyond the collectors' limits (once their
+proof of hardship is in) and the visits screened overnight, and books tomorrow's visits; the
+compliance officer releases disputes reviewed; the legal officer decides legal reviews open long
+enough to gather the file; collectors work the queue within their capacity, asking the guard before
+each call; the agencies work their placed cases; field teams make the visits booked for today; and
+borrowers answer as their hidden behaviour says. The clock reads each
 moment as it happens.
 """
 
@@ -98,8 +99,10 @@ def _offer_plan(world: World, day: dt.date, user, loan) -> None:
     from arrears.plans.services import propose
 
     low, high = world.params.plan_instalments
+    soonest, latest = world.params.plan_first_payment_days
+    first_payment = day + dt.timedelta(days=world.borrowers.between(soonest, latest))
     try:
-        propose(user, loan, "instalments", day + dt.timedelta(days=1), instalments=world.borrowers.between(low, high),
+        propose(user, loan, "instalments", first_payment, instalments=world.borrowers.between(low, high),
                 reason="借款人称还款困难，协商分期 / hardship: instalments agreed on a call", today=day)
         world.tally["plans_proposed"] += 1
     except ArrearsError:
@@ -288,17 +291,20 @@ def morning_reviews(day: dt.date, world: World) -> None:
     from arrears.legal.models import LegalReview
     from arrears.legal.reviews import decide
     from arrears.plans.models import Plan
-    from arrears.plans.services import approve
+    from arrears.plans.services import approve, reject
 
     organisation = world.organisation
     with clock.set_to(clock.at_local(day, dt.time(8, 30))):
         assign_open_cases_to_team()
-        for plan in Plan.objects.filter(status=Plan.Status.PROPOSED).select_related("loan").order_by("pk"):
+        proposed_before = clock.at_local(day - dt.timedelta(days=world.params.plan_review_days - 1), dt.time(0, 0))
+        waiting = Plan.objects.filter(status=Plan.Status.PROPOSED, created_at__lt=proposed_before)
+        for plan in waiting.select_related("loan").order_by("pk"):
             try:
                 approve(organisation.lead, plan, note="组长审批 / approved by the team lead", today=day)
                 world.tally["plans_approved_by_lead"] += 1
-            except ArrearsError:
-                world.tally["plans_left_waiting"] += 1
+            except ArrearsError as refused:  # e.g. another plan was put in force meanwhile: turned down
+                reject(organisation.lead, plan, note=f"无法批准：{refused.zh} / cannot approve: {refused.en}")
+                world.tally["plans_rejected_by_lead"] += 1
     with clock.set_to(clock.at_local(day, dt.time(9, 15))):
         for hold_id in world.dispute_releases.pop(day, []):
             try:
@@ -308,8 +314,9 @@ def morning_reviews(day: dt.date, world: World) -> None:
             except ArrearsError:
                 pass
     with clock.set_to(clock.at_local(day, dt.time(9, 30))):
-        reviews = LegalReview.objects.filter(state="open").order_by("opened_on", "pk")[: world.params.legal_decides_per_day]
-        for review in reviews:
+        ready = day - dt.timedelta(days=world.params.legal_review_days)
+        reviews = LegalReview.objects.filter(state="open", opened_on__lte=ready).order_by("opened_on", "pk")
+        for review in reviews[: world.params.legal_decides_per_day]:
             refer = world.borrowers.of(review.loan.external_id) in ("refuses", "unreachable")
             decide(review.pk, user=organisation.legal, refer=refer,
                    note="多次拒绝还款，移交诉讼准备 / repeated refusal: referred for legal action" if refer

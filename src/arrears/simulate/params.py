@@ -34,6 +34,7 @@ class Params:
     promise_days: tuple[int, int]
     asks_for_plan: dict[str, float]
     plan_instalments: tuple[int, int]
+    plan_first_payment_days: tuple[int, int]
     pays_plan_instalment: dict[str, float]
     pays_after_message: dict[str, float]
     replies_stop: dict[str, float]
@@ -47,6 +48,8 @@ class Params:
     confirms_address_when_reached: float
     dispute_review_days: tuple[int, int]
     legal_decides_per_day: int
+    legal_review_days: int
+    plan_review_days: int
     approves_visits: float
     cost_fen: dict[str, int]
 
@@ -162,6 +165,7 @@ def load_params(path: Path | None = None) -> Params:
         promise_days=_span("promise_days", raw["promise_days"]),
         asks_for_plan=_by_behaviour("asks_for_plan", raw["asks_for_plan"]),
         plan_instalments=_span("plan_instalments", raw["plan_instalments"]),
+        plan_first_payment_days=_span("plan_first_payment_days", raw["plan_first_payment_days"]),
         pays_plan_instalment=_by_behaviour("pays_plan_instalment", raw["pays_plan_instalment"]),
         pays_after_message=_by_behaviour("pays_after_message", raw["pays_after_message"]),
         replies_stop=_by_behaviour("replies_stop", raw["replies_stop"]),
@@ -175,6 +179,8 @@ def load_params(path: Path | None = None) -> Params:
         confirms_address_when_reached=_probability("confirms_address_when_reached", raw["confirms_address_when_reached"]),
         dispute_review_days=_span("dispute_review_days", raw["dispute_review_days"]),
         legal_decides_per_day=_whole("legal_decides_per_day", raw["legal_decides_per_day"]),
+        legal_review_days=_whole("legal_review_days", raw["legal_review_days"]),
+        plan_review_days=_whole("plan_review_days", raw["plan_review_days"]),
         approves_visits=_probability("approves_visits", raw["approves_visits"]),
         cost_fen=_costs(raw["cost"]),
     )

@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class StrategyConfig(AppConfig):
     name = "arrears.strategy"
     label = "strategy"
-    verbose_name = _("催收策略 Strategy")
+    verbose_name = _("Collection strategy")
