@@ -245,23 +245,35 @@ def internal(who: str, _obj: str) -> Expect:
 
 
 def sees_account(who: str, obj: str) -> Expect:
-    """The account page and its API: the account must be in the role's scope (403 outside it)."""
-    return ok(200) if obj in SEES.get(who, NOTHING) else FORBIDDEN
+    """The account page and its API: the account must be in the role's scope; outside it, 404 as for
+    an account that does not exist (docs/access.md, "Scope and existence")."""
+    return ok(200) if obj in SEES.get(who, NOTHING) else NOT_FOUND
 
 
 def works_case(ok_status: int) -> Callable[[str, str], Expect]:
     def rule(who: str, obj: str) -> Expect:
+        if obj not in SEES.get(who, NOTHING):
+            return NOT_FOUND
         return ok(ok_status) if obj in WORKS_CASE.get(who, NOTHING) else FORBIDDEN
 
     return rule
 
 
 def may_i_call(who: str, obj: str) -> Expect:
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
     return ok(200) if obj in WORKS.get(who, NOTHING) else FORBIDDEN
 
 
 def assign_page(who: str, obj: str) -> Expect:
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
     return ok(302) if obj in ASSIGNS.get(who, NOTHING) else FORBIDDEN
+
+
+def in_house(rule: Callable[[str, str], Expect]) -> Callable[[str, str], Expect]:
+    """A workbench page refuses a role outside the back office (403) before it looks for the object."""
+    return lambda who, obj: rule(who, obj) if who in INTERNAL else FORBIDDEN
 
 
 def assign_api(who: str, obj: str) -> Expect:
@@ -672,14 +684,14 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "workbench:queue", "page", u("workbench:queue"), internal, **QUEUE_LIST),
     Route("POST", "workbench:next", "page", u("workbench:next"), claims(302)),
     Route("POST", "workbench:record-contact", "page", lambda w, o: reverse("workbench:record-contact", args=[loan_pk(w, o)]),
-          works_case(302), LOANS, body=contact_form),
+          in_house(works_case(302)), LOANS, body=contact_form),
     Route("POST", "workbench:add-note", "page", lambda w, o: reverse("workbench:add-note", args=[loan_pk(w, o)]),
-          works_case(302), LOANS, body=lambda w, o: {"text": "矩阵 / matrix"}),
+          in_house(works_case(302)), LOANS, body=lambda w, o: {"text": "矩阵 / matrix"}),
     Route("POST", "workbench:assign", "page", lambda w, o: reverse("workbench:assign", args=[w.cases[o].pk]),
-          assign_page, CASES, body=assignment),
+          in_house(assign_page), CASES, body=assignment),
     # passing over a case: a redirect either way (to the next account, or back when the guard allows the call)
     Route("POST", "workbench:pass-over", "page", lambda w, o: reverse("workbench:pass-over", args=[w.cases[o].pk]),
-          works_case(302), CASES, body=lambda w, o: {"version": version(w, o), "channel": "call"}),
+          in_house(works_case(302)), CASES, body=lambda w, o: {"version": version(w, o), "channel": "call"}),
     # plans pages
     Route("GET", "plans:loan", "page", lambda w, o: reverse("plans:loan", args=[loan_pk(w, o)]), loan_plans_read, LOANS),
     Route("POST", "plans:loan", "page", lambda w, o: reverse("plans:loan", args=[loan_pk(w, o)]), plan_propose(302), LOANS,

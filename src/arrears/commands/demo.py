@@ -32,6 +32,9 @@ def run(args) -> int:
 
     if args.loans < 1 or args.days < 1:
         raise InputError("贷款笔数和天数必须为正数", "--loans and --days must be positive")
+    from arrears.secret import use_demo_secret
+
+    use_demo_secret(Path(settings.VAR_DIR))  # the demo alone makes up its secret, once, in var/secret
     if args.fresh:
         _discard(Path(settings.VAR_DIR))
     migrate.run(args)

@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arrears import clock
+from arrears import clock, secret
 from arrears.access.roles import Role, has_role
 from arrears.compliance.context import Attempt, Context, LoanFacts
 from arrears.compliance.rules import Violation
@@ -470,8 +471,14 @@ def notice_context(contact_attempt) -> dict[str, str]:
 # --- 5. the verification code --------------------------------------------------------------------
 
 
-def _code_key() -> bytes:
-    return ("arrears.visits.code:" + settings.SECRET_KEY).encode()
+def _code_key(secret_key: str | None = None) -> bytes:
+    return ("arrears.visits.code:" + (secret_key or settings.SECRET_KEY)).encode()
+
+
+def _code_digests(cleaned: str) -> list[str]:
+    """The code's digest under the current secret and each fallback: a code issued just before a
+    rotation still verifies (it lives two hours at most, so no stored digest needs rewriting)."""
+    return [codes.code_digest(cleaned, key=_code_key(key)) for key in secret.all_secrets()]
 
 
 def authority_refusal(visit: Visit, at: dt.datetime) -> StepRefused | None:
@@ -540,9 +547,10 @@ class VerificationRefused(InputError):
     """The code is wrong or expired, the visit is no longer authorised, or the client tried too often;
     `reason` says which (unknown, expired, not_authorised, rate_limited)."""
 
-    def __init__(self, reason: str, zh: str, en: str) -> None:
+    def __init__(self, reason: str, zh: str, en: str, *, retry_after: int | None = None) -> None:
         super().__init__(zh, en)
         self.reason = reason
+        self.retry_after = retry_after  # seconds until the client may try again, when rate-limited
 
 
 @dataclass(frozen=True)
@@ -588,18 +596,21 @@ def verify(code_text: str, *, client: str, now: dt.datetime | None = None) -> Ve
 
     now = now or clock.now()
     with transaction.atomic():
-        recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW).count()
-        if recent >= RATE_LIMIT:
+        recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW)
+        if recent.count() >= RATE_LIMIT:
             minutes = int(RATE_WINDOW.total_seconds() // 60)
+            # the window frees a try when the oldest try in it leaves it
+            counted = list(recent.order_by("-at").values_list("at", flat=True)[:RATE_LIMIT])
+            retry_after = max(1, math.ceil((counted[-1] + RATE_WINDOW - now).total_seconds()))
             raise VerificationRefused(
-                "rate_limited", f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many tries: please try again in {minutes} minutes"
+                "rate_limited", f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many tries: please try again in {minutes} minutes",
+                retry_after=retry_after,
             )
         attempt = VerificationAttempt.objects.create(client=client, at=now)
     cleaned = codes.normalised(code_text)
     visit = None
     if cleaned is not None:
-        digest = codes.code_digest(cleaned, key=_code_key())
-        visit = Visit.objects.filter(code_digest=digest).select_related("agency", "loan__borrower").first()
+        visit = Visit.objects.filter(code_digest__in=_code_digests(cleaned)).select_related("agency", "loan__borrower").first()
     if visit is None:
         raise VerificationRefused(
             "unknown",
