@@ -70,6 +70,7 @@ LOANS = FeedSchema(
         Column("emergency_contact_mobile", False),
         Column("product", True, 32),
         Column("principal", True),
+        Column("currency", False, 3),
         Column("term_months", True),
         Column("start_date", True),
     ),

@@ -103,11 +103,22 @@ class Product(models.Model):
         return self.code
 
 
+def loan_currency() -> str:
+    """A new loan's currency when none is given: the lender's, under the profile in force (lender.yaml)."""
+    from arrears.notices.lender import default_currency
+
+    return default_currency()
+
+
 class Loan(models.Model):
     external_id = models.CharField(_("external id"), max_length=64, unique=True)
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="loans")
     principal = models.BigIntegerField(_("principal (fen)"))
+    currency = models.CharField(
+        _("currency"), max_length=3, default=loan_currency, db_index=True,
+        help_text="ISO 4217; every amount of the loan is in hundredths of it (arrears.money.format_money)",
+    )
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     start_date = models.DateField(_("start date"))
     created_at = models.DateTimeField(default=clock.now, editable=False)

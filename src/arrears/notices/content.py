@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from arrears.money import Fen, format_yuan
+from arrears.money import DEFAULT_CURRENCY, Fen, format_money
 from arrears.notices.document import Document, Section
 from arrears.notices.lender import Lender
 
@@ -66,6 +66,8 @@ class NoticeFacts:
     original_principal: Fen
     amounts: Amounts
     itemization: Itemization | None = None
+    currency: str = DEFAULT_CURRENCY
+    """The loan's (ISO 4217): every amount is shown in it, whatever the profile."""
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -88,7 +90,7 @@ def written_notice(facts: NoticeFacts) -> Document:
     zh = facts.language == "zh-hans"
     words = _ZH if zh else _EN
     lender = facts.lender
-    money = lambda fen: format_yuan(fen, symbol=lender.currency_symbol)  # noqa: E731
+    money = lambda minor: format_money(minor, facts.currency, facts.language)  # noqa: E731
     a = facts.amounts
     sections = [
         Section(

@@ -26,6 +26,7 @@ from arrears.feeds.validation._common import (
 )
 from arrears.ledger.identity import CHECK_CHARACTERS, CHECK_WEIGHTS, MESSAGES, IdentityError
 from arrears.ledger.schedule import MAX_TERM_MONTHS
+from arrears.money import DEFAULT_CURRENCY, currency_error
 
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -59,8 +60,9 @@ def check_loans(
     products: Collection[str],
     today: dt.date,
     time_zones: Collection[str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
 ) -> Checked:
-    """The loans feed's rules; `products` are the codes that exist."""
+    """The loans feed's rules; `products` are the codes that exist, `currency` the lender's (a row naming none)."""
     rows = numbered(raw)
     problems = Problems(rows)
     v = cleaned(raw, LOANS)
@@ -100,6 +102,7 @@ def check_loans(
         "no product with this code (run arrears products load first)",
     )
     principal = check_yuan(v["principal"], "principal", problems)
+    v["currency"] = _check_currency(v["currency"], currency, problems)
     term = _check_term(v["term_months"], problems)
     dated, start = check_date(v["start_date"], "start_date", problems)
     _check_start_plausible(dated, start, today, problems)
@@ -121,6 +124,17 @@ def check_loans(
     return Checked(
         rows=accepted, rejects=rejects_table(problems.found + found + borrower_found + verified_found), repeats=repeats
     )
+
+
+def _check_currency(values: pa.Array, default: str, problems: Problems) -> pa.Array:
+    """The loan's currency, ISO 4217 (any case), else the lender's; only the few distinct codes are looked up."""
+    codes = pc.utf8_upper(values)
+    given = col.present(codes)
+    for code in pc.unique(codes.filter(pa.array(given))).to_pylist():
+        reason = currency_error(code)
+        if reason is not None:
+            problems.refuse(given & col.to_numpy(pc.equal(codes, code)), "currency", *reason)
+    return pc.if_else(pa.array(given), codes, default)
 
 
 OLDEST_START_YEARS = 30  # no consumer loan still owed started longer ago
