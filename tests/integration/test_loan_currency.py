@@ -46,8 +46,10 @@ def test_the_feed_takes_the_loans_currency_and_refuses_a_bad_one_in_both_languag
 
 def test_a_loan_naming_no_currency_takes_the_us_lenders_dollars(products, tmp_path: Path, settings):  # noqa: F811
     # given the lender runs under us-regf, when a file naming no currency is imported
+    from tests.integration.test_feeds_us import us_row, write
+
     settings.ARREARS_PROFILE = "us-regf"
-    import_loans(write_csv(tmp_path / "loans.csv", [loan_row(1)], LOAN_COLUMNS))
+    import_loans(write(tmp_path / "loans.csv", [us_row(1)]))
     # then the loan is in dollars
     assert Loan.objects.get().currency == "USD"
 

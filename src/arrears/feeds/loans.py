@@ -26,11 +26,12 @@ import pyarrow.compute as pc
 
 from arrears import clock
 from arrears.bulk import BulkConnection
+from arrears.compliance.lender import lender_profile_name
 from arrears.feeds import people
 from arrears.feeds.instalments import expand_schedules
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
-from arrears.feeds.schemas import LOANS
+from arrears.feeds.schemas import loans_schema
 from arrears.feeds.staging import (
     assignments,
     bulk_session,
@@ -46,7 +47,7 @@ from arrears.feeds.validation import check_loans
 from arrears.ledger.identity import IdentityVault
 from arrears.notices.lender import default_currency
 
-BORROWER_FIELDS = ("name", "national_id_digest", "national_id_masked", "time_zone")
+BORROWER_FIELDS = ("name", "national_id_digest", "national_id_masked", "time_zone", "region")
 SCHEDULE_FIELDS = ("product_id", "principal", "term_months", "start_date")
 LOAN_FIELDS = (*SCHEDULE_FIELDS, "currency")
 """What the feed says of a loan: its schedule's terms, and the currency its amounts are in."""
@@ -73,14 +74,16 @@ def import_loans(
     from django.conf import settings
 
     progress = progress or Silent()
-    raw, run = open_run(LOANS, path, encoding, progress)
+    profile = lender_profile_name()
+    raw, run = open_run(loans_schema(profile), path, encoding, progress)
     vault = vault or IdentityVault(settings.SECRET_KEY)
 
     with bulk_session() as db:
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)
         progress.stage("校验", "validating", raw.num_rows)
         checked = check_loans(
-            raw, products=products.column("code").to_pylist(), today=clock.today(), currency=default_currency()
+            raw, products=products.column("code").to_pylist(), today=clock.today(), currency=default_currency(),
+            profile=profile,
         )
         rows_read, originals = raw.num_rows, originals_of(raw, checked.rejects)
         del raw  # a large file: keep only what the rejects file needs

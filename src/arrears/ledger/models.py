@@ -20,6 +20,10 @@ class Borrower(models.Model):
     national_id_digest = models.CharField(max_length=64, db_index=True, help_text="HMAC for exact search")
     national_id_masked = models.CharField(_("national id"), max_length=32)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    region = models.CharField(
+        _("state or province"), max_length=8, blank=True, default="",
+        help_text="of the borrower's address; for a US borrower the USPS state code, whose limitation period applies",
+    )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
