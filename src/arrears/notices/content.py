@@ -77,13 +77,11 @@ class NoticeFacts:
 
 
 def validation_end_date(notice_date: dt.date) -> dt.date:
-    """30 days after the day the consumer is assumed to receive the notice (5 business days after it is sent)."""
-    day, business_days = notice_date, 0
-    while business_days < RECEIPT_BUSINESS_DAYS:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            business_days += 1
-    return day + dt.timedelta(days=VALIDATION_DAYS)
+    """30 days after the day the consumer is assumed to receive the notice: 5 business days after it
+    is sent, Saturdays, Sundays and federal holidays excluded (12 CFR 1006.34(b)(5))."""
+    from arrears.compliance.business_days import add_business_days
+
+    return add_business_days(notice_date, RECEIPT_BUSINESS_DAYS, "us") + dt.timedelta(days=VALIDATION_DAYS)
 
 
 def written_notice(facts: NoticeFacts) -> Document:
