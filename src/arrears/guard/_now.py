@@ -107,5 +107,6 @@ def check_now(
         advance_notice=advance_notice,
         opt_out_notice=opt_out_notice,
     )
-    context = read_context(subject.debtor_id, context_at or at)
-    return decide(action, context, lender_profile(profile_name))
+    profile = lender_profile(profile_name)
+    context = read_context(subject.debtor_id, context_at or at, profile.profile_id)
+    return decide(action, context, profile)

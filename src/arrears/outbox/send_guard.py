@@ -40,6 +40,7 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
     from arrears.compliance.rules import decide
     from arrears.guard import subject_for, subject_from
     from arrears.guard._reading import read_context
+    from arrears.notices import NOTICE_TEMPLATES
 
     if attempt.contact_point_id is None:
         return NO_CONTACT_POINT
@@ -67,7 +68,7 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         relation=subject.relation,
         channel=channel,
         contact_point_id=str(attempt.contact_point_id),
-        template_kind="collection",
+        template_kind="notice" if attempt.template in NOTICE_TEMPLATES else "collection",
         planned_utc=at,
         time_zone=subject.time_zone,
         agency_id=None,
@@ -75,7 +76,8 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         advance_notice=False,
         opt_out_notice=True,  # every approved electronic template carries its profile's opt-out line
     )
-    decision = decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name))
+    profile = lender_profile(profile_name)
+    decision = decide(action, read_context(subject.debtor_id, at, profile.profile_id), profile)
     if decision.allowed:
         return SendDecision(True)
     return SendDecision(
