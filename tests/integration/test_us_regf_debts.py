@@ -119,3 +119,30 @@ def test_the_nightly_batch_reads_the_same_debt_facts(us_book):
     table = debt_facts_table(clock.today()).to_pylist()
     barred = {row["debt_id"]: row["time_barred"] for row in table}
     assert barred == {str(us_book["US0001"].pk): True, str(us_book["US0002"].pk): False, str(us_book["US0003"].pk): False}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_validation_notice_of_a_us_borrower_from_the_feed_states_every_field_in_dollars(us_book, language):
+    from arrears.cycle.models import AccountStateHistory
+    from arrears.money import format_money
+    from arrears.notices import written_notice_pdf
+    from arrears.notices.content import validation_end_date
+    from arrears.notices.lender import lender_for
+    from tests.integration.test_notices_pdf import pdf_text, squeeze
+
+    new_york = us_book["US0003"]
+    state = new_york.state
+    today = clock.today()
+    text = pdf_text(written_notice_pdf(new_york.external_id, today, profile="us-regf", language=language))
+    lender = lender_for("us-regf")
+    itemized = AccountStateHistory.objects.filter(loan=new_york).order_by("as_of").first() or state
+    money = lambda cents: format_money(cents, "USD", language)  # noqa: E731
+    for field in (
+        lender.text("name", language), lender.text("address", language),  # the collector
+        "Jordan Smith 3", "3 Main Street, NY 10001",  # the consumer, with state and ZIP
+        itemized.as_of.isoformat(), money(itemized.balance),  # the itemization date and the amount then
+        money(state.balance), validation_end_date(today).isoformat(),
+        "cfpb.gov/debt-collection",
+    ):
+        assert squeeze(field) in text, field
+    assert "¥" not in text
