@@ -18,7 +18,6 @@ from arrears.bulk import BulkConnection
 from arrears.workday import contact_instant
 from arrears.compliance.frames import decide_frame
 from arrears.contact.outcomes import GUARD_OUTCOME
-from arrears.guard.debts import debt_facts_table, needs_debt_facts
 from arrears.compliance.tables import (
     ACTIONS_SCHEMA,
     CONTACT_POINTS_SCHEMA,
@@ -113,6 +112,8 @@ def guard_inputs(
     )
     send_times = _send_times(loans, as_of)
     context = _context(db, loans, facts, send_times)
+    from arrears.guard.debts import debt_facts_table, needs_debt_facts  # the guard package reads this module
+
     if needs_debt_facts(profile_id):
         dpd = dict(zip(facts.column("loan_id").to_pylist(), facts.column("dpd").to_pylist(), strict=True))
         context = replace(context, debts=debt_facts_table(as_of, dpd=dpd))
