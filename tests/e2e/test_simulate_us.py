@@ -65,3 +65,19 @@ def test_a_short_us_simulation_goes_through_the_feeds_and_breaks_no_rule(simulat
     assert set(report["blocked_by_rule"]) <= set(load_profile("us-regf").rule_ids)
     assert sum(report["contacts"].values()) > 0
     assert "Traceback" not in printed
+
+
+def test_the_us_demo_is_served_in_english_and_dollars(tmp_path, settings, client, capsys):
+    # given the demo prepared for a US lender
+    settings.VAR_DIR = tmp_path
+    settings.ARREARS_PROFILE = "cn"
+    assert main(["demo", "--profile", "us-regf", "--loans", "40", "--days", "1", "--no-serve", "--seed", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "Traceback" not in printed
+    # when the lead opens the portfolio with no language asked for
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.filter(is_superuser=True).first())
+    page = client.get("/").content.decode()
+    # then it is in English and in dollars
+    assert "Portfolio" in page and "$" in page and "¥" not in page

@@ -54,11 +54,13 @@ def run(args) -> int:
 
 
 def use_profile(profile: str | None) -> str | None:
-    """Put the lender under `profile` for this command (the guard, the notices, the feeds all ask there)."""
+    """Put the lender under `profile` for this command (the guard, the notices, the feeds all ask there);
+    a US lender's pages open in English (a reader's browser may still ask for Chinese)."""
     from django.conf import settings
 
     if profile:
         settings.ARREARS_PROFILE = profile
+        settings.LANGUAGE_CODE = "en" if profile.startswith("us") else "zh-hans"
     return profile
 
 
