@@ -4,6 +4,7 @@ SSN instead of a resident ID, E.164 phones, addresses with state and ZIP, the zo
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,26 @@ def test_a_cn_file_is_still_refused_under_us_regf_for_its_mainland_mobiles(produ
     # a mainland mobile without + is not E.164: a cn-shaped row cannot slip into a US book
     outcome = import_loans(write(tmp_path / "loans.csv", [us_row(1, mobile="13800001111")]))
     assert outcome.rejected == 1
+
+
+def test_a_us_lenders_contacts_feed_matches_its_e164_mobiles(products, us_lender, tmp_path):  # noqa: F811
+    from arrears import clock
+    from arrears.contact.models import ContactAttempt
+    from arrears.feeds import import_contacts
+    from arrears.feeds.schemas import CONTACTS
+
+    # given a US borrower from the loans feed (mobile +12125550001) and a dialer's file writing it loosely
+    import_loans(write(tmp_path / "loans.csv", [us_row(1, start_date="2026-01-31")]))
+    rows = [
+        {"record_id": "d-1", "source": "dialer-us", "loan_id": "US0001", "channel": "call",
+         "contact": "+1 (212) 555-0001", "attempted_at": "2026-03-02T10:00:00-05:00", "outcome": "no_answer"},
+        {"record_id": "d-2", "source": "dialer-us", "loan_id": "US0001", "channel": "call",
+         "contact": "2125550001", "attempted_at": "2026-03-02T11:00:00-05:00", "outcome": "no_answer"},
+    ]
+    with clock.set_to(dt.datetime(2026, 3, 3, 12, tzinfo=dt.UTC)):
+        outcome = import_contacts(write(tmp_path / "contacts.csv", rows, list(CONTACTS.names)))
+    # then the E.164 one lands on the borrower's mobile, and the one without + is refused in both languages
+    assert (outcome.landed, outcome.rejected) == (1, 1)
+    assert ContactAttempt.objects.get().contact_point.value == "+12125550001"
+    reject = read_rejects(outcome.rejects_path)[0]
+    assert reject["field"] == "contact" and "E.164" in reject["reason_en"] and "E.164" in reject["reason_zh"]

@@ -34,7 +34,7 @@ def check_us_people(v: dict[str, pa.Array], problems: Problems) -> None:
     emergency_contact_mobile (E.164), address (with state and ZIP), region and time_zone."""
     _check_ssn(v, problems)
     for name in ("mobile", "emergency_contact_mobile"):
-        v[name] = _check_phones(v[name], name, problems)
+        v[name] = check_phones(v[name], name, problems)
     _check_address(v, problems)
 
 
@@ -62,7 +62,8 @@ def _ssn_error(digits: str) -> tuple[str, str] | None:
     return None
 
 
-def _check_phones(values: pa.Array, name: str, problems: Problems) -> pa.Array:
+def check_phones(values: pa.Array, name: str, problems: Problems) -> pa.Array:
+    """Each given number checked as E.164 and returned in E.164 (the contacts feed uses it too)."""
     given = col.present(values)
     normal: dict[str, str] = {}
 
