@@ -8,6 +8,8 @@ ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to 
 ARREARS_PROFILE  the compliance jurisdiction: cn (default) or us-regf, or a profile file
 ARREARS_POLICY   the lender's policy file on top of it, which may only tighten (none by default)
 ARREARS_FEEDS_DIR where `arrears nightly` finds each day's files: <dir>/<YYYY-MM-DD>/payments.csv … (none by default)
+ARREARS_SELF_SERVE_POLICY the lender's file of what a borrower may agree alone in the portal, which may only tighten
+ARREARS_PAY_URL, ARREARS_PAY_MERCHANT, ARREARS_PAY_SECRET  the online payment provider (none by default: no online payment)
 ARREARS_TEST_TAG a suffix for the test database's name, so that two test runs on one machine do not share it
 """
 
@@ -28,6 +30,10 @@ ARREARS_DUCKDB_MEMORY = os.environ.get("ARREARS_DUCKDB_MEMORY", "2GB")
 ARREARS_PROFILE = os.environ.get("ARREARS_PROFILE", "cn")
 ARREARS_POLICY = os.environ.get("ARREARS_POLICY") or None
 ARREARS_FEEDS_DIR = os.environ.get("ARREARS_FEEDS_DIR") or None
+ARREARS_SELF_SERVE_POLICY = os.environ.get("ARREARS_SELF_SERVE_POLICY") or None
+ARREARS_PAY_URL = os.environ.get("ARREARS_PAY_URL") or None
+ARREARS_PAY_MERCHANT = os.environ.get("ARREARS_PAY_MERCHANT") or "arrears"
+ARREARS_PAY_SECRET = os.environ.get("ARREARS_PAY_SECRET") or None
 ALLOWED_HOSTS = [host for host in os.environ.get("ARREARS_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if host]
 
 INSTALLED_APPS = [
@@ -54,6 +60,8 @@ INSTALLED_APPS = [
     "arrears.agencies",
     "arrears.visits",
     "arrears.legal",
+    "arrears.borrower",
+    "arrears.disputes",
     "arrears.nightly",
     "arrears.web",
 ]

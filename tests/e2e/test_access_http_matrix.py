@@ -270,6 +270,14 @@ def assign_api(who: str, obj: str) -> Expect:
     return ok(200) if obj in ASSIGNS.get(who, NOTHING) else FORBIDDEN
 
 
+def pass_over_api(who: str, obj: str) -> Expect:
+    # docs/workbench.md: 404 for a case one cannot see, 403 for one seen but not worked; for one's
+    # own, 200 when the guard blocks the contact now, 400 when it allows it (make the contact instead)
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
+    return ok(200, 400) if obj in WORKS_CASE.get(who, NOTHING) else FORBIDDEN
+
+
 def claims(ok_status: int) -> Callable[[str, str], Expect]:
     def rule(who: str, _obj: str) -> Expect:
         return ok(ok_status) if who in CLAIMS else FORBIDDEN
@@ -615,6 +623,39 @@ def figures_seen(w: World, response, _obj: str) -> frozenset:
 PORTFOLIO_FIGURES = dict(listed=figures_expected(counted=True), seen=figures_seen)
 ROLL_RATE_FIGURES = dict(listed=figures_expected(counted=False), seen=figures_seen)
 
+# --- the borrower portal and the compliance queue (docs/borrower-portal.md) ---------------------------
+# The portal (/my/) is public: with no borrower signed in, every page but the sign-in sends the visitor
+# to the portal's sign-in, whoever they are on the staff side; nothing is stored. The compliance queue
+# of disputes and complaints is for the compliance officer and the administrator only.
+TO_PORTAL_SIGN_IN = Expect(frozenset({302}), False, "no borrower signed in: sent to the portal's sign-in")
+COMPLIANCE_HANDLERS = frozenset({"admin", "compliance_officer"})
+_MADE: dict[str, int] = {}
+
+
+def to_portal(_who: str, _obj: str) -> Expect:
+    return TO_PORTAL_SIGN_IN
+
+
+def handles(ok_status: int) -> Callable[[str, str], Expect]:
+    return lambda who, _obj: ok(ok_status) if who in COMPLIANCE_HANDLERS else FORBIDDEN
+
+
+def my_url(name: str) -> Callable[[World, str], str]:
+    return lambda w, o: reverse(name, args=[LOAN_IDS["mine"]])
+
+
+def open_dispute(w: World) -> None:
+    from arrears.disputes.services import raise_dispute
+
+    _MADE["dispute"] = raise_dispute(w.loans["mine"], reason="other", details="矩阵 / matrix", source="phone").pk
+
+
+def open_complaint(w: World) -> None:
+    from arrears.disputes.services import raise_complaint
+
+    _MADE["complaint"] = raise_complaint(loan=w.loans["mine"], category="other", details="矩阵 / matrix", source="phone").pk
+
+
 ROUTES: tuple[Route, ...] = (
     # web: the book's figures, search and the account page
     Route("GET", "portfolio", "page", u("portfolio"), internal, **PORTFOLIO_FIGURES),
@@ -729,6 +770,53 @@ ROUTES: tuple[Route, ...] = (
           encoding="json"),
     Route("GET", "outbox:unsubscribe", "public", unsubscribe_url, token, ("valid_token", "forged_token")),
     Route("POST", "outbox:unsubscribe", "public", unsubscribe_url, token, ("valid_token", "forged_token")),
+    # the borrower portal: public, a borrower's session of its own
+    Route("GET", "my:sign-in", "public", u("my:sign-in"), public(200)),
+    Route("POST", "my:sign-in", "public", u("my:sign-in"), public(302), writes=False,
+          body=lambda w, o: {"reference": "NO-SUCH-LOAN", "id_last4": "0000"},
+          note="the same answer whether or not the loan exists; only a try is counted"),
+    Route("GET", "my:code", "public", u("my:code"), to_portal),
+    Route("POST", "my:code", "public", u("my:code"), to_portal, body=lambda w, o: {"code": "123456"}),
+    Route("POST", "my:sign-out", "public", u("my:sign-out"), to_portal),
+    Route("POST", "my:report-impostor", "public", u("my:report-impostor"), public(200),
+          body=lambda w, o: {"what": "矩阵 / matrix"}, note="anyone may report an impostor; it lands as a complaint"),
+    Route("GET", "my:home", "public", u("my:home"), to_portal),
+    Route("GET", "my:verify", "public", u("my:verify"), public(200)),
+    Route("POST", "my:verify", "public", u("my:verify"), public(200), body=lambda w, o: {"code": "ABCD-EFGH"}, writes=False,
+          note="a wrong code: the same plain answer for everyone; only the try is counted"),
+    Route("POST", "my:call-code", "page", lambda w, o: reverse("my:call-code", args=[loan_pk(w, o)]), may_i_call, LOANS,
+          note="the code for a call is taken by whoever may record the call"),
+    Route("GET", "my:preferences", "public", u("my:preferences"), to_portal),
+    Route("POST", "my:preferences", "public", u("my:preferences"), to_portal,
+          body=lambda w, o: {"earliest": "10:00", "latest": "18:00"}),
+    Route("GET", "my:loan", "public", my_url("my:loan"), to_portal),
+    Route("GET", "my:notice", "public", my_url("my:notice"), to_portal),
+    Route("POST", "my:paper-copy", "public", my_url("my:paper-copy"), to_portal),
+    Route("GET", "my:dispute", "public", my_url("my:dispute"), to_portal),
+    Route("POST", "my:dispute", "public", my_url("my:dispute"), to_portal, body=lambda w, o: {"reason": "not_my_debt"}),
+    Route("GET", "my:complaint", "public", my_url("my:complaint"), to_portal),
+    Route("POST", "my:complaint", "public", my_url("my:complaint"), to_portal,
+          body=lambda w, o: {"category": "other", "details": "矩阵 / matrix"}),
+    Route("GET", "my:plan", "public", my_url("my:plan"), to_portal),
+    Route("POST", "my:plan", "public", my_url("my:plan"), to_portal,
+          body=lambda w, o: {"kind": "instalments", "start_date": w.today.isoformat(), "instalments": 3, "action": "propose"}),
+    Route("GET", "my:pay", "public", my_url("my:pay"), to_portal),
+    Route("POST", "my:pay", "public", my_url("my:pay"), to_portal, body=lambda w, o: {"amount": "100.00"}),
+    Route("POST", "my:pay-callback", "public", u("my:pay-callback"),
+          lambda who, o: Expect(frozenset({404}), False, "no payment provider configured"), encoding="json",
+          body=lambda w, o: {"order": "x"}, note="the provider's webhook proves itself by its signature"),
+    # the compliance queue of disputes and complaints
+    Route("GET", "disputes:queue", "page", u("disputes:queue"), handles(200)),
+    Route("POST", "disputes:enter-dispute", "page", u("disputes:enter-dispute"), handles(302),
+          body=lambda w, o: {"loan": LOAN_IDS["mine"], "reason": "other", "source": "phone", "details": "矩阵 / matrix"}),
+    Route("POST", "disputes:decide", "page", lambda w, o: reverse("disputes:decide", args=[_MADE["dispute"]]), handles(302),
+          body=lambda w, o: {"outcome": "rejected", "reasons": "矩阵 / matrix"}, prepare=open_dispute),
+    Route("POST", "disputes:enter-complaint", "page", u("disputes:enter-complaint"), handles(302),
+          body=lambda w, o: {"loan": LOAN_IDS["mine"], "category": "other", "source": "regulator", "details": "矩阵 / matrix"}),
+    Route("POST", "disputes:extend", "page", lambda w, o: reverse("disputes:extend", args=[_MADE["complaint"]]), handles(302),
+          body=lambda w, o: {"reason": "矩阵 / matrix"}, prepare=open_complaint),
+    Route("POST", "disputes:close", "page", lambda w, o: reverse("disputes:close", args=[_MADE["complaint"]]), handles(302),
+          body=lambda w, o: {"upheld": "no", "responsible": "nobody", "outcome": "矩阵 / matrix"}, prepare=open_complaint),
     # --- the JSON API ------------------------------------------------------------------------------
     Route("GET", "/api/web/portfolio", "api", lambda w, o: "/api/web/portfolio", internal, **PORTFOLIO_FIGURES),
     Route("GET", "/api/web/roll-rates", "api", lambda w, o: "/api/web/roll-rates", internal, **ROLL_RATE_FIGURES),
@@ -748,6 +836,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/workbench/accounts/{loan_id}/notes", "api",
           lambda w, o: f"/api/workbench/accounts/{loan_pk(w, o)}/notes", works_case(201), LOANS,
           body=lambda w, o: {"text": "矩阵 / matrix"}),
+    Route("POST", "/api/workbench/cases/{case_id}/pass-over", "api",
+          lambda w, o: f"/api/workbench/cases/{w.cases[o].pk}/pass-over", pass_over_api, CASES,
+          body=lambda w, o: {"version": version(w, o), "channel": "call"}),
     Route("POST", "/api/workbench/cases/{case_id}/assign", "api",
           lambda w, o: f"/api/workbench/cases/{w.cases[o].pk}/assign", assign_api, CASES, body=assignment),
     Route("GET", "/api/workbench/loans", "api", lambda w, o: "/api/workbench/loans",
@@ -855,7 +946,8 @@ STORED = (
     "workbench.Note", "workbench.ContactRecord", "promises.Promise", "plans.Plan", "plans.PlanEvent",
     "agencies.Placement", "agencies.PlacementEvent", "agencies.PlanProposal", "agencies.AgencyContact",
     "agencies.StatementDispute", "visits.Visit", "visits.VisitCollector", "visits.VisitAttachment",
-    "visits.SafetyIncident", "legal.LegalReview",
+    "visits.SafetyIncident", "legal.LegalReview", "disputes.Dispute", "disputes.BorrowerComplaint", "borrower.PaperCopyRequest",
+    "borrower.CallCode",
 )  # the business data; audit trails (read logs, refusals, verification tries, sessions) are left out
 
 

@@ -85,6 +85,35 @@ def test_the_account_page_offers_it_when_blocked_and_it_takes_the_next_account(c
         "version": 1, "channel": "call", "contact_point": points["mobile"].pk,
     }, follow=True)
     assert again.status_code == 200 and ContactAttempt.objects.filter(state="blocked").count() == 1
+    # and the account's contact history shows it: blocked, not a contact, with who passed over and why
+    history = client.get("/accounts/L-1001/").content.decode()
+    row = history[history.index(f'data-attempt="{ContactAttempt.objects.get(state="blocked").pk}"'):]
+    row = row[: row.index("</tr>")]
+    assert "已拦截：未联系" in row and "col1" in row and "cn.channel_opt_out" in row
+
+
+def test_the_api_passes_over_a_blocked_case_and_refuses_an_allowed_one(client, world, at_ten, points, calls_opted_out):
+    import json
+
+    signed_in(client, world.users["col1"])
+    case = next_account(world.users["col1"], now=at_ten)
+    url = f"/api/workbench/cases/{case.pk}/pass-over"
+    # bad input answers with field errors in both languages, and stores nothing
+    bad = client.post(url, json.dumps({"version": "x"}), content_type="application/json")
+    assert bad.status_code == 400 and not ContactAttempt.objects.filter(state="blocked").exists()
+    # an SMS to the same number is allowed: it is sent, not passed over
+    allowed = client.post(url, json.dumps({"version": case.version, "channel": "sms",
+                                           "contact_point": points["mobile"].pk}), content_type="application/json")
+    assert allowed.status_code == 400 and "rather than passing over" in allowed.content.decode()
+    # a call is blocked (the number opted out of calls): passed over, the refusal kept with who did it
+    passed = client.post(url, json.dumps({"version": case.version, "channel": "call",
+                                          "contact_point": points["mobile"].pk}), content_type="application/json")
+    assert passed.status_code == 200 and passed.json()["blocked_by"] == ["cn.channel_opt_out"]
+    attempt = ContactAttempt.objects.get(pk=passed.json()["attempt_id"])
+    assert attempt.record.recorded_by == world.users["col1"]
+    account = client.get(f"/api/workbench/accounts/{case.loan_id}").json()
+    assert {"id": attempt.pk, "state": "blocked", "blocked_by": "cn.channel_opt_out"}.items() <= next(
+        a for a in account["contact_history"] if a["id"] == attempt.pk).items()
 
 
 def test_a_role_that_may_not_work_the_account_cannot_pass_it_over(client, world, at_ten, points, calls_opted_out):

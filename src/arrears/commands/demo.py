@@ -31,7 +31,7 @@ def run(args) -> int:
 
     from arrears import clock
     from arrears.commands import migrate, serve
-    from arrears.demo import DEMO_PASSWORD, logins, tour_lines
+    from arrears.demo import DEMO_PASSWORD, logins, portal_lines, tour_lines
     from arrears.ledger.models import Loan
 
     from arrears.commands.simulate import use_profile
@@ -68,6 +68,8 @@ def run(args) -> int:
         print(f"  {name:<20} {role}")
     print("\n导览：各状态的账户 / a tour, one account in each state:")
     print("\n".join(tour_lines(base)))
+    print("\n借款人自助服务 / the borrower portal:")
+    print("\n".join(portal_lines(base)))
     if args.no_serve:
         return 0
     return serve.run(argparse.Namespace(host="127.0.0.1", port=args.port, workers=2))

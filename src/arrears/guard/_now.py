@@ -109,4 +109,7 @@ def check_now(
     )
     profile = lender_profile(profile_name)
     context = read_context(subject.debtor_id, context_at or at, profile.profile_id)
-    return decide(action, context, profile)
+    from arrears.borrower.preferences import with_preferences
+
+    return with_preferences(decide(action, context, profile), debtor_id=subject.debtor_id,
+                            channel=channel, at=at, time_zone=subject.time_zone, party=subject.party)

@@ -23,6 +23,19 @@ class SendDecision:
     reasons_en: tuple[str, ...] = ()
 
 
+BORROWER_REQUESTED = frozenset({"portal.sign_in_code", "portal.code_check"})
+"""Messages the borrower asked for a moment ago that carry nothing about the debt (a sign-in code):
+not a collection contact, so the collection guard does not judge them."""
+
+
+def template_kind(template: str) -> str:
+    """How the guard classes an attempt's text: a written notice (the notice itself, or a `notice.*`
+    answer such as a dispute's outcome, which a hold still lets through), else collection."""
+    from arrears.notices import NOTICE_TEMPLATES
+
+    return "notice" if template in NOTICE_TEMPLATES or template.startswith("notice.") else "collection"
+
+
 NO_CONTACT_POINT = SendDecision(False, ("outbox.no_contact_point",), ("没有可用的联系方式",), ("No contact point to send to",))
 
 
@@ -40,10 +53,11 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
     from arrears.compliance.rules import decide
     from arrears.guard import subject_for, subject_from
     from arrears.guard._reading import read_context
-    from arrears.notices import NOTICE_TEMPLATES
 
     if attempt.contact_point_id is None:
         return NO_CONTACT_POINT
+    if attempt.template in BORROWER_REQUESTED:
+        return SendDecision(True)
     at = at or clock.now()
     channel = GUARD_CHANNEL.get(attempt.channel, attempt.channel)
     try:
@@ -68,7 +82,7 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         relation=subject.relation,
         channel=channel,
         contact_point_id=str(attempt.contact_point_id),
-        template_kind="notice" if attempt.template in NOTICE_TEMPLATES else "collection",
+        template_kind=template_kind(attempt.template or ""),
         planned_utc=at,
         time_zone=subject.time_zone,
         agency_id=None,
@@ -76,8 +90,12 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         advance_notice=False,
         opt_out_notice=True,  # every approved electronic template carries its profile's opt-out line
     )
+    from arrears.borrower.preferences import with_preferences
+
     profile = lender_profile(profile_name)
-    decision = decide(action, read_context(subject.debtor_id, at, profile.profile_id), profile)
+    decision = with_preferences(decide(action, read_context(subject.debtor_id, at, profile.profile_id), profile),
+                                debtor_id=subject.debtor_id, channel=channel, at=at, time_zone=subject.time_zone,
+                                party=subject.party)
     if decision.allowed:
         return SendDecision(True)
     return SendDecision(

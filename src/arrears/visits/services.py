@@ -409,11 +409,11 @@ def notice_given(visit: Visit, at: dt.datetime) -> bool:
 
 NOTICE_SUBJECT = "上门拜访通知 / Notice of a visit"
 NOTICE_ZH = (
-    "尊敬的客户：我们的工作人员将于 {date} {window} 上门拜访，目的：{purpose_zh}。来访人员会出示工作证件，"
+    "【{lender_zh}】尊敬的客户：我们的工作人员将于 {date} {window} 上门拜访，目的：{purpose_zh}。来访人员会出示工作证件，"
     "并告诉您一个 8 位核验码；请在 {url} 输入核验码，核对来访人员的姓名、照片和所属机构。如需改期，请致电我们的客服热线。"
 )
 NOTICE_EN = (
-    "Dear customer, our staff will visit you on {date}, {window}, to {purpose_en}. The visitors will show their "
+    "{lender_en}: Dear customer, our staff will visit you on {date}, {window}, to {purpose_en}. The visitors will show their "
     "identification and give you an 8-character verification code: enter it at {url} to check their names, "
     "photos and organisation. To change the time, please call our customer service line."
 )
@@ -430,10 +430,15 @@ def _public_url() -> str:
 
 
 def notice_fields(starts: dt.datetime, ends: dt.datetime, zone_name: str, purpose: str) -> dict[str, str]:
-    """What the `visit_notice` template fills in: local date and window, purpose in zh and en, the
-    page where the code is checked. Never an amount: others may read a notice."""
+    """What the `visit_notice` template fills in: the lender (a notice says who sends it), local date
+    and window, purpose in zh and en, the page where the code is checked. Never an amount: others
+    may read a notice."""
     from django.utils import translation
 
+    from arrears.messaging.variables import current_profile
+    from arrears.notices.lender import lender_for
+
+    lender = lender_for(current_profile())
     local_starts, local_ends = local_of(starts, zone_name), local_of(ends, zone_name)
     label = Purpose(purpose).label
     with translation.override("zh-hans"):
@@ -441,6 +446,8 @@ def notice_fields(starts: dt.datetime, ends: dt.datetime, zone_name: str, purpos
     with translation.override("en"):
         purpose_en = str(label)
     return {
+        "lender_zh": lender.text("name", "zh-hans"),
+        "lender_en": lender.text("name", "en"),
         "date": f"{local_starts:%Y-%m-%d}",
         "window": f"{local_starts:%H:%M}–{local_ends:%H:%M}",
         "purpose_zh": purpose_zh,

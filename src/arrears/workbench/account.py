@@ -1,8 +1,15 @@
-"""What the account page shows of the work on an account: the case, contacts, notes, promises, holds."""
+"""What the account page shows of the work on an account: the case, contacts, notes, promises, holds.
+
+The contact history holds the contacts made and the attempts the guard blocked (an outbox message
+stopped, a case passed over at the workbench): a blocked attempt was never a contact, and shows when
+it was to be made and why it was not."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 
 from arrears.access.models import Team
 from arrears.access.scope import Action, _is_admin, can, teams_led_by
@@ -34,10 +41,10 @@ def work_section(user, loan) -> WorkSection:
     cases = CollectionCase.objects.filter(loan=loan).select_related("team", "assignee")
     case = cases.filter(closed_on__isnull=True).first() or cases.order_by("-opened_on", "-pk").first()
     history = list(
-        ContactAttempt.objects.filter(loan=loan)
-        .exclude(attempted_at=None)
+        ContactAttempt.objects.filter(Q(attempted_at__isnull=False) | Q(state=ContactAttempt.State.BLOCKED), loan=loan)
+        .annotate(happened_at=Coalesce("attempted_at", "planned_for", "created_at"))
         .select_related("contact_point", "record__recorded_by")
-        .order_by("-attempted_at", "-pk")[:CONTACT_HISTORY_LIMIT]
+        .order_by("-happened_at", "-pk")[:CONTACT_HISTORY_LIMIT]
     )
     notes = list(Note.objects.filter(loan=loan).select_related("author")[:NOTES_LIMIT])
     promises = list(Promise.objects.filter(loan=loan).select_related("made_by"))

@@ -136,8 +136,8 @@ def account(request, loan_id: int):
             for a in planned_actions(loan.pk)
         ],
         "contact_history": [
-            {"id": a.pk, "at": a.attempted_at.isoformat(), "channel": a.channel, "party": a.party,
-             "outcome": a.outcome, "blocked_by": a.blocked_by,
+            {"id": a.pk, "at": a.happened_at.isoformat(), "channel": a.channel, "party": a.party,
+             "state": a.state, "outcome": a.outcome, "blocked_by": a.blocked_by,
              "recorded_by": _recorder(a)}
             for a in work.contact_history
         ],
@@ -298,6 +298,34 @@ def notes(request, loan_id: int):
             for n in Note.objects.filter(loan=loan).select_related("author")[:200]
         ]
     }
+
+
+class PassOverIn(Schema):
+    version: int | str | None = None
+    channel: str | None = "call"
+    contact_point: int | str | None = None
+
+
+@router.post("/cases/{case_id}/pass-over", response={200: dict, **ERRORS},
+             summary="Pass over a case whose contact the guard blocks now (out of one's queue until tomorrow)")
+@answers_errors
+def pass_over(request, case_id: int, payload: PassOverIn):
+    from arrears.cases.models import CollectionCase
+    from arrears.workbench.forms import PassOverForm
+    from arrears.workbench.passing import pass_over as passed
+
+    case = CollectionCase.objects.filter(pk=case_id).first()
+    if case is None or not can(request.user, Action.VIEW, case):
+        return error(404, "没有此案件", "No such case")
+    if not can(request.user, Action.RECORD_CONTACT, case):
+        raise PermissionDenied
+    form = PassOverForm({k: ("" if v is None else v) for k, v in payload.dict().items()})
+    if not form.is_valid():
+        return invalid(form)
+    data = form.cleaned_data
+    result = passed(request.user, case_id=case.pk, version=data["version"], channel=data["channel"],
+                    contact_point_id=data["contact_point"])
+    return 200, {"attempt_id": result.attempt_id, "version": result.version, "blocked_by": list(result.rule_ids)}
 
 
 class AssignIn(Schema):

@@ -38,6 +38,7 @@ def pass_over(user, *, case_id: int, version: int, channel: str = "call", contac
     from arrears.cases.models import CollectionCase
     from arrears.contact.models import ContactAttempt
     from arrears.guard import check_now
+    from arrears.workbench.models import ContactRecord
 
     now = now or clock.now()
     case = CollectionCase.objects.select_related("loan").filter(pk=case_id, closed_on__isnull=True).first()
@@ -65,4 +66,5 @@ def pass_over(user, *, case_id: int, version: int, channel: str = "call", contac
             rule="workbench",
             **verdict_fields(decision),
         )
+        ContactRecord.objects.create(attempt=attempt, case=case, recorded_by=user, recorded_at=now)
     return PassedOver(attempt_id=attempt.pk, version=version, rule_ids=decision.rule_ids)
