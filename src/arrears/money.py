@@ -1,14 +1,25 @@
-"""Money as integer minor units (fen), never a float.
+"""Money as integer minor units (fen, cents), never a float.
 
     >>> to_fen("1234.5")
     123450
     >>> format_yuan(123450)
     '¥1,234.50'
+    >>> format_money(123450, "USD", "en")
+    '$1,234.50'
+    >>> format_money(123450, "CNY", "zh-hans")
+    '¥1,234.50'
+
+Every amount belongs to a loan, and a loan has a currency (ISO 4217, `Loan.currency`): an
+amount is shown with `format_money`, in its loan's currency and the reader's language (CLDR's
+patterns, through Babel; docs/decisions/0032-money-in-the-loans-currency.md). The product holds
+hundredths of the major unit, so it takes only currencies whose minor unit is a hundredth
+(`currency_error` says why another is refused).
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 Fen = int
 """An amount in fen (1/100 yuan)."""
@@ -50,7 +61,47 @@ def quantize_fen(amount: Decimal) -> Fen:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+MINOR_DIGITS = 2
+"""Every amount is held in hundredths of its currency's major unit (fen, cents)."""
+DEFAULT_CURRENCY = "CNY"
+_LOCALES = {"zh-hans": "zh_Hans_CN", "en": "en_US"}
+"""The readers' languages (as Django names them) and the CLDR locale whose patterns they read."""
+
+
+def currency_error(code: str) -> tuple[str, str] | None:
+    """Why `code` cannot be a loan's currency (zh, en), or None when it can."""
+    from babel.numbers import get_currency_precision
+
+    if code not in _iso_currencies():
+        return (f"{code!r} 不是 ISO 4217 货币代码（如 CNY、USD）", f"{code!r} is not an ISO 4217 currency code (such as CNY or USD)")
+    if get_currency_precision(code) != MINOR_DIGITS:
+        return (
+            f"{code} 的最小单位不是百分之一，本系统的金额以百分之一为单位",
+            f"{code}'s minor unit is not a hundredth; the product holds amounts in hundredths",
+        )
+    return None
+
+
+@lru_cache(maxsize=1)
+def _iso_currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def format_money(minor: int, currency: str = DEFAULT_CURRENCY, language: str = "zh-hans") -> str:
+    """An amount in hundredths as `language`'s reader writes it in `currency`: 123450 USD → $1,234.50 (en)."""
+    return _format(int(minor), currency, _LOCALES.get((language or "").lower(), _LOCALES["en"]))
+
+
+def _format(minor: int, currency: str, locale: str) -> str:
+    from babel.numbers import format_currency
+
+    return format_currency(Decimal(minor).scaleb(-MINOR_DIGITS), currency, locale=locale, currency_digits=True)
+
+
 def format_yuan(fen: Fen, symbol: str = "¥") -> str:
+    """Yuan with a given symbol (or none), for texts in no reader's language: the log, the CLI's mixed lines."""
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), FEN_PER_YUAN)
     return f"{sign}{symbol}{whole:,}.{cents:02d}"

@@ -175,8 +175,9 @@ def test_portfolio_counts_accounts_by_status(staff_client, book):
 
 def test_portfolio_reads_the_book_in_a_fixed_number_of_queries(staff_client, book, django_assert_max_num_queries):
     # session, user, the user's permissions (user's own, groups'), newest run (the cache key),
-    # latest run by date, one grouped query over the states
-    with django_assert_max_num_queries(7):
+    # latest run by date, the currencies the book holds (on the loans' currency index), one grouped
+    # query over the states
+    with django_assert_max_num_queries(8):
         assert staff_client.get("/").status_code == 200
 
 

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from arrears.cycle.models import AccountState
 from arrears.cycle.service import run_cycle
 from arrears.errors import InputError
-from arrears.ledger.models import Payment
-from arrears.money import format_yuan
+from arrears.ledger.models import Loan, Payment
+from arrears.money import format_money, format_yuan
 from arrears.notices import letter_pdf, written_notice_pdf
 from arrears.notices.content import validation_end_date
 from arrears.notices.lender import lender_for
@@ -34,8 +34,10 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def aged_account():
+def aged_account(currency: str = "CNY"):
     loan = make_account("L-NOTICE-1")
+    Loan.objects.filter(pk=loan.pk).update(currency=currency)
+    loan.refresh_from_db()
     first_due = loan.instalments.order_by("seq").first()
     Payment.objects.create(reference="P-N-1", loan=loan, amount=30_000, value_date=first_due.due_date, channel="app")
     run_cycle(AS_OF - dt.timedelta(days=40))
@@ -72,8 +74,8 @@ def test_a_cn_notice_states_creditor_borrower_amounts_payment_verification_and_c
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_us_regf_notice_carries_the_validation_notice_fields(language):
-    # given an overdue account aged on two nights, 40 days apart
-    loan, state = aged_account()
+    # given an overdue account in dollars, aged on two nights, 40 days apart
+    loan, state = aged_account("USD")
     lender = lender_for("us-regf")
     # when its written notice is made for the us-regf profile
     text = pdf_text(written_notice_pdf(loan.external_id, AS_OF, profile="us-regf", language=language))
@@ -84,7 +86,7 @@ def test_a_us_regf_notice_carries_the_validation_notice_fields(language):
     assert end == dt.date(2026, 6, 14)  # sent Sunday 10 May; received Friday 15 May (5 business days later); + 30 days
     history = loan.state_history.order_by("as_of")
     itemized = [h for h in history if h.as_of >= AS_OF - dt.timedelta(days=state.days_past_due)][0]
-    money = lambda fen: format_yuan(fen, symbol="$")  # noqa: E731
+    money = lambda cents: format_money(cents, "USD", language)  # noqa: E731
     fees = state.penalty_charged + state.fee_charged - itemized.penalty_charged - itemized.fee_charged
     paid = state.paid_total - itemized.paid_total
     interest = state.balance - itemized.balance - fees + paid
@@ -101,6 +103,22 @@ def test_a_us_regf_notice_carries_the_validation_notice_fields(language):
         assert squeeze(field) in text, field
     # and the itemization adds up
     assert itemized.balance + interest + fees - paid == state.balance
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_notice_shows_money_in_the_loans_currency_whatever_the_profile(language):
+    # given an overdue loan in yuan
+    loan, state = aged_account("CNY")
+    # when its notice is made under us-regf, then its amounts are in yuan: never a dollar sign
+    text = pdf_text(written_notice_pdf(loan.external_id, AS_OF, profile="us-regf", language=language))
+    assert "$" not in text
+    assert squeeze(format_money(state.balance, "CNY", language)) in text and "¥" in text
+    # and a loan in dollars shows dollars under cn as well: 12,420.06 is $12,420.06 in English, US$ in Chinese
+    Loan.objects.filter(pk=loan.pk).update(currency="USD")
+    text = pdf_text(written_notice_pdf(loan.external_id, AS_OF, profile="cn", language=language))
+    dollars = squeeze(format_money(state.balance, "USD", language))
+    assert dollars in text and "¥" not in text
+    assert dollars.startswith("$" if language == "en" else "US$")
 
 
 def test_the_notice_says_what_it_says_without_a_lint_finding():

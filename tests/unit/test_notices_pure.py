@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+
+import holidays
 import io
 
 import pytest
@@ -19,8 +21,10 @@ from arrears.notices.pdf import render
 def test_the_validation_period_ends_30_days_after_receipt_five_business_days_after_sending(sent):
     end = validation_end_date(sent)
     received = end - dt.timedelta(days=30)
-    assert received.weekday() < 5
-    business_days = sum(1 for n in range(1, (received - sent).days + 1) if (sent + dt.timedelta(days=n)).weekday() < 5)
+    federal = holidays.country_holidays("US", years=range(sent.year, sent.year + 2))
+    business = lambda day: day.weekday() < 5 and day not in federal  # noqa: E731  (Saturdays, Sundays, federal holidays)
+    assert business(received)
+    business_days = sum(1 for n in range(1, (received - sent).days + 1) if business(sent + dt.timedelta(days=n)))
     assert business_days == 5
 
 

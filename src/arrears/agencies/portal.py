@@ -28,7 +28,7 @@ from arrears.agencies.models import (
 from arrears.contact.effects import OutcomeDetails, apply_outcome, check_outcome
 from arrears.contact.outcomes import RECORDABLE, is_conversation
 from arrears.errors import InputError
-from arrears.money import format_yuan
+from arrears.money import format_money
 
 MAX_PLAN_INSTALMENTS = 36
 CHANNEL_CONTACT_KIND = {"call": "mobile", "sms": "mobile", "email": "email", "letter": "address", "visit": "address"}
@@ -101,13 +101,20 @@ def _raw_values(placement: Placement, contacts: dict[str, str]) -> dict[str, obj
         "loan_reference": placement.loan.external_id,
         "days_past_due": None if state is None else state.days_past_due,
         "bucket": None if state is None else state.bucket,
-        "overdue_amount": None if overdue is None else format_yuan(overdue),
-        "balance": None if state is None else format_yuan(state.balance),
+        "overdue_amount": None if overdue is None else _money(overdue, placement.loan.currency),
+        "balance": None if state is None else _money(state.balance, placement.loan.currency),
         "mobile": contacts.get("mobile", ""),
         "email": contacts.get("email", ""),
         "address": contacts.get("address", ""),
         "national_id": borrower.national_id_masked,
     }
+
+
+def _money(minor: int, currency: str) -> str:
+    """In the loan's currency, as the page's (or the export's) reader writes it."""
+    from django.utils.translation import get_language
+
+    return format_money(minor, currency, get_language() or "zh-hans")
 
 
 def _borrower_contacts(borrower_ids) -> dict[int, dict[str, str]]:

@@ -19,6 +19,10 @@ def register(subparsers) -> None:
     parser.add_argument("--port", type=int, default=8000, help="端口 / port (8000)")
     parser.add_argument("--no-serve", action="store_true", help="只准备数据，不启动网站 / prepare only, do not serve")
     parser.add_argument("--fresh", action="store_true", help="丢弃已有的演示数据重新模拟 / discard the demo database and simulate again")
+    parser.add_argument("--profile", choices=("cn", "us-regf"),
+                        help="cn：中国贷款机构（中文）；us-regf：美国贷款机构（英文、美元）/ "
+                             "cn: a Chinese lender, in Chinese; us-regf: a US lender, in English and dollars "
+                             "(default: ARREARS_PROFILE). Keep each in its own ARREARS_VAR")
     parser.set_defaults(handler=run)
 
 
@@ -30,8 +34,13 @@ def run(args) -> int:
     from arrears.demo import DEMO_PASSWORD, logins, portal_lines, tour_lines
     from arrears.ledger.models import Loan
 
+    from arrears.commands.simulate import use_profile
+    from arrears.compliance.lender import lender_profile_name
+    from arrears.notices.lender import default_currency
+
     if args.loans < 1 or args.days < 1:
         raise InputError("贷款笔数和天数必须为正数", "--loans and --days must be positive")
+    profile = use_profile(getattr(args, "profile", None)) or lender_profile_name()
     from arrears.secret import use_demo_secret
 
     use_demo_secret(Path(settings.VAR_DIR))  # the demo alone makes up its secret, once, in var/secret
@@ -39,13 +48,19 @@ def run(args) -> int:
         _discard(Path(settings.VAR_DIR))
     migrate.run(args)
     if Loan.objects.exists():
+        held = Loan.objects.values_list("currency", flat=True).first()
+        if held != default_currency():
+            raise InputError(
+                f"{settings.VAR_DIR} 中的演示账簿（{held}）不属于辖区 {profile}：请为每个辖区使用单独的 ARREARS_VAR",
+                f"the demo book in {settings.VAR_DIR} ({held}) is not a {profile} book: give each profile its own ARREARS_VAR",
+            )
         print("演示数据已存在，直接启动（--fresh 重新模拟）/ the demo book exists: serving it (--fresh simulates again)")
     else:
         from arrears.simulate.run import SimulationOptions, simulate
 
         options = SimulationOptions(
             loans=args.loans, days=args.days, seed=args.seed, directory=Path(settings.VAR_DIR) / "simulate",
-            last_day=clock.today() - dt.timedelta(days=1),
+            last_day=clock.today() - dt.timedelta(days=1), profile=profile,
         )
         outcome = simulate(options, password=DEMO_PASSWORD, say=lambda line: print(line, flush=True))
         print(outcome.report.text())

@@ -1,6 +1,6 @@
 """`arrears generate`: write a synthetic loan book as import feeds.
 
-    arrears generate --loans 20000 --seed 7 [--start 2026-01-01] [--days 120] [--out var/book]
+    arrears generate --loans 20000 --seed 7 [--start 2026-01-01] [--days 120] [--out var/book] [--profile us-regf]
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ def register(subparsers) -> None:
     parser.add_argument("--start", default="2026-01-01", metavar="DATE", help="起始日期 / start date (2026-01-01)")
     parser.add_argument("--days", default="120", metavar="D", help="模拟天数 / days simulated after the start (120)")
     parser.add_argument("--out", default="var/book", metavar="DIR", help="输出目录 / output directory (var/book)")
+    parser.add_argument("--profile", default="cn", choices=("cn", "us-regf"),
+                        help="cn：中国借款人（人民币）；us-regf：美国借款人（美元）/ "
+                             "cn: Chinese borrowers in yuan; us-regf: US borrowers in dollars (cn)")
     parser.set_defaults(handler=run)
 
 
@@ -36,6 +39,7 @@ def run(args) -> int:
         seed=_whole_number(args.seed, "--seed", "随机种子"),
         start=_date(args.start),
         days=_whole_number(args.days, "--days", "模拟天数"),
+        profile=getattr(args, "profile", "cn"),
     )
     began = time.perf_counter()
     tally, writer = _write_book(options, Path(args.out))

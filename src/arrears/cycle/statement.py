@@ -39,7 +39,7 @@ def loan_book(loan: Loan) -> LoanBook:
         InstalmentRecord(k.seq, k.due_date, k.principal, k.interest)
         for k in Instalment.objects.filter(loan=loan, reschedule__isnull=True).order_by("seq")
     )
-    return LoanBook(loan.pk, loan.principal, loan.start_date, instalments, terms)
+    return LoanBook(loan.pk, loan.principal, loan.start_date, instalments, terms, loan.currency)
 
 
 def loan_reschedules(loan: Loan) -> list[RescheduleRecord]:

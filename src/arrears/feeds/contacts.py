@@ -67,7 +67,9 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
     progress = progress or Silent()
     raw, run = open_run(CONTACTS, path, encoding, progress)
     progress.stage("校验", "validating", raw.num_rows)
-    checked = check_contacts(raw, now=clock.now(), zone=settings.TIME_ZONE)
+    from arrears.compliance.lender import lender_profile_name
+
+    checked = check_contacts(raw, now=clock.now(), zone=settings.TIME_ZONE, profile=lender_profile_name())
 
     with bulk_session() as db, landing(db, _STAGED, progress):
         _stage_checked(db, checked.rows)

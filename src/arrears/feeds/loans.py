@@ -26,11 +26,12 @@ import pyarrow.compute as pc
 
 from arrears import clock, secret
 from arrears.bulk import BulkConnection
+from arrears.compliance.lender import lender_profile_name
 from arrears.feeds import people
 from arrears.feeds.instalments import expand_schedules
 from arrears.feeds.rejects import originals_of, write_rejects
 from arrears.feeds.runs import FeedOutcome, Progress, Silent, open_run
-from arrears.feeds.schemas import LOANS
+from arrears.feeds.schemas import loans_schema
 from arrears.feeds.staging import (
     assignments,
     bulk_session,
@@ -44,9 +45,12 @@ from arrears.feeds.staging import (
 )
 from arrears.feeds.validation import check_loans
 from arrears.ledger.identity import IdentityVault
+from arrears.notices.lender import default_currency
 
-BORROWER_FIELDS = ("name", "national_id_digest", "national_id_masked", "time_zone")
+BORROWER_FIELDS = ("name", "national_id_digest", "national_id_masked", "time_zone", "region")
 SCHEDULE_FIELDS = ("product_id", "principal", "term_months", "start_date")
+LOAN_FIELDS = (*SCHEDULE_FIELDS, "currency")
+"""What the feed says of a loan: its schedule's terms, and the currency its amounts are in."""
 CONTACT_FIELDS = ("owner", "relation", "owner_name")
 PRODUCTS = pa.schema([("id", pa.int64()), ("code", pa.string()), ("repayment_method", pa.string()),
                       ("annual_rate_bp", pa.int64())])
@@ -68,13 +72,17 @@ def import_loans(
 ) -> FeedOutcome:
     """Import a loans file; InputError (and nothing lands) when the file cannot be read as a whole."""
     progress = progress or Silent()
-    raw, run = open_run(LOANS, path, encoding, progress)
+    profile = lender_profile_name()
+    raw, run = open_run(loans_schema(profile), path, encoding, progress)
     vault = vault or secret.vault()
 
     with bulk_session() as db:
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)
         progress.stage("校验", "validating", raw.num_rows)
-        checked = check_loans(raw, products=products.column("code").to_pylist(), today=clock.today())
+        checked = check_loans(
+            raw, products=products.column("code").to_pylist(), today=clock.today(), currency=default_currency(),
+            profile=profile,
+        )
         rows_read, originals = raw.num_rows, originals_of(raw, checked.rejects)
         del raw  # a large file: keep only what the rejects file needs
         progress.advance(rows_read)
@@ -107,6 +115,7 @@ def _land(
             "principal": rows.column("principal"),
             "term_months": rows.column("term_months"),
             "start_date": rows.column("start_date"),
+            "currency": rows.column("currency"),
         }
     )
     stage(db, "feed_borrower", borrowers)
@@ -192,17 +201,17 @@ def _write_borrowers(
 def _write_loans(db: BulkConnection, progress: Progress) -> pa.Table:
     """Upsert the loans that are new or changed; their loan_id and state (new, rescheduled, changed)."""
     progress.stage("写入贷款", "writing loans")
-    fields = ("borrower_id", *SCHEDULE_FIELDS)
+    fields = ("borrower_id", *LOAN_FIELDS)
     stamp = instant_sql(db, clock.now())
     derive(
         db,
         "feed_loan_state",
-        "SELECT s.loan_id, b.id AS borrower_id, s.product_id, s.principal, s.term_months, s.start_date, "
+        "SELECT s.loan_id, b.id AS borrower_id, s.product_id, s.principal, s.term_months, s.start_date, s.currency, "
         "CASE WHEN l.id IS NULL THEN 'new' "
         f"WHEN {differs(SCHEDULE_FIELDS, 'l', 's')} THEN 'rescheduled' ELSE 'changed' END AS state "
         "FROM feed_loan s JOIN ledger_borrower b ON b.external_id = s.borrower_id "
         "LEFT JOIN ledger_loan l ON l.external_id = s.loan_id "
-        f"WHERE l.id IS NULL OR l.borrower_id <> b.id OR {differs(SCHEDULE_FIELDS, 'l', 's')}",
+        f"WHERE l.id IS NULL OR l.borrower_id <> b.id OR {differs(LOAN_FIELDS, 'l', 's')}",
     )
     db.execute(
         f"INSERT INTO ledger_loan (external_id, {', '.join(fields)}, created_at, updated_at) "

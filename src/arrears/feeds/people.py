@@ -26,16 +26,16 @@ CONTACT_COLUMNS = ("borrower_id", "kind", "value", "owner", "relation", "owner_n
 
 
 def borrower_records(rows: pa.Table, vault: IdentityVault) -> pa.Table:
-    """external_id, name, national_id_digest, national_id_masked, time_zone: one per borrower.
+    """external_id, name, national_id_digest, national_id_masked, time_zone, region: one per borrower.
 
     Validation has made every row of a borrower agree on these and marked the first
-    row of each (`borrower_first`), which speaks for all.
+    row of each (`borrower_first`), which speaks for all. `national_id` is the borrower's
+    identity number: a resident ID (18 characters) or, for a US borrower, the SSN's 9 digits
+    or its last 4 (validation/_us_people.py); each is masked the way its readers know it.
     """
     first_rows = rows.filter(rows.column("borrower_first"))
     numbers = first_rows.column("national_id").combine_chunks()
-    masked = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(numbers, 0, 6), "********", pc.utf8_slice_codeunits(numbers, 14, 18), ""
-    )
+    masked = mask_identity_numbers(numbers)
     digest = vault.digest
     digests = pa.array([digest(number) for number in numbers.to_pylist()], pa.string())
     return pa.table(
@@ -45,8 +45,20 @@ def borrower_records(rows: pa.Table, vault: IdentityVault) -> pa.Table:
             "national_id_digest": digests,
             "national_id_masked": masked,
             "time_zone": first_rows.column("time_zone"),
+            "region": first_rows.column("region"),
         }
     )
+
+
+def mask_identity_numbers(numbers: pa.Array) -> pa.Array:
+    """A resident ID as 110105********002X (first 6 and last 4); an SSN or its last 4 as ***-**-6789."""
+    resident = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(numbers, 0, 6), "********", pc.utf8_slice_codeunits(numbers, 14, 18), ""
+    )
+    if len(numbers) == 0 or pc.all(pc.equal(pc.utf8_length(numbers), 18)).as_py():
+        return resident
+    ssn = pc.binary_join_element_wise("***-**-", pc.utf8_slice_codeunits(numbers, -4, 2**31 - 1), "")
+    return pc.if_else(pc.equal(pc.utf8_length(numbers), 18), resident, ssn)
 
 
 def encrypt_national_ids(rows: pa.Table, borrower_ids: pa.Array, vault: IdentityVault, progress=None) -> pa.Array:

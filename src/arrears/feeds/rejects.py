@@ -20,7 +20,8 @@ import pyarrow.csv as pacsv
 from arrears.spreadsheet import neutralise_column
 
 BOM = "\ufeff".encode()
-MASKED = frozenset({"national_id"})
+MASKED = frozenset({"national_id", "ssn"})
+"""Identity numbers: never copied as sent (mask_identifier, mask_ssn)."""
 
 
 def mask_identifier(values: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -35,6 +36,17 @@ def mask_identifier(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     )
     starred = pc.binary_repeat("*", length)
     return pc.if_else(pc.greater_equal(length, 10), kept, starred)
+
+
+def mask_ssn(values: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Every character but the last 4 starred: an SSN's first 6 characters are most of it."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    length = pc.utf8_length(values)
+    return pc.binary_join_element_wise(
+        pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 4), 0)),
+        pc.utf8_slice_codeunits(values, -4, 2**31 - 1),
+        "",
+    )
 
 
 def rejects_path_for(source: Path) -> Path:
@@ -56,7 +68,8 @@ def write_rejects(source: Path, rejects: pa.Table, originals: pa.Table) -> Path 
     table = rejects
     for name in originals.column_names:
         values = pc.fill_null(originals.column(name), "")
-        table = table.append_column(name, mask_identifier(values) if name in MASKED else neutralise_column(values))
+        masked = mask_ssn(values) if name == "ssn" else mask_identifier(values) if name in MASKED else neutralise_column(values)
+        table = table.append_column(name, masked)
     partial = target.with_name(f".{target.name}.partial")
     with partial.open("wb") as stream:
         stream.write(BOM)

@@ -62,6 +62,9 @@ LOANS = FeedSchema(
         Column("mobile", True),
         Column("email", False, 254),
         Column("address", False, 300),
+        Column("ssn", False, 11),
+        Column("state", False, 2),
+        Column("zip", False, 10),
         Column("mobile_verified", False),
         Column("email_verified", False),
         Column("address_verified", False),
@@ -70,10 +73,34 @@ LOANS = FeedSchema(
         Column("emergency_contact_mobile", False),
         Column("product", True, 32),
         Column("principal", True),
+        Column("currency", False, 3),
         Column("term_months", True),
         Column("start_date", True),
     ),
 )
+
+US_LOANS = FeedSchema(
+    kind="loans",
+    key="loan_id",
+    columns=tuple(
+        Column(column.name, column.name in ("ssn",) or (column.required and column.name != "national_id"),
+               column.max_length)
+        for column in LOANS.columns
+    ),
+)
+"""The loans feed of a US lender: an SSN (or its last 4) instead of the resident ID, whose column
+it need not carry; E.164 phones; state and ZIP with the address (validation/_us_people.py)."""
+
+
+def is_us(profile: str) -> bool:
+    """Whether a compliance profile is a US one (us-regf, or a file named for one)."""
+    return profile.lower().startswith("us")
+
+
+def loans_schema(profile: str) -> FeedSchema:
+    """The loans feed's columns for a lender under `profile`."""
+    return US_LOANS if is_us(profile) else LOANS
+
 
 PAYMENTS = FeedSchema(
     kind="payments",

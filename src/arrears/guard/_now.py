@@ -107,8 +107,9 @@ def check_now(
         advance_notice=advance_notice,
         opt_out_notice=opt_out_notice,
     )
-    context = read_context(subject.debtor_id, context_at or at)
+    profile = lender_profile(profile_name)
+    context = read_context(subject.debtor_id, context_at or at, profile.profile_id)
     from arrears.borrower.preferences import with_preferences
 
-    return with_preferences(decide(action, context, lender_profile(profile_name)), debtor_id=subject.debtor_id,
+    return with_preferences(decide(action, context, profile), debtor_id=subject.debtor_id,
                             channel=channel, at=at, time_zone=subject.time_zone, party=subject.party)

@@ -34,12 +34,22 @@ def read_subject(loan_id: int, contact_point_id: int | None):
     return loan["borrower_id"], loan["borrower__time_zone"], point
 
 
-def read_context(debtor_id: int, at: dt.datetime) -> Context:
+def read_context(debtor_id: int, at: dt.datetime, profile_id: str | None = None) -> Context:
     """The debtor's context at `at`, read now in three queries: attempts, holds, contact points
-    with their opt-outs."""
+    with their opt-outs; and, for a US profile (default: the lender's), the facts of each debt."""
+    from django.utils import timezone
+
+    from arrears.compliance.lender import lender_profile_name
+    from arrears.guard.debts import debt_facts, needs_debt_facts
+
     failed, history = _attempts(debtor_id, at)
     contact_points, opt_outs = _contact_points(debtor_id, at)
+    debts = ()
+    if needs_debt_facts(profile_id or lender_profile_name()):
+        loan_ids = Loan.objects.filter(borrower_id=debtor_id).values_list("pk", flat=True)
+        debts = debt_facts(timezone.localtime(at).date(), loan_ids=loan_ids)
     return Context(
+        debts=debts,
         debtor_id=str(debtor_id),
         consecutive_failed_attempts=failed,
         holds=_holds(debtor_id, at),

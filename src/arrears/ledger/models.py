@@ -20,6 +20,10 @@ class Borrower(models.Model):
     national_id_digest = models.CharField(max_length=64, db_index=True, help_text="HMAC for exact search")
     national_id_masked = models.CharField(_("national id"), max_length=32)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    region = models.CharField(
+        _("state or province"), max_length=8, blank=True, default="",
+        help_text="of the borrower's address; for a US borrower the USPS state code, whose limitation period applies",
+    )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,11 +107,22 @@ class Product(models.Model):
         return self.code
 
 
+def loan_currency() -> str:
+    """A new loan's currency when none is given: the lender's, under the profile in force (lender.yaml)."""
+    from arrears.notices.lender import default_currency
+
+    return default_currency()
+
+
 class Loan(models.Model):
     external_id = models.CharField(_("external id"), max_length=64, unique=True)
     borrower = models.ForeignKey(Borrower, on_delete=models.PROTECT, related_name="loans")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="loans")
     principal = models.BigIntegerField(_("principal (fen)"))
+    currency = models.CharField(
+        _("currency"), max_length=3, default=loan_currency, db_index=True,
+        help_text="ISO 4217; every amount of the loan is in hundredths of it (arrears.money.format_money)",
+    )
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     start_date = models.DateField(_("start date"))
     created_at = models.DateTimeField(default=clock.now, editable=False)

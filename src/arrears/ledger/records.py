@@ -92,6 +92,8 @@ class LoanBook:
     start_date: dt.date
     instalments: tuple[Instalment, ...]
     terms: ChargeTerms = field(default_factory=ChargeTerms)
+    currency: str = "CNY"
+    """ISO 4217, for the words that state its amounts (arrears.money.format_money)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from arrears.compliance.lint import MessageFacts
 from arrears.ledger.models import ContactPoint, Loan
 from arrears.messaging.masking import mask_mobile, mask_name, mask_reference
 from arrears.messaging.message import DEFAULT_LANGUAGE, LANGUAGES
-from arrears.money import format_yuan
+from arrears.money import format_money
 from arrears.notices.lender import lender_for
 
 THIRD_PARTY_VARIABLES = ("borrower_name_masked", "callback_number")
@@ -79,7 +79,7 @@ def account_variables(loan: Loan, *, language: str, audience: str = "debtor", pr
         unavailable = {name: reason for name in AMOUNT_VARIABLES}
     else:
         overdue = state.overdue_principal + state.overdue_interest + state.penalty_outstanding + state.fee_outstanding
-        money = lambda fen: format_yuan(fen, symbol=lender.currency_symbol)  # noqa: E731
+        money = lambda minor: format_money(minor, loan.currency, language)  # noqa: E731
         values |= {
             "overdue_amount": money(overdue),
             "balance": money(state.balance),
@@ -136,7 +136,7 @@ def _debtor_values(loan: Loan, lender, language: str) -> dict[str, str]:
 def sample_variables(*, language: str, audience: str = "debtor", profile: str | None = None) -> AccountVariables:
     """A made-up account's variables, for linting the shipped templates before any loan exists."""
     lender = lender_for(profile or current_profile())
-    money = lambda fen: format_yuan(fen, symbol=lender.currency_symbol)  # noqa: E731
+    money = lambda minor: format_money(minor, lender.currency, language)  # noqa: E731
     if audience != "debtor":
         values = {"borrower_name_masked": mask_name("张三丰" if language == "zh-hans" else "Jane Smith"), "callback_number": lender.hotline}
         return AccountVariables(values, {}, MessageFacts(official_channels=lender.official_channels))

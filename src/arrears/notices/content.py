@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from arrears.money import Fen, format_yuan
+from arrears.money import DEFAULT_CURRENCY, Fen, format_money
 from arrears.notices.document import Document, Section
 from arrears.notices.lender import Lender
 
@@ -66,6 +66,8 @@ class NoticeFacts:
     original_principal: Fen
     amounts: Amounts
     itemization: Itemization | None = None
+    currency: str = DEFAULT_CURRENCY
+    """The loan's (ISO 4217): every amount is shown in it, whatever the profile."""
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -75,20 +77,18 @@ class NoticeFacts:
 
 
 def validation_end_date(notice_date: dt.date) -> dt.date:
-    """30 days after the day the consumer is assumed to receive the notice (5 business days after it is sent)."""
-    day, business_days = notice_date, 0
-    while business_days < RECEIPT_BUSINESS_DAYS:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            business_days += 1
-    return day + dt.timedelta(days=VALIDATION_DAYS)
+    """30 days after the day the consumer is assumed to receive the notice: 5 business days after it
+    is sent, Saturdays, Sundays and federal holidays excluded (12 CFR 1006.34(b)(5))."""
+    from arrears.compliance.business_days import add_business_days
+
+    return add_business_days(notice_date, RECEIPT_BUSINESS_DAYS, "us") + dt.timedelta(days=VALIDATION_DAYS)
 
 
 def written_notice(facts: NoticeFacts) -> Document:
     zh = facts.language == "zh-hans"
     words = _ZH if zh else _EN
     lender = facts.lender
-    money = lambda fen: format_yuan(fen, symbol=lender.currency_symbol)  # noqa: E731
+    money = lambda minor: format_money(minor, facts.currency, facts.language)  # noqa: E731
     a = facts.amounts
     sections = [
         Section(

@@ -35,6 +35,7 @@ def notice_facts(loan: Loan, as_of: dt.date, *, profile: str, language: str) -> 
         original_principal=loan.principal,
         amounts=_amounts(state),
         itemization=itemization(loan, state) if profile == "us-regf" else None,
+        currency=loan.currency,
     )
 
 

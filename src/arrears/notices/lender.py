@@ -30,7 +30,8 @@ class Lender:
     website: str
     verify_url: str
     complaint_email: str
-    currency_symbol: str
+    currency: str
+    """ISO 4217: the currency of the lender's loans when its loans feed names none (Loan.currency)."""
     app_name_zh: str
     app_name_en: str
     bank_name_zh: str
@@ -79,3 +80,10 @@ def _read(path: str) -> dict[str, Lender]:
             )
         lenders[profile] = Lender(**{name: str(entry[name]) for name in names})
     return lenders
+
+
+def default_currency() -> str:
+    """The currency of a loan that names none: the lender's, under the profile in force."""
+    from arrears.compliance.lender import lender_profile_name
+
+    return lender_for(lender_profile_name()).currency

@@ -92,7 +92,8 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
     )
     from arrears.borrower.preferences import with_preferences
 
-    decision = with_preferences(decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name)),
+    profile = lender_profile(profile_name)
+    decision = with_preferences(decide(action, read_context(subject.debtor_id, at, profile.profile_id), profile),
                                 debtor_id=subject.debtor_id, channel=channel, at=at, time_zone=subject.time_zone,
                                 party=subject.party)
     if decision.allowed:

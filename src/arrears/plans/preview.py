@@ -24,7 +24,7 @@ from arrears.ledger.records import Instalment, LoanBook, PaymentEntry
 from arrears.ledger.reference import Allocation, age_loan_in_force
 from arrears.ledger.rescheduling import Reschedule, in_force
 from arrears.ledger.schedule import add_months
-from arrears.money import Fen, format_yuan
+from arrears.money import Fen, format_money
 
 MAX_PLAN_INSTALMENTS = 60
 MAX_DEFERRAL_MONTHS = 24
@@ -91,8 +91,8 @@ def opening_balance(
     if aged.credit:
         raise PlanInputError(
             "loan",
-            f"账户有 {format_yuan(aged.credit)} 溢缴款，请先冲抵后再做计划",
-            f"the account holds {format_yuan(aged.credit)} of credit; apply it before making a plan",
+            f"账户有 {_zh(aged.credit, loan)} 溢缴款，请先冲抵后再做计划",
+            f"the account holds {_en(aged.credit, loan)} of credit; apply it before making a plan",
         )
     interest_due = aged.balance - aged.principal_outstanding - aged.fee_outstanding - aged.penalty_outstanding
     all_rows = [k for k in loan.instalments] + [k for r in reschedules for k in r.instalments]
@@ -181,13 +181,21 @@ def waiver_allocation(
     if taken.credit:
         raise PlanInputError(
             "waiver",
-            f"减免金额超过 {plan_date} 应还的金额 {format_yuan(amount - taken.credit)}",
-            f"the waiver exceeds the {format_yuan(amount - taken.credit)} due on {plan_date}",
+            f"减免金额超过 {plan_date} 应还的金额 {_zh(amount - taken.credit, loan)}",
+            f"the waiver exceeds the {_en(amount - taken.credit, loan)} due on {plan_date}",
         )
     if taken.principal and not principal_allowed:
         raise PlanInputError(
             "waiver",
-            f"该产品不允许减免本金；最多可减免 {format_yuan(amount - taken.principal)}",
-            f"this product does not allow waiving principal; at most {format_yuan(amount - taken.principal)} can be waived",
+            f"该产品不允许减免本金；最多可减免 {_zh(amount - taken.principal, loan)}",
+            f"this product does not allow waiving principal; at most {_en(amount - taken.principal, loan)} can be waived",
         )
     return taken
+
+
+def _zh(minor: Fen, loan: LoanBook) -> str:
+    return format_money(minor, loan.currency, "zh-hans")
+
+
+def _en(minor: Fen, loan: LoanBook) -> str:
+    return format_money(minor, loan.currency, "en")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyarrow as pa
@@ -28,6 +28,7 @@ from arrears.simulate.payments import NOT_A_REVERSAL, OrderedPayments, add_bounc
 from arrears.simulate.people import NamePools, generate_people
 from arrears.simulate.products import ProductProfile, draw_loan_terms, product_profiles
 from arrears.simulate.text import numbered_text, yuan_text
+from arrears.simulate.us_people import USNamePools, generate_us_people
 
 CHUNK_LOANS = 50_000
 LOOKBACK_DAYS = 300
@@ -63,8 +64,17 @@ LOANS_SCHEMA = pa.schema(
         ("principal", pa.string()),
         ("term_months", pa.int32()),
         ("start_date", pa.date32()),
+        ("ssn", pa.string()),
+        ("state", pa.string()),
+        ("zip", pa.string()),
+        ("currency", pa.string()),
     ]
 )
+"""The loans feed's columns; a Chinese book leaves the US ones (ssn, state, zip) and the currency empty."""
+
+PROFILES = ("cn", "us-regf")
+YUAN_PER_DOLLAR = 7
+"""A US book's principals are the Chinese products' amounts in dollars, rounded to $10."""
 
 PAYMENTS_SCHEMA = pa.schema(
     [
@@ -92,8 +102,15 @@ class BookOptions:
     seed: int
     start: dt.date = dt.date(2026, 1, 1)
     days: int = 120
+    profile: str = "cn"
+    """cn: Chinese borrowers in yuan; us-regf: US borrowers in dollars (simulate/us_people.py)."""
 
     def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise InputError(
+                f"模拟账簿的辖区应为 {'、'.join(PROFILES)} 之一，收到 {self.profile!r}",
+                f"the book's profile must be one of {', '.join(PROFILES)}, got {self.profile!r}",
+            )
         if isinstance(self.loans, bool) or not isinstance(self.loans, int) or not 1 <= self.loans <= MAX_LOANS:
             raise InputError(
                 f"贷款笔数应为 1 到 {MAX_LOANS:,} 之间的整数，收到 {self.loans!r}",
@@ -155,7 +172,7 @@ class Book:
 
 def iter_book(options: BookOptions, profiles: Sequence[ProductProfile] | None = None) -> Iterator[BookChunk]:
     profiles = tuple(product_profiles() if profiles is None else profiles)
-    pools = NamePools.build(options.seed)
+    pools = NamePools.build(options.seed) if options.profile == "cn" else USNamePools.build(options.seed)
     payments_before = 0
     for number, first_loan in enumerate(range(0, options.loans, CHUNK_LOANS)):
         rng = np.random.default_rng(np.random.SeedSequence(options.seed, spawn_key=(number,)))
@@ -192,9 +209,14 @@ def _make_chunk(
     borrower_row = _borrower_rows(rng, size)
     behaviour = assign_behaviours(rng, size)[borrower_row]
     earliest_birth, latest_birth = options.birth_days
-    people = generate_people(
-        rng, pools, size, earliest_birth_day=day_number(earliest_birth), latest_birth_day=day_number(latest_birth)
-    ).take(borrower_row)
+    us = options.profile == "us-regf"
+    if us:
+        people = generate_us_people(rng, pools, size).take(borrower_row)
+        terms = replace(terms, principal=np.maximum(np.round(terms.principal / YUAN_PER_DOLLAR, -3), 1000).astype(np.int64))
+    else:
+        people = generate_people(
+            rng, pools, size, earliest_birth_day=day_number(earliest_birth), latest_birth_day=day_number(latest_birth)
+        ).take(borrower_row)
 
     grid = due_grid(terms, start_day, horizon, profiles)
     planned = plan_payments(rng, behaviour, grid, start_day, horizon)
@@ -222,6 +244,10 @@ def _make_chunk(
             yuan_text(terms.principal),
             pa.array(terms.term_months, type=pa.int32()),
             pa.array(start_day.astype(np.int32), type=pa.date32()),
+            *(
+                (people.ssn, people.state, people.zip, pa.array(["USD"] * size, pa.string())) if us
+                else (pa.nulls(size, pa.string()),) * 4
+            ),
         ],
         schema=LOANS_SCHEMA,
     )

@@ -98,11 +98,16 @@ class People:
     emergency_contact_name: pa.StringArray
     emergency_contact_relation: pa.StringArray
     emergency_contact_mobile: pa.StringArray
+    ssn: pa.StringArray | None = None  # a US borrower's (simulate/us_people.py); None for a Chinese book
+    state: pa.StringArray | None = None
+    zip: pa.StringArray | None = None
 
     def take(self, rows: np.ndarray) -> People:
         """The people at `rows`, in that order (a borrower with two loans appears twice)."""
         indices = pa.array(rows)
-        return People(**{name: getattr(self, name).take(indices) for name in self.__slots__})
+        return People(**{
+            name: None if getattr(self, name) is None else getattr(self, name).take(indices) for name in self.__slots__
+        })
 
 
 def generate_people(

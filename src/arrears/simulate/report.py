@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
-from arrears.money import format_yuan
+from arrears.money import DEFAULT_CURRENCY, format_money
 from arrears.simulate.params import Params
 
 
@@ -34,6 +34,8 @@ class SimulationReport:
     contacts_judged: int
     activity: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    currency: str = DEFAULT_CURRENCY
+    """The book's: every *_fen amount is in its hundredths (the cost parameters are read in it too)."""
 
     @property
     def total_cost_fen(self) -> int:
@@ -46,6 +48,9 @@ class SimulationReport:
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
     def text(self) -> str:
+        # the report's lines are in both languages: amounts as the currency's own readers write them
+        language = "zh-hans" if self.currency == "CNY" else "en"
+        format_yuan = lambda minor: format_money(minor, self.currency, language)  # noqa: E731
         blocks = ", ".join(f"{rule} {n}" for rule, n in sorted(self.blocked_by_rule.items(), key=lambda kv: -kv[1])[:8]) or "—"
         contacts = ", ".join(f"{k} {v}" for k, v in sorted(self.contacts.items())) or "—"
         lines = [
@@ -155,5 +160,13 @@ def simulation_report(first_day: dt.date, last_day: dt.date, params: Params, *, 
         cure_rate=(cured / delinquent) if delinquent else 0.0, delinquent_at_start=delinquent, cured_by_end=cured,
         roll_rates=_roll_rates(first_day, last_day), blocked_by_rule=_blocks(first_day, last_day, activity),
         violations=len(found.findings), violations_by_rule=found.by_rule(), contacts_judged=found.judged,
-        activity=activity, seconds=round(seconds, 1),
+        activity=activity, seconds=round(seconds, 1), currency=_book_currency(),
     )
+
+
+def _book_currency() -> str:
+    """The simulated book's currency: the one its loans are in (a simulated book has one)."""
+    from arrears.ledger.models import Loan
+    from arrears.notices.lender import default_currency
+
+    return Loan.objects.values_list("currency", flat=True).first() or default_currency()

@@ -44,6 +44,8 @@ class SimulationOptions:
     last_day: dt.date
     params_path: Path | None = None
     history_days: int = HISTORY_DAYS
+    profile: str = "cn"
+    """The book's borrowers (simulate.book.BookOptions.profile); the lender must run under the same profile."""
 
     def __post_init__(self) -> None:
         if self.loans < 1 or self.days < 1:
@@ -87,7 +89,7 @@ def prepare(options: SimulationOptions, say: Callable[[str], None]) -> Setup:
     save_catalogue(read_catalogue())
     say(f"生成 {options.loans} 笔贷款 / generating {options.loans} loans …")
     chunks = list(iter_book(BookOptions(loans=options.loans, seed=options.seed, start=options.book_start,
-                                         days=options.history_days + options.days)))
+                                         days=options.history_days + options.days, profile=options.profile)))
     loans = pa.concat_tables([c.loans for c in chunks])
     payments = pa.concat_tables([c.payments for c in chunks])
     behaviour = np.concatenate([c.behaviour for c in chunks])

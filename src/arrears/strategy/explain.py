@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from arrears.messaging.names import template_name
-from arrears.money import format_yuan
+from arrears.money import DEFAULT_CURRENCY, format_money
 from arrears.strategy.assign import segment_for
 from arrears.strategy.model import Strategy
 
@@ -68,15 +68,16 @@ class Explanation:
         return "\n".join(self.lines_en if language.startswith("en") else self.lines_zh)
 
 
-def _where(facts: Mapping[str, object], as_of: dt.date) -> tuple[str, str]:
+def _where(facts: Mapping[str, object], as_of: dt.date, currency: str) -> tuple[str, str]:
     dpd = int(facts["dpd"])
-    amount = format_yuan(int(facts["overdue_amount"]))
+    amount_zh = format_money(int(facts["overdue_amount"]), currency, "zh-hans")
+    amount = format_money(int(facts["overdue_amount"]), currency, "en")
     if dpd == 0:
         return (f"截至 {as_of}，账户未逾期（{facts['bucket']}），状态：{facts['status']}。",
                 f"As of {as_of} the account is not past due ({facts['bucket']}); status: {facts['status']}.")
     oldest = as_of - dt.timedelta(days=dpd)
     return (
-        f"截至 {as_of}，账户逾期 {dpd} 天（{facts['bucket']}）：最早未还的一期应还日为 {oldest}；逾期金额 {amount}。",
+        f"截至 {as_of}，账户逾期 {dpd} 天（{facts['bucket']}）：最早未还的一期应还日为 {oldest}；逾期金额 {amount_zh}。",
         f"As of {as_of} the account is {dpd} days past due ({facts['bucket']}): the oldest unpaid instalment "
         f"fell due on {oldest}; {amount} is overdue.",
     )
@@ -175,10 +176,11 @@ def explain_account(
     holds: Sequence[HoldOnDay] = (),
     *,
     holds_to_now: bool = False,
+    currency: str = DEFAULT_CURRENCY,
 ) -> Explanation:
     """`holds`: those in force at some moment of the day `as_of` (or, with `holds_to_now`, of the
     time from that day until now)."""
-    where_zh, where_en = _where(facts, as_of)
+    where_zh, where_en = _where(facts, as_of, currency)
     holds_zh, holds_en = _hold_lines(holds, as_of, holds_to_now)
     segment_zh, segment_en, placed = _segment_lines(facts, strategy)
     next_zh, next_en = _next_lines(facts, as_of, placed)

@@ -15,6 +15,8 @@ from django.db.models import Max, Min, Q
 from arrears import clock
 from arrears.cycle.models import AccountState, AccountStateHistory
 from arrears.errors import InputError
+from arrears.ledger.models import Loan
+from arrears.money import DEFAULT_CURRENCY
 from arrears.strategy.explain import BlockedAction, Explanation, HoldOnDay, explain_account
 from arrears.strategy.facts_source import read_facts
 from arrears.strategy.models import PlannedAction
@@ -51,7 +53,10 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
     if not facts:
         return None
     to_now = as_of is None
-    return explain_account(facts[0], strategy, day, blocked, holds_on(loan_id, day, to_now=to_now), holds_to_now=to_now)
+    currency = Loan.objects.filter(pk=loan_id).values_list("currency", flat=True).first() or DEFAULT_CURRENCY
+    return explain_account(
+        facts[0], strategy, day, blocked, holds_on(loan_id, day, to_now=to_now), holds_to_now=to_now, currency=currency
+    )
 
 
 def holds_on(loan_id: int, day: dt.date, *, to_now: bool = False) -> list[HoldOnDay]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dataclasses import replace
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -72,10 +74,11 @@ def guarded_actions(actions: pa.Table) -> pa.Table:
 
 
 def guard_inputs(
-    db: BulkConnection, actions: pa.Table, facts: pa.Table, as_of: dt.date
+    db: BulkConnection, actions: pa.Table, facts: pa.Table, as_of: dt.date, profile_id: str = "cn"
 ) -> tuple[pa.Table, pa.Table, ContextTables]:
     """`actions`: the plan's actions with `action_id, loan_id, channel` (guarded channels only);
-    `facts`: the account facts the plan was made from."""
+    `facts`: the account facts the plan was made from; `profile_id`: whose rules will judge them
+    (a US profile's need the debt facts, arrears.guard.debts)."""
     loans = db.fetch(LOAN_CONTACTS_SQL)
     joined = actions.join(loans, "loan_id", join_type="inner")
     channel = joined.column("channel")
@@ -96,7 +99,7 @@ def guard_inputs(
             "relation": pa.array(["self"] * joined.num_rows),
             "channel": _mapped(channel, GUARD_CHANNEL, pa.string()),
             "contact_point_id": pc.cast(contact_ids, pa.string()),
-            "template_kind": pa.array(["collection"] * joined.num_rows),
+            "template_kind": _template_kinds(joined),
             "planned_utc": _mapped(zones, instants, pa.timestamp("us", tz="UTC")),
             "time_zone": joined.column("time_zone"),
             "agency_id": pa.nulls(joined.num_rows, pa.string()),
@@ -108,7 +111,23 @@ def guard_inputs(
         schema=ACTIONS_SCHEMA,
     )
     send_times = _send_times(loans, as_of)
-    return guard_actions, _history(db, as_of, send_times), _context(db, loans, facts, send_times)
+    context = _context(db, loans, facts, send_times)
+    from arrears.guard.debts import debt_facts_table, needs_debt_facts  # the guard package reads this module
+
+    if needs_debt_facts(profile_id):
+        dpd = dict(zip(facts.column("loan_id").to_pylist(), facts.column("dpd").to_pylist(), strict=True))
+        context = replace(context, debts=debt_facts_table(as_of, dpd=dpd))
+    return guard_actions, _history(db, as_of, send_times), context
+
+
+def _template_kinds(actions: pa.Table) -> pa.Array:
+    """A written notice (the validation notice under us-regf) is a notice; every other template collects."""
+    from arrears.notices import NOTICE_TEMPLATES
+
+    if "template" not in actions.column_names:
+        return pa.array(["collection"] * actions.num_rows)
+    notice = pc.fill_null(pc.is_in(actions.column("template"), pa.array(sorted(NOTICE_TEMPLATES))), False)
+    return pc.if_else(notice, "notice", "collection")
 
 
 def _mapped(column, mapping: dict, value_type: pa.DataType) -> pa.Array:
@@ -269,5 +288,5 @@ def _agencies(db: BulkConnection) -> pa.Table:
 def decide(db: BulkConnection, actions: pa.Table, facts: pa.Table, as_of: dt.date, profile) -> pa.Table:
     """Decisions `(action_id, allowed, rule_ids, reasons_zh, reasons_en)` for the guarded actions."""
     guarded = guarded_actions(actions)
-    guard_actions, history, context = guard_inputs(db, guarded, facts, as_of)
+    guard_actions, history, context = guard_inputs(db, guarded, facts, as_of, profile.profile_id)
     return decide_frame(guard_actions, history, context, profile)

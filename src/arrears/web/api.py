@@ -46,13 +46,15 @@ def _bucket_line(line) -> dict:
 
 @router.get("/portfolio", response={200: dict, **ERRORS}, summary="The book (or one's scope) by bucket and status")
 @answers_errors
-def portfolio(request):
+def portfolio(request, currency: str = ""):
     _internal_staff(request)
     within = figures_scope(request.user)
-    summary = queries.portfolio_summary(within)
+    summary = queries.portfolio_summary(within, currency.upper() or None)
     return 200, {
         "as_of": summary.as_of.isoformat() if summary.as_of else None,
         "scope": scope_description(request.user, within),
+        "currency": summary.currency,
+        "currencies": list(summary.currencies),
         "accounts": summary.accounts,
         "balance_fen": summary.balance,
         "overdue_principal_fen": summary.overdue_principal,

@@ -30,6 +30,7 @@ from arrears.cycle.models import AccountState, AccountStateHistory, AccountStatu
 from arrears.errors import ArrearsError
 from arrears.ledger.models import Borrower, ContactPoint, Instalment, Loan, Payment
 from arrears.money import Fen
+from arrears.notices.lender import default_currency
 from arrears.web.buckets import CURRENT_BUCKET, Bucket, bucket_rank, ordered_buckets
 from arrears.web.masking import mask_contact
 from arrears.web.rollrates import RollMatrix, Share, Transition, build_roll_matrix
@@ -113,6 +114,10 @@ class PortfolioSummary:
     balance: Fen
     overdue_principal: Fen
     delinquent: BucketLine
+    currency: str = "CNY"
+    """The currency of every amount here: a book that holds loans in several is summed one currency at a time."""
+    currencies: tuple[str, ...] = ()
+    """Every currency the book (or scope) holds loans in."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,17 +134,33 @@ class _Totals:
         )
 
 
-def portfolio_summary(within: QuerySet | None = None) -> PortfolioSummary:
-    """The book (or the loans `within` a scope) as of the latest finished cycle run."""
+def portfolio_summary(within: QuerySet | None = None, currency: str | None = None) -> PortfolioSummary:
+    """The book (or the loans `within` a scope) as of the latest finished cycle run, in one currency:
+    `currency`, else the lender's when the book holds it, else the first the book holds.
+
+    Amounts in different currencies are never added together: the summary of a book that mixes
+    them covers the loans in the chosen currency only, and names the others (`currencies`)."""
     if within is None:
-        return cached_per_run("portfolio", _portfolio_summary)
-    return _portfolio_summary(within)
+        return cached_per_run(f"portfolio-{currency or ''}", lambda: _portfolio_summary(None, currency))
+    return _portfolio_summary(within, currency)
 
 
-def _portfolio_summary(within: QuerySet | None = None) -> PortfolioSummary:
+def book_currencies(within: QuerySet | None = None) -> tuple[str, ...]:
+    """The currencies the book (or the loans `within` a scope) holds loans in, the lender's first."""
+    loans = Loan.objects.all() if within is None else Loan.objects.filter(pk__in=within)
+    held = set(loans.order_by().values_list("currency", flat=True).distinct())
+    lender = default_currency()
+    return tuple(sorted(held, key=lambda code: (code != lender, code)))
+
+
+def _portfolio_summary(within: QuerySet | None = None, currency: str | None = None) -> PortfolioSummary:
     """One grouped query over the current account states, folded by bucket and by status."""
     run = latest_cycle_run()
     states = AccountState.objects.all() if within is None else AccountState.objects.filter(loan_id__in=within)
+    currencies = book_currencies(within)
+    chosen = currency if currency in currencies else (currencies[0] if currencies else default_currency())
+    if len(currencies) > 1:
+        states = states.filter(loan__currency=chosen)
     groups = (
         states.order_by()
         .values("bucket", "status")
@@ -172,6 +193,8 @@ def _portfolio_summary(within: QuerySet | None = None) -> PortfolioSummary:
         balance=book.balance,
         overdue_principal=book.overdue_principal,
         delinquent=line("M1+", late),
+        currency=chosen,
+        currencies=currencies,
     )
 
 

@@ -38,7 +38,8 @@ def internal_staff_required(view):
 @internal_staff_required
 def portfolio(request: HttpRequest) -> HttpResponse:
     within = figures_scope(request.user)
-    context = {"summary": queries.portfolio_summary(within), "nav": "portfolio",
+    currency = (request.GET.get("currency") or "").upper() or None  # an unknown one shows the lender's
+    context = {"summary": queries.portfolio_summary(within, currency), "nav": "portfolio",
                **scope_description(request.user, within)}
     return render(request, "web/portfolio.html", context)
 

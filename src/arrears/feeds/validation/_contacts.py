@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from arrears.contact.outcomes import is_conversation
 from arrears.feeds import columns as col
-from arrears.feeds.schemas import CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACTS, PARTIES
+from arrears.feeds.schemas import CONTACT_CHANNELS, CONTACT_OUTCOMES, CONTACTS, PARTIES, is_us
 from arrears.feeds.validation._common import (
     Checked,
     Problems,
@@ -24,6 +24,7 @@ from arrears.feeds.validation._common import (
     settle_repeats,
 )
 from arrears.feeds.validation._loans import EMAIL_PATTERN, MOBILE_PATTERN
+from arrears.feeds.validation._us_people import check_phones
 from arrears.ledger.identity import MESSAGES, IdentityError
 
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -43,9 +44,10 @@ _POINT_WORDS = {
 }
 
 
-def check_contacts(raw: pa.Table, *, now: dt.datetime, zone: str) -> Checked:
+def check_contacts(raw: pa.Table, *, now: dt.datetime, zone: str, profile: str = "cn") -> Checked:
     """The contacts feed's rules that need nothing but the file; `now` is the clock's instant and
-    `zone` the lender's IANA zone, whose date of a contact is its business date (`as_of`)."""
+    `zone` the lender's IANA zone, whose date of a contact is its business date (`as_of`); under a
+    US `profile` a mobile is an E.164 number, as the loans feed keeps it."""
     rows = numbered(raw)
     problems = Problems(rows)
     v = cleaned(raw, CONTACTS)
@@ -72,7 +74,9 @@ def check_contacts(raw: pa.Table, *, now: dt.datetime, zone: str) -> Checked:
     v["party"] = pc.if_else(pa.array(party_given), v["party"], PARTIES[0])
     _check_outcome(v, problems)
     kind = _point_kind(v["channel"], channel_known)
-    v["contact"] = _check_contact(v["contact"], kind, problems)
+    v["contact"] = _check_contact(v["contact"], kind, problems) if not is_us(profile) else _check_us_contact(
+        v["contact"], kind, problems
+    )
     time_ok, instants, as_of = _check_time(v["attempted_at"], problems, now=now, zone=zone)
     amount, amount_given, due, due_given = _check_promise(v, problems, time_ok, as_of)
     duration, duration_given = _check_duration(v["duration_seconds"], problems)
@@ -132,6 +136,22 @@ def _point_kind(channels: pa.Array, known: np.ndarray) -> pa.Array:
     kinds = pa.array(list(CONTACT_CHANNELS.values()), pa.string())
     at = pc.index_in(channels, value_set=pa.array(list(CONTACT_CHANNELS), pa.string()))
     return pc.if_else(pa.array(known), kinds.take(at), "")
+
+
+def _check_us_contact(contact: pa.Array, kind: pa.Array, problems: Problems) -> pa.Array:
+    """A US lender's contact: a mobile in E.164 (phonenumbers, as the loans feed checks it); the rest as sent."""
+    mobile = col.to_numpy(pc.equal(kind, "mobile"))
+    bare = pc.replace_substring_regex(contact, r"[ ()\-]", "")
+    mobiles = pc.if_else(pa.array(mobile), bare, "")
+    checked = check_phones(mobiles, "contact", problems)
+    contact = pc.if_else(pa.array(mobile), checked, contact)
+    problems.refuse(
+        col.present(contact) & col.to_numpy(pc.equal(kind, "email")) & ~col.matches(contact, EMAIL_PATTERN),
+        "contact",
+        "不是有效的电子邮件地址",
+        "not an email address",
+    )
+    return contact
 
 
 def _check_contact(contact: pa.Array, kind: pa.Array, problems: Problems) -> pa.Array:

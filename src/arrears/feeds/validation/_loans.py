@@ -10,7 +10,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.feeds import columns as col
-from arrears.feeds.schemas import DEFAULT_TIME_ZONE, EMERGENCY_RELATIONS, FLAG_WORDS, LOANS, VERIFIED_COLUMNS
+from arrears.feeds.schemas import (
+    DEFAULT_TIME_ZONE,
+    EMERGENCY_RELATIONS,
+    FLAG_WORDS,
+    LOANS,
+    VERIFIED_COLUMNS,
+    is_us,
+    loans_schema,
+)
 from arrears.feeds.validation._common import (
     Checked,
     Found,
@@ -24,8 +32,10 @@ from arrears.feeds.validation._common import (
     rejects_table,
     settle_repeats,
 )
+from arrears.feeds.validation._us_people import check_us_people
 from arrears.ledger.identity import CHECK_CHARACTERS, CHECK_WEIGHTS, MESSAGES, IdentityError
 from arrears.ledger.schedule import MAX_TERM_MONTHS
+from arrears.money import DEFAULT_CURRENCY, currency_error
 
 MOBILE_PATTERN = r"^1[3-9][0-9]{9}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -59,17 +69,26 @@ def check_loans(
     products: Collection[str],
     today: dt.date,
     time_zones: Collection[str] | None = None,
+    currency: str = DEFAULT_CURRENCY,
+    profile: str = "cn",
 ) -> Checked:
-    """The loans feed's rules; `products` are the codes that exist."""
+    """The loans feed's rules; `products` are the codes that exist, `currency` the lender's (a row naming
+    none); under a US `profile` the borrower is a US one (validation/_us_people.py)."""
     rows = numbered(raw)
     problems = Problems(rows)
-    v = cleaned(raw, LOANS)
-    v["national_id"] = pc.utf8_upper(v["national_id"])
-    check_filled(v, problems, LOANS)
+    schema = loans_schema(profile)
+    v = cleaned(raw, schema)
+    check_filled(v, problems, schema)
 
-    national_id_given = col.present(v["national_id"])
-    for error, mask in check_national_ids(v["national_id"], today).items():
-        problems.refuse(mask & national_id_given, "national_id", *MESSAGES[error])
+    if is_us(profile):
+        check_us_people(v, problems)
+        v["time_zone"] = pc.fill_null(v["time_zone"], "")
+    else:
+        v["national_id"] = pc.utf8_upper(v["national_id"])
+        national_id_given = col.present(v["national_id"])
+        for error, mask in check_national_ids(v["national_id"], today).items():
+            problems.refuse(mask & national_id_given, "national_id", *MESSAGES[error])
+        v["region"] = pa.repeat(pa.scalar("", pa.string()), len(rows))
 
     zone_given = col.present(v["time_zone"])
     zones = frozenset(time_zones) if time_zones is not None else known_time_zones()
@@ -82,7 +101,7 @@ def check_loans(
     v["time_zone"] = pc.if_else(pa.array(zone_given), v["time_zone"], DEFAULT_TIME_ZONE)
 
     mobile_zh, mobile_en = MESSAGES[IdentityError.MOBILE_FORMAT]
-    for name in ("mobile", "emergency_contact_mobile"):
+    for name in ("mobile", "emergency_contact_mobile") if not is_us(profile) else ():
         problems.refuse(col.present(v[name]) & ~col.matches(v[name], MOBILE_PATTERN), name, mobile_zh, mobile_en)
     problems.refuse(
         col.present(v["email"]) & ~col.matches(v["email"], EMAIL_PATTERN),
@@ -100,6 +119,7 @@ def check_loans(
         "no product with this code (run arrears products load first)",
     )
     principal = check_yuan(v["principal"], "principal", problems)
+    v["currency"] = _check_currency(v["currency"], currency, problems)
     term = _check_term(v["term_months"], problems)
     dated, start = check_date(v["start_date"], "start_date", problems)
     _check_start_plausible(dated, start, today, problems)
@@ -112,6 +132,7 @@ def check_loans(
             "principal": pa.array(principal, pa.int64()),
             "term_months": pa.array(term.astype(np.int16), pa.int16()),
             "start_date": col.as_dates(start),
+            "region": v["region"],
             **verified,
         }
     )
@@ -121,6 +142,17 @@ def check_loans(
     return Checked(
         rows=accepted, rejects=rejects_table(problems.found + found + borrower_found + verified_found), repeats=repeats
     )
+
+
+def _check_currency(values: pa.Array, default: str, problems: Problems) -> pa.Array:
+    """The loan's currency, ISO 4217 (any case), else the lender's; only the few distinct codes are looked up."""
+    codes = pc.utf8_upper(values)
+    given = col.present(codes)
+    for code in pc.unique(codes.filter(pa.array(given))).to_pylist():
+        reason = currency_error(code)
+        if reason is not None:
+            problems.refuse(given & col.to_numpy(pc.equal(codes, code)), "currency", *reason)
+    return pc.if_else(pa.array(given), codes, default)
 
 
 OLDEST_START_YEARS = 30  # no consumer loan still owed started longer ago

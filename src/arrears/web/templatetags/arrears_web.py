@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from arrears import clock
 from arrears.cycle.models import AccountStatus
-from arrears.money import format_yuan
+from arrears.money import format_money
+from arrears.notices.lender import default_currency
 from arrears.web import charts, labels
 from arrears.web.buckets import CURRENT_BUCKET, bucket_rank
 from arrears.web.rollrates import RollMatrix
@@ -31,11 +32,16 @@ CURE_COLOUR = "#15803d"
 
 
 @register.filter
-def yuan(fen) -> str:
-    """Fen as yuan: 123450 → ¥1,234.50; nothing → —."""
-    if fen is None or fen == "":
+def money(minor, currency=None) -> str:
+    """Hundredths in `currency` (the loan's; by default the lender's), as the reader's language writes
+    them: 123450 → ¥1,234.50, or $1,234.50 for USD in English; nothing → —."""
+    if minor is None or minor == "":
         return "—"
-    return format_yuan(int(fen))
+    return format_money(int(minor), currency or default_currency(), get_language() or "zh-hans")
+
+
+yuan = register.filter("yuan", money)
+"""The older name of `money`, kept for the pages that show no loan's currency (the lender's is theirs)."""
 
 
 @register.filter
