@@ -161,3 +161,64 @@ def test_bad_amounts_and_dates_are_refused_in_both_languages(world, legal, refer
         advance(case.pk, user=legal, to="filed", entered_on=TODAY + dt.timedelta(days=1))
     with pytest.raises(InputError, match="unknown route"):
         open_case(user=legal, route="duel", loan_id=case.loan_id, note="x")
+
+
+# --- over HTTP ----------------------------------------------------------------------------------
+
+
+def test_a_legal_officer_opens_and_moves_a_case_on_the_pages(client, world, legal, referred):
+    from tests.e2e.workbench_world import signed_in
+
+    signed_in(client, legal)
+    page = client.get("/legal/cases/")
+    assert page.status_code == 200 and f'data-review="{referred.pk}"' in page.content.decode()
+    opened = client.post(f"/legal/{referred.pk}/case/", {"route": "payment_order", "forum": "朝阳区人民法院"})
+    assert opened.status_code == 302
+    case = referred.loan.legal_cases.get()
+    assert opened["Location"] == f"/legal/cases/{case.pk}/"
+    moved = client.post(f"/legal/cases/{case.pk}/advance/", {"stage": "filed", "fees_paid": "50.25",
+                                                             "case_number": "(2026)京0105民督123号"})
+    assert moved.status_code == 302
+    case.refresh_from_db()
+    assert (case.stage, case.case_number, case.stages.get(stage="filed").fees_paid) == ("filed", "(2026)京0105民督123号", 5_025)
+    # a step the route does not allow is refused with the reason, nothing stored
+    refused = client.post(f"/legal/cases/{case.pk}/advance/", {"stage": "enforcement"}, follow=True)
+    assert "不能进入" in refused.content.decode()
+    assert case.stages.count() == 2
+    detail = client.get(f"/legal/cases/{case.pk}/").content.decode()
+    assert "(2026)京0105民督123号" in detail and "发出支付令" in detail  # the next stage offered, in Chinese
+
+
+def test_the_api_opens_a_case_and_records_an_enforced_recovery(client, world, legal, referred):
+    from tests.e2e.workbench_world import signed_in
+
+    signed_in(client, legal)
+    answer = client.post("/api/legal/cases", {"review": referred.pk, "route": "suit"}, content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    case_id = answer.json()["id"]
+    for stage in ("filed", "served", "hearing", "effective"):
+        assert client.post(f"/api/legal/cases/{case_id}/stages", {"stage": stage},
+                           content_type="application/json").status_code == 200
+    answer = client.post(f"/api/legal/cases/{case_id}/stages", {"stage": "enforcement", "recovered": 250_000},
+                         content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["recovered_fen"] == 250_000
+    assert Payment.objects.filter(loan=referred.loan, channel="enforcement", amount=250_000).exists()
+    bad = client.post(f"/api/legal/cases/{case_id}/stages", {"stage": "closed", "entered_on": "12/05/2026"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"]["entered_on"][0]["zh"]
+    again = client.post("/api/legal/cases", {"review": referred.pk, "route": "suit"}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["en"]
+    assert [row["loan"] for row in client.get("/api/legal/cases").json()["cases"]] == ["L-1001"]
+    assert client.get(f"/api/legal/cases/{case_id}").json()["stages"][-1]["stage"] == "enforcement"
+
+
+def test_the_limitation_list_names_accounts_nearing_it(client, world, legal):
+    from tests.e2e.workbench_world import signed_in
+
+    signed_in(client, legal)
+    answer = client.get("/api/legal/limitation?within_days=3660").json()
+    loans = [row["loan"] for row in answer["accounts"]]
+    assert "L-1001" in loans and answer["accounts"] == sorted(answer["accounts"], key=lambda row: row["expires_on"])
+    assert all(row["citation"]["en"].startswith("PRC Civil Code") for row in answer["accounts"])
+    assert client.get("/api/legal/limitation?within_days=0").json()["accounts"] == []
+    assert client.get("/api/legal/limitation?within_days=-1").status_code == 400
