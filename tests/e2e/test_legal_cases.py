@@ -222,3 +222,56 @@ def test_the_limitation_list_names_accounts_nearing_it(client, world, legal):
     assert all(row["citation"]["en"].startswith("PRC Civil Code") for row in answer["accounts"])
     assert client.get("/api/legal/limitation?within_days=0").json()["accounts"] == []
     assert client.get("/api/legal/limitation?within_days=-1").status_code == 400
+
+
+# --- the evidence pack --------------------------------------------------------------------------
+
+
+def test_the_evidence_pack_reconciles_from_its_own_files_and_every_hash_holds(world, tmp_path):
+    import csv
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from arrears.cli import main
+
+    loan = world.book.loans["L-1001"]
+    ContactAttempt.objects.create(idempotency_key="pack-1", loan=loan, channel="sms", template="formal_demand_letter",
+                                  state="sent", sent_at=NOW, receipt_at=NOW, provider="local", provider_message_id="m-1")
+    target = tmp_path / "pack.zip"
+    assert main(["legal", "pack", "L-1001", "--cut-off", "2026-05-12", "--out", str(target)]) == 0
+    archive = zipfile.ZipFile(target)
+    listed = json.loads(archive.read("manifest.json"))["files"]
+    assert {row["name"] for row in listed} | {"manifest.json"} == set(archive.namelist())
+    for row in listed:  # every hash holds
+        assert hashlib.sha256(archive.read(row["name"])).hexdigest() == row["sha256"]
+    assert archive.read("index.pdf").startswith(b"%PDF")
+
+    def table(name: str) -> list[dict]:
+        return list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+
+    ledger = {row["component"]: row for row in table("ledger.csv")}
+    payments = [row for row in table("payments.csv") if row["counted"] == "yes"]
+    schedule = table("schedule.csv")
+    assert payments, "the book's payments are in the pack"
+    # each payment's parts make the payment, to the fen
+    for row in payments:
+        parts = sum(int(row[f"{name}_fen"]) for name in ("penalty", "fee", "interest", "principal", "credit"))
+        assert parts == int(row["amount_fen"])
+    # the ledger's paid column is the payments' parts; charged − paid = outstanding
+    for name in ("principal", "interest", "penalty", "fee"):
+        assert int(ledger[name]["paid_fen"]) == sum(int(row[f"{name}_fen"]) for row in payments)
+        assert int(ledger[name]["charged_fen"]) - int(ledger[name]["paid_fen"]) == int(ledger[name]["outstanding_fen"])
+    # principal charged is the disbursement; interest charged is the schedule's interest fallen due by the cut-off
+    assert int(ledger["principal"]["charged_fen"]) == int(table("disbursement.csv")[0]["amount_fen"])
+    assert int(ledger["interest"]["charged_fen"]) == sum(
+        int(row["interest_fen"]) for row in schedule if row["due_date"] <= "2026-05-12")
+    assert int(ledger["balance"]["outstanding_fen"]) == sum(
+        int(ledger[name]["outstanding_fen"]) for name in ("principal", "interest", "penalty", "fee"))
+    # the demand with its delivery proof; identity masked
+    notices = table("notices.csv")
+    assert [(row["template"], row["provider_message_id"], row["receipt_at"][:10]) for row in notices] == [
+        ("formal_demand_letter", "m-1", "2026-05-12")]
+    borrower = json.loads(archive.read("borrower.json"))
+    assert all("****" in point["value"] for point in borrower["contact_points"] if point["kind"] == "mobile")
