@@ -275,3 +275,16 @@ def test_the_evidence_pack_reconciles_from_its_own_files_and_every_hash_holds(wo
         ("formal_demand_letter", "m-1", "2026-05-12")]
     borrower = json.loads(archive.read("borrower.json"))
     assert all("****" in point["value"] for point in borrower["contact_points"] if point["kind"] == "mobile")
+
+
+def test_the_account_page_and_explain_show_the_limitation_date(client, world, legal, capsys):
+    from arrears.cli import main
+    from tests.e2e.workbench_world import signed_in
+
+    loan = world.book.loans["L-1001"]
+    expected = limitation_of(loan.pk, dt.date(2026, 4, 30)).expires_on
+    assert main(["explain", "L-1001"]) == 0
+    out = capsys.readouterr().out
+    assert f"诉讼时效届满日 {expected}" in out and f"Limitation date {expected}" in out
+    page = signed_in(client, legal).get("/accounts/L-1001/").content.decode()
+    assert f"诉讼时效届满日 {expected}" in page

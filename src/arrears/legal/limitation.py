@@ -152,3 +152,22 @@ def nearing(as_of: dt.date, *, within_days: int = NEARING_DAYS, loan_ids: Iterab
     """Loans whose limitation runs out within `within_days` of `as_of` (or already has), soonest first."""
     rows = limitation_dates(as_of, loan_ids=loan_ids)
     return sorted((row for row in rows.values() if row.days_left(as_of) <= within_days), key=lambda row: row.expires_on)
+
+
+def limitation_lines(loan_id: int, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the account page and `arrears explain` say of the limitation date, in Chinese and English."""
+    from arrears.compliance.lender import lender_profile_name
+
+    profile = "us-regf" if lender_profile_name() == "us-regf" else "cn"
+    found = limitation_of(loan_id, as_of, profile=profile)
+    if found is None:
+        return (), ()
+    zh_reason, en_reason = REASON_WORDS[found.reason]
+    if found.time_barred(as_of):
+        return ((f"诉讼时效已于 {found.expires_on} 届满（自 {found.runs_from} 起算：{zh_reason}；依据 {found.citation_zh}）：不得起诉。",),
+                (f"The limitation period ran out on {found.expires_on} (running from {found.runs_from}: {en_reason}; "
+                 f"{found.citation_en}): no suit may be brought.",))
+    return ((f"诉讼时效届满日 {found.expires_on}（自 {found.runs_from} 起算：{zh_reason}；依据 {found.citation_zh}），"
+             f"尚余 {found.days_left(as_of)} 天。",),
+            (f"Limitation date {found.expires_on} (running from {found.runs_from}: {en_reason}; {found.citation_en}), "
+             f"{found.days_left(as_of)} days left.",))

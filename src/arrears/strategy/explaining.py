@@ -51,7 +51,19 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
     if not facts:
         return None
     to_now = as_of is None
-    return explain_account(facts[0], strategy, day, blocked, holds_on(loan_id, day, to_now=to_now), holds_to_now=to_now)
+    explained = explain_account(facts[0], strategy, day, blocked, holds_on(loan_id, day, to_now=to_now),
+                                holds_to_now=to_now)
+    return _with_debt_dates(explained, loan_id, day)
+
+
+def _with_debt_dates(explained: Explanation, loan_id: int, day: dt.date) -> Explanation:
+    """The explanation with the debt's limitation date (arrears.legal.limitation) after it."""
+    import dataclasses
+
+    from arrears.legal.limitation import limitation_lines
+
+    zh, en = limitation_lines(loan_id, day)
+    return dataclasses.replace(explained, lines_zh=explained.lines_zh + zh, lines_en=explained.lines_en + en)
 
 
 def holds_on(loan_id: int, day: dt.date, *, to_now: bool = False) -> list[HoldOnDay]:
