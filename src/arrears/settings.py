@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "arrears.agencies",
     "arrears.visits",
     "arrears.legal",
+    "arrears.credit",
     "arrears.nightly",
     "arrears.web",
 ]
