@@ -125,3 +125,23 @@ def test_the_cli_writes_the_file_and_refuses_a_day_without_ageing(book, tmp_path
     assert (tmp_path / "D1-20260430.jsonl").exists() and (tmp_path / "D1-20260430.validation.txt").exists()
     assert main(["credit", "report", "--as-of", "2026-06-15", "--out", str(tmp_path)]) == 1
     assert "no nightly ageing" in capsys.readouterr().err
+
+
+def test_the_account_page_says_when_the_negative_record_falls_away(book, tmp_path, capsys):
+    from arrears.cli import main
+
+    run_report(END, directory=tmp_path)
+    age_may(book)
+    run_report(MAY_END, directory=tmp_path)
+    from arrears.cycle.models import AccountState
+
+    AccountState.objects.filter(loan=book.loans["L-1004"]).update(as_of=MAY_END, status="settled", balance=0)
+    assert main(["explain", "L-1004", "--as-of", "2026-05-31"]) == 0
+    out = capsys.readouterr().out
+    record = last_sent([book.loans["L-1004"].pk])[book.loans["L-1004"].pk]
+    from arrears.credit.d1 import is_negative
+
+    assert is_negative(record)  # it was past due in March and April, settled at the end of May
+    assert "征信负面记录将于 2031-05-31 起不再报送" in out and "stops being reported on 2031-05-31" in out
+    assert main(["explain", "L-1001", "--as-of", "2026-05-31"]) == 0
+    assert "保留 5 年" in capsys.readouterr().out

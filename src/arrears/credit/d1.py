@@ -295,3 +295,18 @@ def event_of(previous: Mapping | None, current: Mapping, as_of: dt.date) -> str 
     if month_end and (now["AcctStatus"] != "3" or was["Month"] == now["Month"]):
         return "month_end"
     return None
+
+
+def retention_lines(settle_date: dt.date | None, negative: bool, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the account page says of the credit record's retention: when a negative record falls away."""
+    if not negative:
+        return (), ()
+    if settle_date is None:
+        return (("征信负面记录自结清之日起保留 5 年，之后不再报送。",),
+                ("A negative credit record is kept 5 years from the day the debt is settled, then no longer reported.",))
+    ends = falls_away_on(settle_date)
+    if as_of >= ends:
+        return ((f"征信负面记录已于 {ends} 起不再报送（结清于 {settle_date}）。",),
+                (f"The negative credit record has not been reported since {ends} (settled on {settle_date}).",))
+    return ((f"征信负面记录将于 {ends} 起不再报送（结清于 {settle_date}，保留 5 年）。",),
+            (f"The negative credit record stops being reported on {ends} (settled on {settle_date}; kept 5 years).",))

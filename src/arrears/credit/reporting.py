@@ -210,3 +210,12 @@ def run_report(as_of: dt.date, *, directory: Path) -> ReportOutcome:
                 objection.correction_sent = row
                 objection.save(update_fields=["correction_sent"])
     return ReportOutcome(as_of, path, check_path, len(lines), report.held_back, events)
+
+
+def retention_lines_for(loan_id: int, as_of: dt.date) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The account page's line on the credit record: from the record last sent for the loan, if any."""
+    record = last_sent([loan_id]).get(loan_id)
+    if record is None:
+        return (), ()
+    close = record["月度表现段"].get("CloseDate")
+    return d1.retention_lines(dt.date.fromisoformat(close) if close else None, d1.is_negative(record), as_of)

@@ -57,12 +57,16 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
 
 
 def _with_debt_dates(explained: Explanation, loan_id: int, day: dt.date) -> Explanation:
-    """The explanation with the debt's limitation date (arrears.legal.limitation) after it."""
+    """The explanation with the debt's limitation date (arrears.legal.limitation) and, once the account was
+    reported to the credit reference centre, when its negative record falls away (arrears.credit)."""
     import dataclasses
 
+    from arrears.credit.reporting import retention_lines_for
     from arrears.legal.limitation import limitation_lines
 
     zh, en = limitation_lines(loan_id, day)
+    credit_zh, credit_en = retention_lines_for(loan_id, day)
+    zh, en = zh + credit_zh, en + credit_en
     return dataclasses.replace(explained, lines_zh=explained.lines_zh + zh, lines_en=explained.lines_en + en)
 
 
