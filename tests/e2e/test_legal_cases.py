@@ -288,3 +288,15 @@ def test_the_account_page_and_explain_show_the_limitation_date(client, world, le
     assert f"诉讼时效届满日 {expected}" in out and f"Limitation date {expected}" in out
     page = signed_in(client, legal).get("/accounts/L-1001/").content.decode()
     assert f"诉讼时效届满日 {expected}" in page
+
+
+def test_the_demo_writes_an_evidence_pack_and_the_days_credit_report(world, legal, referred, tmp_path):
+    from arrears.demo import legal_and_credit_files
+
+    case = open_case(user=legal, route="payment_order", review_id=referred.pk)
+    advance(case.pk, user=legal, to="filed", entered_on=TODAY)
+    lines = legal_and_credit_files(tmp_path, dt.date(2026, 4, 30))
+    assert lines[0] == "法律案件 / legal cases: 立案 1"
+    assert (tmp_path / "packs" / "L-1001-2026-04-30.zip").exists()
+    assert (tmp_path / "credit" / "D1-20260430.jsonl").read_text(encoding="utf-8").count("\n") == 6
+    assert (tmp_path / "credit" / "D1-20260430.validation.txt").exists()
