@@ -122,6 +122,12 @@ REVIEWS = ("mine", "other_team")
 CASE_READERS = LEGAL_READERS
 CASE_MANAGERS = LEGAL_DECIDERS
 LEGAL_CASES = ("teammate", "no_case")
+# docs/credit-reporting.md: credit-report objections are read by administrators, compliance and legal officers and
+# team leads (those of the accounts they see), recorded and answered by administrators and compliance officers;
+# an unanswered objection stands on "mine" and on "other_team"
+OBJECTION_READERS = frozenset({"admin", "compliance_officer", "legal_officer", "team_lead"})
+OBJECTION_ANSWERERS = frozenset({"admin", "compliance_officer"})
+OBJECTIONS = ("mine", "other_team")
 
 # docs/nightly.md: the record of the nights, read by administrators and compliance officers only
 NIGHT_READERS = frozenset({"admin", "compliance_officer"})
@@ -456,6 +462,24 @@ def case_step(ok_status: int) -> Callable[[str, str], Expect]:
         return ok(ok_status) if obj in SEES.get(who, NOTHING) else NOT_FOUND
 
     return rule
+
+
+def objections_read(who: str, _obj: str) -> Expect:
+    return ok(200) if who in OBJECTION_READERS else FORBIDDEN
+
+
+def objection_step(ok_status: int) -> Callable[[str, str], Expect]:
+    def rule(who: str, obj: str) -> Expect:
+        if who not in OBJECTION_ANSWERERS:
+            return FORBIDDEN
+        return ok(ok_status) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+    return rule
+
+
+def objection_loans_in_json(w: World, response, _obj: str) -> frozenset:
+    loans = {row["loan"] for row in response.json()["objections"]}
+    return frozenset(o for o in OBJECTIONS if LOAN_IDS[o] in loans)
 
 
 def reviews_referred(w: World) -> None:
@@ -865,6 +889,13 @@ ROUTES: tuple[Route, ...] = (
           lambda w, o: f"/api/legal/cases/{w.legal_cases[o].pk}/stages", case_step(200), LEGAL_CASES,
           body=lambda w, o: {"stage": "filed", "case_number": "(2026)矩阵1号"}),
     Route("GET", "/api/legal/limitation", "api", lambda w, o: "/api/legal/limitation", legal_read),
+    Route("GET", "/api/credit/objections", "api", lambda w, o: "/api/credit/objections", objections_read,
+          listed=lambda who, _o: frozenset(OBJECTIONS) & SEES.get(who, NOTHING), seen=objection_loans_in_json),
+    Route("POST", "/api/credit/objections", "api", lambda w, o: "/api/credit/objections", objection_step(201), LOANS,
+          body=lambda w, o: {"loan": LOAN_IDS[o], "claim": "矩阵 / matrix"}),
+    Route("POST", "/api/credit/objections/{objection_id}/answer", "api",
+          lambda w, o: f"/api/credit/objections/{w.objections[o].pk}/answer", objection_step(200), OBJECTIONS,
+          body=lambda w, o: {"outcome": "unchanged", "answer": "经核实无误 / checked: correct"}),
     Route("GET", "/api/visits/", "api", lambda w, o: "/api/visits/", signed_in,
           listed=lambda who, _o: VISIT_SEES.get(who, NOTHING), seen=visit_ids_in_json),
     Route("GET", "/api/visits/{visit_id}", "api", lambda w, o: f"/api/visits/{w.visits[o].pk}", visit_read, VISITS),
@@ -923,7 +954,7 @@ STORED = (
     "agencies.Placement", "agencies.PlacementEvent", "agencies.PlanProposal", "agencies.AgencyContact",
     "agencies.StatementDispute", "visits.Visit", "visits.VisitCollector", "visits.VisitAttachment",
     "visits.SafetyIncident", "legal.LegalReview",
-    "legal.LegalCase", "legal.LegalStage",
+    "legal.LegalCase", "legal.LegalStage", "credit.CreditObjection",
 )  # the business data; audit trails (read logs, refusals, verification tries, sessions) are left out
 
 

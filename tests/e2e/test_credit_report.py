@@ -145,3 +145,25 @@ def test_the_account_page_says_when_the_negative_record_falls_away(book, tmp_pat
     assert "征信负面记录将于 2031-05-31 起不再报送" in out and "stops being reported on 2031-05-31" in out
     assert main(["explain", "L-1001", "--as-of", "2026-05-31"]) == 0
     assert "保留 5 年" in capsys.readouterr().out
+
+
+def test_staff_record_and_answer_objections_over_json(book, officer, client, tmp_path):
+    run_report(END, directory=tmp_path)
+    client.force_login(officer)
+    made = client.post("/api/credit/objections", {"loan": "L-1003", "claim": "四月已还款"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["answer_by"] == "2026-06-21"
+    assert client.post("/api/credit/objections", {"loan": "L-1003", "claim": " "},
+                       content_type="application/json").status_code == 400
+    assert client.post("/api/credit/objections", {"loan": "L-404", "claim": "x"},
+                       content_type="application/json").status_code == 404
+    objection_id = made.json()["id"]
+    bad = client.post(f"/api/credit/objections/{objection_id}/answer", {"outcome": "maybe", "answer": "x"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"]["outcome"][0]["en"].startswith("outcome must be")
+    done = client.post(f"/api/credit/objections/{objection_id}/answer", {"outcome": "corrected", "answer": "已更正"},
+                       content_type="application/json")
+    assert done.status_code == 200 and done.json()["correction"]["event"] == "correction"
+    again = client.post(f"/api/credit/objections/{objection_id}/answer", {"outcome": "unchanged", "answer": "x"},
+                        content_type="application/json")
+    assert again.status_code == 409
+    assert [row["id"] for row in client.get("/api/credit/objections").json()["objections"]] == [objection_id]
