@@ -288,6 +288,10 @@ def test_the_account_page_and_explain_show_the_limitation_date(client, world, le
     assert f"诉讼时效届满日 {expected}" in out and f"Limitation date {expected}" in out
     page = signed_in(client, legal).get("/accounts/L-1001/").content.decode()
     assert f"诉讼时效届满日 {expected}" in page
+    assert main(["legal", "limitation", "L-1001", "--as-of", "2026-04-30"]) == 0
+    assert f"Limitation date {expected}" in capsys.readouterr().out
+    assert main(["legal", "limitation", "L-404"]) == 1
+    assert "no loan" in capsys.readouterr().err
 
 
 def test_the_demo_writes_an_evidence_pack_and_the_days_credit_report(world, legal, referred, tmp_path):
