@@ -21,6 +21,7 @@ import platform
 import shutil
 import signal
 import subprocess
+import secrets
 import sys
 import tempfile
 import time
@@ -55,6 +56,10 @@ if not console.is_terminal or console.width < 150:
 
 
 # --- running one measurement ----------------------------------------------------------------
+
+
+BENCH_SECRET = secrets.token_urlsafe(50)
+"""One made-up secret per benchmark run, for the measured processes that encrypt or sign."""
 
 
 @dataclass
@@ -128,6 +133,7 @@ class Workspace:
             # src/ first: the code of this tree is measured, not whichever tree the virtualenv installed
             PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])),
         )
+        env.setdefault("ARREARS_SECRET", BENCH_SECRET)  # the product has no default secret
         env.update(extra_env or {})
         command = [sys.executable, "-m", "bench.worker", task, json.dumps(arguments), str(result_path)]
         limit = timeout or self.timeout

@@ -6,12 +6,33 @@ permission and scope checks as the pages.
 
 from __future__ import annotations
 
+from functools import wraps
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.security import django_auth
+
+
+def docs_for_whom(view):
+    """/api/docs and /api/openapi.json: open to all, or to signed-in users only when
+    ARREARS_API_DOCS=signed_in (read on every request). A stranger then gets the sign-in page for
+    the docs and a bilingual 401 for the schema, as for any other API call."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.API_DOCS == "signed_in" and not request.user.is_authenticated:
+            if request.path.endswith(".json"):
+                return JsonResponse({"error": {"zh": "请先登录", "en": "Sign in first"}}, status=401)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
 
 api = NinjaAPI(
     title="arrears",
@@ -19,7 +40,17 @@ api = NinjaAPI(
     description="Collections: accounts, work queue, contacts, promises, plans, agencies and visits.",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=docs_for_whom,
 )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, _error):
+    """Every 404 of the API in both languages: a missing object and one outside the caller's scope alike."""
+    from arrears.api_answers import NOT_FOUND
+
+    zh, en = NOT_FOUND
+    return api.create_response(request, {"error": {"zh": zh, "en": en}}, status=404)
 
 
 def _mount_routers() -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from ninja import Status
 
 from arrears.cases.editing import StaleEdit
 from arrears.errors import ArrearsError
 
 ERRORS = {400: dict, 403: dict, 404: dict, 409: dict}
+NOT_FOUND = ("没有此对象，或无权查看", "No such item, or not yours to see")
 
 
 def error(status: int, zh: str, en: str, **extra):
@@ -41,6 +43,8 @@ def answers_errors(view):
             return _as_status(view(request, *args, **kwargs))
         except PermissionDenied:
             return _as_status(error(403, "您无权查看或处理此账户", "You may not see or work this account"))
+        except Http404:  # a missing object, or one outside the caller's scope: the same answer
+            return _as_status(error(404, *NOT_FOUND))
         except StaleEdit as stale:
             return Status(409, {"error": {"zh": stale.zh, "en": stale.en}, "current_version": stale.current})
         except ArrearsError as problem:

@@ -58,7 +58,13 @@ def _report_crash(error: BaseException) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    setup_django()
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        setup_django()
+    except ImproperlyConfigured as error:  # a malformed ARREARS_… variable: its message is bilingual
+        print(error, file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.WARNING)
     parser = build_parser()
     args = parser.parse_args(argv)

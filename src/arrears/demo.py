@@ -73,4 +73,37 @@ def legal_and_credit_files(directory, day) -> list[str]:
         lines.append(f"征信报送文件 / credit report: {outcome.path} ({outcome.sent})；校验 / validation: {outcome.validation_path}")
     except ArrearsError as refused:
         lines.append(f"征信报送未生成 / no credit report: {refused.zh} / {refused.en}")
+
+
+def portal_lines(base_url: str) -> list[str]:
+    """How to sign in to the borrower portal as a demo borrower: a loan with an open case whose
+    borrower has a verified mobile, its reference and the ID's last 4. The code goes out through the
+    outbox like any SMS: `arrears peers` prints it when `arrears worker` sends it."""
+    from arrears.cases.models import CollectionCase
+    from arrears.disputes.models import BorrowerComplaint, Dispute
+
+    case = (CollectionCase.objects.filter(closed_on__isnull=True, loan__borrower__contact_points__kind="mobile",
+                                          loan__borrower__contact_points__verified=True,
+                                          loan__borrower__contact_points__do_not_contact=False)
+            .select_related("loan__borrower").order_by("-days_past_due", "pk").first())
+    lines = [f"  {base_url}/my/"]
+    if case is None:
+        return lines + ["  （本账簿中没有可登录的借款人 / no borrower in this book can sign in）"]
+    loan = case.loan
+    lines += [
+        f"  贷款编号 / loan reference: {loan.external_id}    身份证后 4 位 / ID last 4: {loan.borrower.national_id_masked[-4:]}",
+        "  验证码经发件箱以短信发出：另开两个终端运行 `arrears peers` 与 `arrears worker`，验证码显示在 peers 的输出中",
+        "  the code is sent as an SMS through the outbox: run `arrears peers` and `arrears worker` in two more terminals;",
+        "  the code shows in the peers' output",
+        f"  合规处理队列 / the compliance queue of disputes and complaints: {base_url}/disputes/",
+    ]
+    counts = [f"{Dispute.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "corrected", "rejected")]
+    lines.append("  争议 / disputes: " + ", ".join(counts))
+    counts = [f"{BorrowerComplaint.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "not_upheld")]
+    lines.append("  投诉 / complaints: " + ", ".join(counts))
+    from arrears.plans.models import Plan
+
+    mine = Plan.objects.filter(proposed_by__username="borrower-portal")
+    counts = [f"{mine.filter(status=s).count()} {s}" for s in ("active", "proposed", "rejected", "kept", "reverted")]
+    lines.append("  借款人自助计划 / self-serve plans: " + ", ".join(counts))
     return lines

@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("my/", include("arrears.borrower.routes")),
     *_app_urls(),
     path("", include("arrears.web.urls")),
 ]

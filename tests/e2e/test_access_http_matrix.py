@@ -257,23 +257,35 @@ def internal(who: str, _obj: str) -> Expect:
 
 
 def sees_account(who: str, obj: str) -> Expect:
-    """The account page and its API: the account must be in the role's scope (403 outside it)."""
-    return ok(200) if obj in SEES.get(who, NOTHING) else FORBIDDEN
+    """The account page and its API: the account must be in the role's scope; outside it, 404 as for
+    an account that does not exist (docs/access.md, "Scope and existence")."""
+    return ok(200) if obj in SEES.get(who, NOTHING) else NOT_FOUND
 
 
 def works_case(ok_status: int) -> Callable[[str, str], Expect]:
     def rule(who: str, obj: str) -> Expect:
+        if obj not in SEES.get(who, NOTHING):
+            return NOT_FOUND
         return ok(ok_status) if obj in WORKS_CASE.get(who, NOTHING) else FORBIDDEN
 
     return rule
 
 
 def may_i_call(who: str, obj: str) -> Expect:
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
     return ok(200) if obj in WORKS.get(who, NOTHING) else FORBIDDEN
 
 
 def assign_page(who: str, obj: str) -> Expect:
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
     return ok(302) if obj in ASSIGNS.get(who, NOTHING) else FORBIDDEN
+
+
+def in_house(rule: Callable[[str, str], Expect]) -> Callable[[str, str], Expect]:
+    """A workbench page refuses a role outside the back office (403) before it looks for the object."""
+    return lambda who, obj: rule(who, obj) if who in INTERNAL else FORBIDDEN
 
 
 def assign_api(who: str, obj: str) -> Expect:
@@ -681,6 +693,39 @@ def figures_seen(w: World, response, _obj: str) -> frozenset:
 PORTFOLIO_FIGURES = dict(listed=figures_expected(counted=True), seen=figures_seen)
 ROLL_RATE_FIGURES = dict(listed=figures_expected(counted=False), seen=figures_seen)
 
+# --- the borrower portal and the compliance queue (docs/borrower-portal.md) ---------------------------
+# The portal (/my/) is public: with no borrower signed in, every page but the sign-in sends the visitor
+# to the portal's sign-in, whoever they are on the staff side; nothing is stored. The compliance queue
+# of disputes and complaints is for the compliance officer and the administrator only.
+TO_PORTAL_SIGN_IN = Expect(frozenset({302}), False, "no borrower signed in: sent to the portal's sign-in")
+COMPLIANCE_HANDLERS = frozenset({"admin", "compliance_officer"})
+_MADE: dict[str, int] = {}
+
+
+def to_portal(_who: str, _obj: str) -> Expect:
+    return TO_PORTAL_SIGN_IN
+
+
+def handles(ok_status: int) -> Callable[[str, str], Expect]:
+    return lambda who, _obj: ok(ok_status) if who in COMPLIANCE_HANDLERS else FORBIDDEN
+
+
+def my_url(name: str) -> Callable[[World, str], str]:
+    return lambda w, o: reverse(name, args=[LOAN_IDS["mine"]])
+
+
+def open_dispute(w: World) -> None:
+    from arrears.disputes.services import raise_dispute
+
+    _MADE["dispute"] = raise_dispute(w.loans["mine"], reason="other", details="矩阵 / matrix", source="phone").pk
+
+
+def open_complaint(w: World) -> None:
+    from arrears.disputes.services import raise_complaint
+
+    _MADE["complaint"] = raise_complaint(loan=w.loans["mine"], category="other", details="矩阵 / matrix", source="phone").pk
+
+
 ROUTES: tuple[Route, ...] = (
     # web: the book's figures, search and the account page
     Route("GET", "portfolio", "page", u("portfolio"), internal, **PORTFOLIO_FIGURES),
@@ -697,14 +742,14 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "workbench:queue", "page", u("workbench:queue"), internal, **QUEUE_LIST),
     Route("POST", "workbench:next", "page", u("workbench:next"), claims(302)),
     Route("POST", "workbench:record-contact", "page", lambda w, o: reverse("workbench:record-contact", args=[loan_pk(w, o)]),
-          works_case(302), LOANS, body=contact_form),
+          in_house(works_case(302)), LOANS, body=contact_form),
     Route("POST", "workbench:add-note", "page", lambda w, o: reverse("workbench:add-note", args=[loan_pk(w, o)]),
-          works_case(302), LOANS, body=lambda w, o: {"text": "矩阵 / matrix"}),
+          in_house(works_case(302)), LOANS, body=lambda w, o: {"text": "矩阵 / matrix"}),
     Route("POST", "workbench:assign", "page", lambda w, o: reverse("workbench:assign", args=[w.cases[o].pk]),
-          assign_page, CASES, body=assignment),
+          in_house(assign_page), CASES, body=assignment),
     # passing over a case: a redirect either way (to the next account, or back when the guard allows the call)
     Route("POST", "workbench:pass-over", "page", lambda w, o: reverse("workbench:pass-over", args=[w.cases[o].pk]),
-          works_case(302), CASES, body=lambda w, o: {"version": version(w, o), "channel": "call"}),
+          in_house(works_case(302)), CASES, body=lambda w, o: {"version": version(w, o), "channel": "call"}),
     # plans pages
     Route("GET", "plans:loan", "page", lambda w, o: reverse("plans:loan", args=[loan_pk(w, o)]), loan_plans_read, LOANS),
     Route("POST", "plans:loan", "page", lambda w, o: reverse("plans:loan", args=[loan_pk(w, o)]), plan_propose(302), LOANS,
@@ -806,6 +851,53 @@ ROUTES: tuple[Route, ...] = (
           encoding="json"),
     Route("GET", "outbox:unsubscribe", "public", unsubscribe_url, token, ("valid_token", "forged_token")),
     Route("POST", "outbox:unsubscribe", "public", unsubscribe_url, token, ("valid_token", "forged_token")),
+    # the borrower portal: public, a borrower's session of its own
+    Route("GET", "my:sign-in", "public", u("my:sign-in"), public(200)),
+    Route("POST", "my:sign-in", "public", u("my:sign-in"), public(302), writes=False,
+          body=lambda w, o: {"reference": "NO-SUCH-LOAN", "id_last4": "0000"},
+          note="the same answer whether or not the loan exists; only a try is counted"),
+    Route("GET", "my:code", "public", u("my:code"), to_portal),
+    Route("POST", "my:code", "public", u("my:code"), to_portal, body=lambda w, o: {"code": "123456"}),
+    Route("POST", "my:sign-out", "public", u("my:sign-out"), to_portal),
+    Route("POST", "my:report-impostor", "public", u("my:report-impostor"), public(200),
+          body=lambda w, o: {"what": "矩阵 / matrix"}, note="anyone may report an impostor; it lands as a complaint"),
+    Route("GET", "my:home", "public", u("my:home"), to_portal),
+    Route("GET", "my:verify", "public", u("my:verify"), public(200)),
+    Route("POST", "my:verify", "public", u("my:verify"), public(200), body=lambda w, o: {"code": "ABCD-EFGH"}, writes=False,
+          note="a wrong code: the same plain answer for everyone; only the try is counted"),
+    Route("POST", "my:call-code", "page", lambda w, o: reverse("my:call-code", args=[loan_pk(w, o)]), may_i_call, LOANS,
+          note="the code for a call is taken by whoever may record the call"),
+    Route("GET", "my:preferences", "public", u("my:preferences"), to_portal),
+    Route("POST", "my:preferences", "public", u("my:preferences"), to_portal,
+          body=lambda w, o: {"earliest": "10:00", "latest": "18:00"}),
+    Route("GET", "my:loan", "public", my_url("my:loan"), to_portal),
+    Route("GET", "my:notice", "public", my_url("my:notice"), to_portal),
+    Route("POST", "my:paper-copy", "public", my_url("my:paper-copy"), to_portal),
+    Route("GET", "my:dispute", "public", my_url("my:dispute"), to_portal),
+    Route("POST", "my:dispute", "public", my_url("my:dispute"), to_portal, body=lambda w, o: {"reason": "not_my_debt"}),
+    Route("GET", "my:complaint", "public", my_url("my:complaint"), to_portal),
+    Route("POST", "my:complaint", "public", my_url("my:complaint"), to_portal,
+          body=lambda w, o: {"category": "other", "details": "矩阵 / matrix"}),
+    Route("GET", "my:plan", "public", my_url("my:plan"), to_portal),
+    Route("POST", "my:plan", "public", my_url("my:plan"), to_portal,
+          body=lambda w, o: {"kind": "instalments", "start_date": w.today.isoformat(), "instalments": 3, "action": "propose"}),
+    Route("GET", "my:pay", "public", my_url("my:pay"), to_portal),
+    Route("POST", "my:pay", "public", my_url("my:pay"), to_portal, body=lambda w, o: {"amount": "100.00"}),
+    Route("POST", "my:pay-callback", "public", u("my:pay-callback"),
+          lambda who, o: Expect(frozenset({404}), False, "no payment provider configured"), encoding="json",
+          body=lambda w, o: {"order": "x"}, note="the provider's webhook proves itself by its signature"),
+    # the compliance queue of disputes and complaints
+    Route("GET", "disputes:queue", "page", u("disputes:queue"), handles(200)),
+    Route("POST", "disputes:enter-dispute", "page", u("disputes:enter-dispute"), handles(302),
+          body=lambda w, o: {"loan": LOAN_IDS["mine"], "reason": "other", "source": "phone", "details": "矩阵 / matrix"}),
+    Route("POST", "disputes:decide", "page", lambda w, o: reverse("disputes:decide", args=[_MADE["dispute"]]), handles(302),
+          body=lambda w, o: {"outcome": "rejected", "reasons": "矩阵 / matrix"}, prepare=open_dispute),
+    Route("POST", "disputes:enter-complaint", "page", u("disputes:enter-complaint"), handles(302),
+          body=lambda w, o: {"loan": LOAN_IDS["mine"], "category": "other", "source": "regulator", "details": "矩阵 / matrix"}),
+    Route("POST", "disputes:extend", "page", lambda w, o: reverse("disputes:extend", args=[_MADE["complaint"]]), handles(302),
+          body=lambda w, o: {"reason": "矩阵 / matrix"}, prepare=open_complaint),
+    Route("POST", "disputes:close", "page", lambda w, o: reverse("disputes:close", args=[_MADE["complaint"]]), handles(302),
+          body=lambda w, o: {"upheld": "no", "responsible": "nobody", "outcome": "矩阵 / matrix"}, prepare=open_complaint),
     # --- the JSON API ------------------------------------------------------------------------------
     Route("GET", "/api/web/portfolio", "api", lambda w, o: "/api/web/portfolio", internal, **PORTFOLIO_FIGURES),
     Route("GET", "/api/web/roll-rates", "api", lambda w, o: "/api/web/roll-rates", internal, **ROLL_RATE_FIGURES),
@@ -953,8 +1045,8 @@ STORED = (
     "workbench.Note", "workbench.ContactRecord", "promises.Promise", "plans.Plan", "plans.PlanEvent",
     "agencies.Placement", "agencies.PlacementEvent", "agencies.PlanProposal", "agencies.AgencyContact",
     "agencies.StatementDispute", "visits.Visit", "visits.VisitCollector", "visits.VisitAttachment",
-    "visits.SafetyIncident", "legal.LegalReview",
-    "legal.LegalCase", "legal.LegalStage", "credit.CreditObjection",
+    "visits.SafetyIncident", "legal.LegalReview", "disputes.Dispute", "disputes.BorrowerComplaint", "borrower.PaperCopyRequest",
+    "borrower.CallCode", "legal.LegalCase", "legal.LegalStage", "credit.CreditObjection",
 )  # the business data; audit trails (read logs, refusals, verification tries, sessions) are left out
 
 

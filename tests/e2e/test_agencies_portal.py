@@ -416,3 +416,24 @@ def test_an_agencys_outcomes_have_the_effects_they_have_anywhere(client, world):
     # and the guard now holds collection on the debt, whoever asks
     decision = check_now(loan_id=mine.loan_id, channel="sms", contact_point_id=mobile.pk, at=local(0, 11))
     assert "cn.hold.dispute_open" in decision.rule_ids
+
+
+def test_an_agency_collectors_note_is_kept_with_the_content_lints_findings(client, world):
+    # given an agency collector
+    client.force_login(world["a_user"])
+    mine = world["mine"]
+    # when a call is recorded through the API with a note that threatens the borrower's employer
+    response = client.post(f"/api/agencies/cases/{mine.pk}/contacts", json.dumps({
+        "channel": "call", "outcome": "no_answer", "attempted_at": local(1, 10).isoformat(),
+        "note": "没接电话。明天去他单位找领导，让同事都知道他欠钱"}), content_type="application/json")
+    # then the contact is recorded, and the note's findings are kept and answered, as a lender's note's are
+    assert response.status_code == 201
+    assert "lint.third_party_pressure" in response.json()["content_findings"]
+    contact = AgencyContact.objects.get(attempt_id=response.json()["attempt_id"])
+    assert {f["category"] for f in contact.note_findings} == {"third_party"}
+    assert "金融机构个人消费类贷款催收工作指引" in contact.note_findings[0]["citation_zh"]
+    # and a plain note has none
+    response = client.post(f"/api/agencies/cases/{mine.pk}/contacts", json.dumps({
+        "channel": "call", "outcome": "no_answer", "attempted_at": local(2, 10).isoformat(),
+        "note": "无人接听，明天上午再试"}), content_type="application/json")
+    assert response.json()["content_findings"] == []

@@ -72,7 +72,7 @@ def test_a_threatening_draft_shows_its_findings_and_approval_is_refused(admin_cl
 
 def test_editing_a_version_in_the_admin_saves_a_new_draft_version(admin_client, loan):
     # given an approved version
-    first = create_draft(code="promise_reminder", channel="sms", language="en", body="Hi {{ borrower_name }}, please pay as agreed.")
+    first = create_draft(code="promise_reminder", channel="sms", language="en", body="{{ lender_name }}: Hi {{ borrower_name }}, please pay as agreed.")
     admin_client.post(preview_url(first), {"loan": loan.external_id, "approve": "1"})
     # when the admin edits its text
     change = reverse("admin:messaging_templateversion_change", args=[first.pk])

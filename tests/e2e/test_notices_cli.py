@@ -91,11 +91,11 @@ def test_the_download_view_gives_the_pdf_to_lender_staff_only(client, loan):
     assert "催收通知书" in pdf_text(response.content)
     # and a bad date is a 400 with a plain message
     assert client.get(url, {"as_of": "May 10"}).status_code == 400
-    # and another collector, whose cases it is not, is refused
+    # and another collector, whose cases it is not, is answered as if the loan did not exist
     other = get_user_model().objects.create_user("c2", password="a-long-password-1")
     other.groups.add(Group.objects.get(name="collector"))
     client.force_login(other)
-    assert client.get(url, {"as_of": "2026-05-10"}).status_code == 403
+    assert client.get(url, {"as_of": "2026-05-10"}).status_code == 404
     # and an agency user is refused
     agent = get_user_model().objects.create_user("a1", password="a-long-password-1")
     agent.groups.add(Group.objects.get_or_create(name="agency_collector")[0])

@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from arrears.access.roles import Role
 from arrears.agencies.models import AgencyStaff, Contract, Placement
 from arrears.agencies.placing import recall
 from arrears.visits import services
@@ -18,7 +17,6 @@ from tests.integration.test_visits_workflow import (
     SHANGHAI,
     agency_with_field_staff,
     booking,
-    person,
     placed_with,
     screened_visit,
     sent_by_outbox,
@@ -36,7 +34,9 @@ def quick_passwords(settings):
 
 @pytest.fixture
 def lead(django_user_model):
-    return person(django_user_model, "lead", Role.TEAM_LEAD)
+    from tests.integration.test_visits_workflow import visit_team_lead
+
+    return visit_team_lead(django_user_model)
 
 
 def live_visit(lead, django_user_model, *, shared: list[str]):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from arrears.access.roles import Role
 from arrears.agencies.models import Contract, DataAccess
 from tests.e2e.test_visits_after_recall import FULL_ADDRESS, live_visit, signed_in
-from tests.integration.test_visits_workflow import person
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +18,9 @@ def quick_passwords(settings):
 
 @pytest.fixture
 def lead(django_user_model):
-    return person(django_user_model, "lead", Role.TEAM_LEAD)
+    from tests.integration.test_visits_workflow import visit_team_lead
+
+    return visit_team_lead(django_user_model)
 
 
 def test_every_agency_read_of_a_visit_is_logged_with_its_placement(lead, django_user_model):

@@ -36,7 +36,9 @@ def quick_passwords(settings):
 
 @pytest.fixture
 def lead(django_user_model):
-    return person(django_user_model, "lead", Role.TEAM_LEAD)
+    from tests.integration.test_visits_workflow import visit_team_lead
+
+    return visit_team_lead(django_user_model)
 
 
 @pytest.fixture

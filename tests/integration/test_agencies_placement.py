@@ -273,3 +273,24 @@ def test_the_command_places_recalls_and_refuses_bad_input_in_both_languages(caps
     assert "挑战者组比例" in err and "challenger share" in err
     assert main(["agencies", "expire", "--as-of", (AS_OF + dt.timedelta(days=30)).isoformat()]) == 0
     assert "1 expired" in capsys.readouterr().out
+
+
+def test_a_night_that_places_nothing_says_why():
+    # given cases in the agency pool and no agency at all
+    overdue_book(2)
+    # then placing says so, in both languages
+    assert place(AS_OF).why_none == "没有在白名单上的催收机构 / no agency is on the whitelist"
+    # given a whitelisted agency whose only contract ended before the night
+    agency = an_agency("甲催收", "91310000MA1FL00001", capacity=1)
+    a_contract(agency, "C-OLD", valid_from=dt.date(2025, 1, 1), valid_until=dt.date(2025, 12, 31))
+    assert place(AS_OF).why_none == f"{AS_OF} 没有生效的委外合同 / no agency contract is in force on {AS_OF}"
+    # given a contract in force that takes only M5 cases
+    a_contract(agency, "C-M5", buckets=["M5"])
+    outcome = place(AS_OF)
+    assert outcome.placed == 0
+    assert outcome.why_none == "没有合同覆盖这些案件的账龄或金额 / no contract covers these cases' buckets or amounts"
+    assert outcome.why_none in outcome.summary()
+    # given an agency whose contract covers them but with no room left
+    full = an_agency("乙催收", "91310000MA1FL00002", capacity=0)
+    a_contract(full, "C-FULL")
+    assert place(AS_OF).why_none == "所有机构的案件容量已满 / every agency is at its capacity"

@@ -107,8 +107,8 @@ def test_a_draft_is_never_used_and_an_edit_makes_a_new_version():
     # given an approved template, then an edit of it
     loan = make_account()
     run_cycle(AS_OF)
-    first = approved("promise_reminder", "sms", "zh-hans", "{{ borrower_name }}您好，请按约定还款。", loan=loan)
-    second = edit(first, body="{{ borrower_name }}您好，请按您承诺的日期还款。")
+    first = approved("promise_reminder", "sms", "zh-hans", "【{{ lender_name }}】{{ borrower_name }}您好，请按约定还款。", loan=loan)
+    second = edit(first, body="【{{ lender_name }}】{{ borrower_name }}您好，请按您承诺的日期还款。")
     # then the edit is version 2, a draft, and the message still comes from version 1
     assert (second.version, second.state) == (2, "draft")
     message = render_attempt(attempt_for(loan, template="promise_reminder"))
@@ -137,7 +137,8 @@ def test_under_us_regf_an_sms_states_dollars_and_says_how_to_opt_out(settings):
     settings.ARREARS_PROFILE = "us-regf"
     loan = make_account("L-MSG-US")
     run_cycle(AS_OF)
-    approved("sms_overdue_notice", "sms", "zh-hans", "{{ borrower_name }}您好，逾期金额{{ overdue_amount }}。", loan=loan)
+    approved("sms_overdue_notice", "sms", "zh-hans", "{{ lender_name }}：{{ borrower_name }}您好，逾期金额{{ overdue_amount }}。",
+             loan=loan)
     # when the attempt is rendered
     message = render_attempt(attempt_for(loan))
     # then amounts are in dollars and the Reg F 1006.6(e) opt-out line ends the message
@@ -149,7 +150,7 @@ def test_a_debtor_template_is_never_sent_to_a_third_party():
     # given an approved debtor template
     loan = make_account("L-MSG-TP")
     run_cycle(AS_OF)
-    approved("agency_sms", "sms", "zh-hans", "{{ borrower_name }}您好，请还款{{ overdue_amount }}。", loan=loan)
+    approved("agency_sms", "sms", "zh-hans", "【{{ lender_name }}】{{ borrower_name }}您好，请还款{{ overdue_amount }}。", loan=loan)
     # when an attempt to a third party uses it, then it is refused in both languages
     with pytest.raises(TemplateError) as raised:
         render_attempt(attempt_for(loan, template="agency_sms", party="third_party"))

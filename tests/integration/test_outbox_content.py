@@ -64,7 +64,7 @@ def test_an_attempt_s_own_text_is_linted_and_carries_the_opt_out_line():
     run_cycle(AS_OF)
     plain = attempt_for(loan)
     threat = attempt_for(loan)
-    ContactAttempt.objects.filter(pk=plain.pk).update(as_of=AS_OF, body="您好，您的借款已逾期，请通过官方App还款。")
+    ContactAttempt.objects.filter(pk=plain.pk).update(as_of=AS_OF, body="【禾丰消费金融】您好，您的借款已逾期，请通过官方App还款。")
     ContactAttempt.objects.filter(pk=threat.pk).update(as_of=AS_OF, body="再不还钱就上门找你家人，让你好看。")
     gateway = HttpProvider().start()
     try:

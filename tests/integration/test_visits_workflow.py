@@ -78,8 +78,18 @@ def placed_with(agency: Agency, loan, *, visits_allowed: bool = True) -> Placeme
     )
 
 
+VISIT_TEAM = "外访审批组 / visit approvals"
+
+
 def screened_visit(external_id: str = "L-V1", *, verified_address: bool = True) -> Visit:
+    """A visit screened on a new account whose case belongs to the team the `lead` fixture leads
+    (a team lead sees the visits of the accounts they may open)."""
+    from arrears.access.models import Team
+    from arrears.cases.models import CollectionCase
+
     loan = make_loan(external_id)
+    CollectionCase.objects.create(loan=loan, opened_on=dt.date(2026, 5, 1),
+                                  team=Team.objects.get_or_create(name=VISIT_TEAM)[0])
     address = ContactPoint.objects.create(
         borrower=loan.borrower, kind="address", value="上海市浦东新区世纪大道 100 号", verified=verified_address
     )
@@ -95,9 +105,22 @@ def quick_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, not security
 
 
+def visit_team_lead(django_user_model):
+    """The team lead who leads the team of every `screened_visit`'s account."""
+    from arrears.access.models import Team
+    from arrears.access.sync import sync_roles
+
+    sync_roles()  # the roles' permissions: a team lead sees the accounts (and visits) of their team
+    user = person(django_user_model, "lead", Role.TEAM_LEAD)
+    team, _ = Team.objects.get_or_create(name=VISIT_TEAM)
+    team.lead = user
+    team.save()
+    return user
+
+
 @pytest.fixture
 def lead(django_user_model):
-    return person(django_user_model, "lead", Role.TEAM_LEAD)
+    return visit_team_lead(django_user_model)
 
 
 @pytest.fixture

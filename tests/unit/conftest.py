@@ -16,9 +16,7 @@ _WORKER_KEY = "lint_report"
 @pytest.fixture
 def lint_report(request: pytest.FixtureRequest) -> list[str]:
     """Lines to print under "message lint" at the end of the run; the test appends to it."""
-    lines: list[str] = []
-    request.config.stash[LINT_REPORT] = lines
-    return lines
+    return request.config.stash.setdefault(LINT_REPORT, [])
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -134,3 +134,21 @@ def test_the_vault_hides_its_secret_and_refuses_an_empty_one() -> None:
     assert "secret" not in repr(IdentityVault("a secret")).replace("<secret hidden>", "")
     with pytest.raises(ValueError):
         IdentityVault("")
+
+
+def test_a_vault_with_the_old_secret_as_fallback_reads_old_tokens_and_rotates_them_once() -> None:
+    # given a number encrypted and digested under the old secret
+    old = IdentityVault("the old secret")
+    token, digest = old.encrypt(GB_11643_EXAMPLE), old.digest(GB_11643_EXAMPLE)
+    # when the secret changes and the old one is kept as a fallback
+    vault = IdentityVault("the new secret", fallbacks=["the old secret"])
+    assert vault.decrypt(token) == GB_11643_EXAMPLE and not vault.is_current(token)
+    # then rotating gives a token the new secret alone reads, and the new digest
+    new_token, new_digest = vault.rotated(token, digest)
+    assert IdentityVault("the new secret").decrypt(new_token) == GB_11643_EXAMPLE
+    assert new_digest == IdentityVault("the new secret").digest(GB_11643_EXAMPLE) != digest
+    # and a second rotation changes nothing
+    assert vault.rotated(new_token, new_digest) is None
+    # while without the fallback the old token is unreadable
+    with pytest.raises(InvalidToken):
+        IdentityVault("the new secret").decrypt(token)

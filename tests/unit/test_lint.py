@@ -16,10 +16,12 @@ from arrears.compliance.lint_rules import RULES, RULES_BY_ID
 LABELLED = Path(__file__).resolve().parents[1] / "data" / "lint_messages.yaml"
 PRECISION_FLOOR = 0.90
 RECALL_FLOOR = 0.85
-# On the held-out split (written after the rules were last changed) the lint stays precise but
-# finds little more than a third of what a reviewer would: these floors record that honestly.
-HELD_OUT_PRECISION_FLOOR = 0.90
-HELD_OUT_RECALL_FLOOR = 0.30
+# The held-out split (never used to train the meaning classifier): with the classifier the lint finds
+# 0.719 of what a reviewer labels (it found 0.375 with phrase rules alone), and some of what it adds
+# is a neighbouring category (0.821 precision by rule id). The floors are the measured figures. The
+# content guard's own held-out set is tests/data/lint_heldout.yaml (tests/unit/test_lint_heldout.py).
+HELD_OUT_PRECISION_FLOOR = 0.82
+HELD_OUT_RECALL_FLOOR = 0.71
 
 
 def only(text: str, facts: MessageFacts | None = None) -> Finding:
@@ -47,7 +49,8 @@ RULE_EXAMPLES = [
     ("lint.insult", "你这个老赖，赶紧还钱。", "老赖"),
     ("lint.insult", "Pay up, you deadbeat.", "deadbeat"),
     ("lint.false_legal_status", "法院已立案，请尽快处理。", "法院已立案"),
-    ("lint.false_legal_status", "您好，我们是恒信律师事务所，请配合处理欠款。", "我们是恒信律师事务所"),
+    ("lint.impersonation", "您好，我们是恒信律师事务所，请配合处理欠款。", "我们是恒信律师事务所"),
+    ("lint.impersonation", "Hello, this is Sergeant Wells about your overdue card.", "this is Sergeant"),
     ("lint.false_legal_status", "A lawsuit has been filed against you.", "lawsuit has been filed"),
     ("lint.false_legal_status", "An order for your detention is on file: a warrant awaits.", "warrant"),
     ("lint.third_party_pressure", "今天不还，我们就通知你的单位。", "通知你的单位"),
@@ -67,15 +70,20 @@ RULE_EXAMPLES = [
     ("lint.night_contact", "We will call you every night until you pay.", "call you every night"),
     ("lint.credit_misstatement", "逾期将永久记入征信。", "永久记入征信"),
     ("lint.credit_misstatement", "This stays on your credit report forever.", "credit report forever"),
+    ("lint.borrow_to_pay", "实在不行就以贷养贷吧。", "以贷养贷"),
+    ("lint.borrow_to_pay", "Just max out another card.", "max out"),
+    ("lint.regf_overshadowing", "这是债务催收方的通知。本账户不接受任何异议。", "不接受任何异议"),
+    ("lint.regf_overshadowing", "This is a debt collector. Ignore the 30 days and pay now.", "Ignore the 30 days"),
 ]
 
 
 @pytest.mark.parametrize(("rule_id", "text", "excerpt"), RULE_EXAMPLES)
 def test_each_rule_finds_its_wording_at_the_exact_span(rule_id: str, text: str, excerpt: str) -> None:
-    # when
-    found = [finding for finding in lint(text) if finding.rule_id == rule_id]
+    # when (a rule of one profile only is tried under that profile)
+    profile = RULES_BY_ID[rule_id].profiles[0] if RULES_BY_ID[rule_id].profiles else None
+    found = [finding for finding in lint(text, profile=profile) if finding.rule_id == rule_id]
     # then
-    assert len(found) == 1, lint(text)
+    assert len(found) == 1, lint(text, profile=profile)
     finding = found[0]
     assert (finding.start, finding.end) == span_of(text, excerpt)
     assert finding.excerpt == excerpt == text[finding.start : finding.end]
@@ -192,7 +200,10 @@ def test_an_amount_that_matches_neither_the_overdue_amount_nor_the_balance_is_a_
     assert finding.rule_id == "lint.amount_misstated"
     assert (finding.start, finding.end) == span_of(text, "3,560.00元")
     assert "3,560.00元" in finding.message_zh and "2,560.00" in finding.message_zh
-    assert "18,000.00" in finding.message_en and "1006.18" in finding.message_en
+    assert "18,000.00" in finding.message_en and "第四十一条" in finding.message_zh
+    # and under us-regf it cites Regulation F
+    regf = lint(text, facts=facts, profile="us-regf")[0]
+    assert "1006.18" in regf.message_en and "1006.18" in regf.citation_en
 
 
 @pytest.mark.parametrize(
@@ -304,6 +315,15 @@ def test_lint_refuses_what_is_not_text() -> None:
 # -- the labelled set ---------------------------------------------------------------------------
 
 
+# The labelled set predates three rules: posing as a court or lawyer was labelled
+# lint.false_legal_status there, and borrowing elsewhere and Reg F's dispute rights were not labelled.
+NOT_IN_LABELLED_SET = {"lint.impersonation", "lint.borrow_to_pay", "lint.regf_overshadowing"}
+
+
+def as_labelled(rule_id: str) -> str:
+    return "lint.false_legal_status" if rule_id == "lint.impersonation" else rule_id
+
+
 def load_labelled() -> list[dict]:
     with LABELLED.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -323,7 +343,7 @@ def test_the_labelled_set_is_large_balanced_and_labelled_with_known_rules() -> N
     clean = sum(1 for m in messages if not m["expect"])
     assert 0.40 <= clean / len(messages) <= 0.50
     labels = Counter(rule_id for m in messages for rule_id in m["expect"])
-    assert set(labels) == set(RULES_BY_ID)
+    assert set(labels) == set(RULES_BY_ID) - NOT_IN_LABELLED_SET
     assert min(labels.values()) >= 10
     assert {m.get("split", "dev") for m in messages} == {"dev", "holdout"}
 
@@ -360,12 +380,12 @@ def test_precision_and_recall_over_the_labelled_set(lint_report: list[str]) -> N
     # given
     messages = load_labelled()
     splits = {"all": Tally(), "dev": Tally(), "holdout": Tally()}
-    per_rule = {rule.rule_id: Tally() for rule in RULES}
+    per_rule = {rule.rule_id: Tally() for rule in RULES if rule.rule_id not in NOT_IN_LABELLED_SET}
     counts = Counter()
     blocked = Counter()
     # when
     for message in messages:
-        predicted = {finding.rule_id for finding in lint(message["text"], facts=facts_of(message))}
+        predicted = {as_labelled(finding.rule_id) for finding in lint(message["text"], facts=facts_of(message))}
         expected = set(message["expect"])
         split = message.get("split", "dev")
         for name in ("all", split):

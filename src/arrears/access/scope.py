@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from arrears.access.roles import Role, has_role
 
@@ -29,6 +30,8 @@ __all__ = [
     "figures_scope",
     "holds_permissions",
     "loans_visible_to",
+    "OutOfScope",
+    "refusal",
     "require",
     "sees_unmasked_contacts",
     "sees_whole_book",
@@ -151,10 +154,21 @@ def can(user, action: Action | str, obj) -> bool:
     return case.assignee_id == user.pk or (case.team_id is not None and case.team_id in team_ids_of(user))
 
 
+class OutOfScope(Http404):
+    """An object the user may not see: answered exactly as one that does not exist (404), so that
+    probing ids tells nothing about other teams' or agencies' accounts."""
+
+
+def refusal(user, action: Action | str, obj) -> Exception:
+    """What refusing `action` on `obj` answers: 403 for an object the user sees but may not act on,
+    404 (as for a missing one) for an object outside their scope."""
+    return PermissionDenied() if can(user, Action.VIEW, obj) else OutOfScope()
+
+
 def require(user, action: Action | str, obj) -> None:
-    """Raise PermissionDenied (a 403 page, a 403 in the API) unless `can(user, action, obj)`."""
+    """Raise `refusal(...)` unless `can(user, action, obj)`."""
     if not can(user, action, obj):
-        raise PermissionDenied
+        raise refusal(user, action, obj)
 
 
 def sees_unmasked_contacts(user) -> bool:

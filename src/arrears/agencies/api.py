@@ -36,6 +36,7 @@ class ContactIn(Schema):
 class ContactOut(Schema):
     attempt_id: int
     compliance_findings: list[str]
+    content_findings: list[str]
 
 
 class ProposalIn(Schema):
@@ -117,7 +118,9 @@ def record_contact(request, placement_id: int, payload: ContactIn):
         )
     except InputError as error:
         raise HttpError(400, f"{error.zh} / {error.en}") from None
-    return 201, {"attempt_id": attempt.pk, "compliance_findings": [r for r in attempt.blocked_by.split(",") if r]}
+    note_findings = attempt.agency_contact.note_findings
+    return 201, {"attempt_id": attempt.pk, "compliance_findings": [r for r in attempt.blocked_by.split(",") if r],
+                 "content_findings": sorted({finding["rule_id"] for finding in note_findings})}
 
 
 @router.post("/cases/{placement_id}/proposals", response={201: ProposalOut})

@@ -130,4 +130,7 @@ def judge_agency_contact(placement, *, channel: str, contact_point_id: int | Non
         agencies=authorities_of(placement.agency_id),
         loans=(LoanFacts(loan_id=str(placement.loan_id), outsourcing_notice_utc=notice_instant(placement)),),
     )
-    return decide(action, context, lender_profile(profile_name))
+    from arrears.borrower.preferences import with_preferences
+
+    return with_preferences(decide(action, context, lender_profile(profile_name)), debtor_id=subject.debtor_id,
+                            channel=action.channel, at=at, time_zone=subject.time_zone, party=subject.party)

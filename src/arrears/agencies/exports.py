@@ -3,11 +3,10 @@ banner at the top and in three columns on every row, so a leaked copy names its 
 
 from __future__ import annotations
 
-import csv
 import io
 
-
 from arrears import clock
+from arrears.spreadsheet import SafeWriter
 from arrears.agencies.models import AccessAction, AgencyStaff
 from arrears.agencies.terms import SHAREABLE_FIELDS
 
@@ -20,7 +19,7 @@ def export_cases(staff: AgencyStaff, *, via: str = "web") -> str:
     user = staff.user.get_username() if staff.user_id else ""
     shared = [name for name in SHAREABLE_FIELDS if any(name in row["fields"] for row in rows)]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow([f"# 仅限 {staff.agency.name} 催收使用，禁止外传 · 导出人 {user} · {exported_at}"])
     writer.writerow([f"# For {staff.agency.name_en or staff.agency.name} collection use only; do not share · exported by {user} · {exported_at}"])
     writer.writerow(["placement", "placed_on", "expires_on", *shared, "watermark_agency", "watermark_user", "watermark_exported_at"])

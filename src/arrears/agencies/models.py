@@ -339,6 +339,7 @@ class AgencyContact(models.Model):
     attempt = models.OneToOneField("contact.ContactAttempt", on_delete=models.PROTECT, related_name="agency_contact")
     staff = models.ForeignKey(AgencyStaff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.TextField(_("note"), blank=True)
+    note_findings = models.JSONField(_("content lint findings"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=8, default="web")
 
     class Meta:

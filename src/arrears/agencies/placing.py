@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 from django.utils import timezone
 
@@ -120,19 +121,32 @@ def place(as_of: dt.date, *, profile_name: str | None = None, challenger_share: 
         recalled=ended["recalled"],
         by_agency=by_agency,
         by_arm=by_arm,
-        why_none=why_none_placed(offers, as_of) if candidates.num_rows and not placed else "",
+        why_none=why_none_placed(offers, candidates, as_of) if candidates.num_rows and not placed else "",
     )
 
 
-def why_none_placed(offers: pa.Table, as_of: dt.date) -> str:
-    """Why the night's candidates found no agency, in both languages."""
+def why_none_placed(offers: pa.Table, candidates: pa.Table, as_of: dt.date) -> str:
+    """Why the night's candidates found no agency, in both languages: no agency, no contract in
+    force, no contract covering any candidate's bucket and amount, or no room at those that do."""
     if offers.num_rows == 0:
         if not Agency.objects.filter(status=AgencyStatus.WHITELISTED).exists():
             return "没有在白名单上的催收机构 / no agency is on the whitelist"
         return f"{as_of} 没有生效的委外合同 / no agency contract is in force on {as_of}"
-    if sum(offers.column("free_capacity").to_pylist()) == 0:
+    covering = [offer for offer in offers.to_pylist() if _covers_any(offer, candidates)]
+    if not covering:
+        return "没有合同覆盖这些案件的账龄或金额 / no contract covers these cases' buckets or amounts"
+    if all(offer["free_capacity"] == 0 for offer in covering):
         return "所有机构的案件容量已满 / every agency is at its capacity"
-    return "没有合同覆盖这些案件的账龄或金额 / no contract covers these cases' buckets or amounts"
+    return "候选案件都不能委给这些机构（如曾被其收回） / no candidate may go to these agencies (e.g. recalled from them)"
+
+
+def _covers_any(offer: dict, candidates: pa.Table) -> bool:
+    """Whether the offer's contract takes at least one candidate by bucket and overdue amount."""
+    fits = pc.is_in(candidates.column("bucket"), value_set=pa.array(offer["buckets"], pa.string()))
+    fits = pc.and_(fits, pc.greater_equal(candidates.column("overdue"), offer["min_amount"]))
+    if offer["max_amount"] is not None:
+        fits = pc.and_(fits, pc.less_equal(candidates.column("overdue"), offer["max_amount"]))
+    return bool(pc.any(fits).as_py())
 
 
 def requires_outsourcing_notice(profile_name: str | None = None) -> bool:

@@ -193,7 +193,8 @@ def record_contact(staff: AgencyStaff, placement: Placement, *, channel: str, ou
     """Record a contact the agency made, with the effects its outcome has wherever it is recorded
     (arrears.contact.effects: a dispute holds the account, a stop request opts the number out, …).
     The guard judges it as it would have before the contact; a contact it would have blocked is kept
-    with its rules as a compliance finding against the agency."""
+    with its rules as a compliance finding against the agency. The note is kept with the content
+    lint's findings, as a lender collector's note is."""
     from arrears.agencies.authority import judge_agency_contact
     from arrears.contact.models import ContactAttempt
 
@@ -212,7 +213,11 @@ def record_contact(staff: AgencyStaff, placement: Placement, *, channel: str, ou
         blocked_by=",".join(v.rule_id for v in violations)[:300],
         reasons_zh="；".join(v.reason_zh for v in violations), reasons_en="; ".join(v.reason_en for v in violations),
     )
-    AgencyContact.objects.create(placement=placement, attempt=attempt, staff=staff, note=note.strip(), source=via)
+    from arrears.workbench.recording import findings_as_data, lint_note
+
+    note = note.strip()
+    AgencyContact.objects.create(placement=placement, attempt=attempt, staff=staff, note=note, source=via,
+                                 note_findings=findings_as_data(lint_note(note)) if note else [])
     apply_outcome(attempt, source="agency", by=staff.user,
                   details=OutcomeDetails(promise_amount=promise_amount, promise_due=promise_due, note=note))
     log_access(staff, AccessAction.RECORD, placement=placement, fields=("contact",), via=via)

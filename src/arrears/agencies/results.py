@@ -25,6 +25,7 @@ from arrears import clock
 from arrears.agencies.models import AgencyStaff, ResultUpload
 from arrears.errors import InputError
 from arrears.money import MoneyError, to_fen
+from arrears.spreadsheet import SafeWriter
 
 REQUIRED = ("loan", "channel", "outcome", "attempted_at")
 OPTIONAL = ("promise_amount", "promise_due", "note")
@@ -85,7 +86,7 @@ def upload_results(staff: AgencyStaff, *, file_name: str, content: bytes, via: s
         p.loan.external_id: p for p in active_placements(staff).select_related("contract", "loan__borrower", "notice")
     }
     rejects = io.StringIO()
-    writer = csv.writer(rejects)
+    writer = SafeWriter(rejects)
     writer.writerow(["line", *header, "reason_zh", "reason_en"])
     landed = rejected = 0
     for line, row in enumerate(rows, start=2):

@@ -9,7 +9,6 @@ active / overdue amount at placement); its rate applies to the month's recovered
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from arrears.agencies.performance import during_placement
 from arrears.agencies.terms import schedule_tiers
 from arrears.ledger.recoveries import recovered_condition
 from arrears.money import format_yuan
+from arrears.spreadsheet import SafeWriter
 
 # One row per placement and period (any number of periods, all agencies or some, in one query): what
 # was recovered in the period and to its end. A period is [start, end) in business dates.
@@ -152,7 +152,7 @@ HEADER = (
 
 def statement_csv(statement: Statement) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(HEADER)
     for line in statement.lines:
         writer.writerow((

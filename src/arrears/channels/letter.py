@@ -10,7 +10,6 @@ nothing and adds no second letter to the batch.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import fcntl
 import hashlib
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from arrears.channels._base import Message, PermanentError, Receipt, Reconciled, Reply, Sent, TransientError
+from arrears.spreadsheet import SafeWriter
 
 MANIFEST_FIELDS = ("key", "file", "recipient", "address", "sha256", "written_at")
 
@@ -63,7 +63,7 @@ class LetterChannel:
         manifest = path.parent / "manifest.csv"
         with manifest.open("a", newline="", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # several workers may write one batch
-            writer = csv.writer(handle)
+            writer = SafeWriter(handle)
             if handle.tell() == 0:
                 writer.writerow(MANIFEST_FIELDS)
             writer.writerow(

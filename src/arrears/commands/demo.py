@@ -27,11 +27,14 @@ def run(args) -> int:
 
     from arrears import clock
     from arrears.commands import migrate, serve
-    from arrears.demo import DEMO_PASSWORD, logins, tour_lines
+    from arrears.demo import DEMO_PASSWORD, logins, portal_lines, tour_lines
     from arrears.ledger.models import Loan
 
     if args.loans < 1 or args.days < 1:
         raise InputError("贷款笔数和天数必须为正数", "--loans and --days must be positive")
+    from arrears.secret import use_demo_secret
+
+    use_demo_secret(Path(settings.VAR_DIR))  # the demo alone makes up its secret, once, in var/secret
     if args.fresh:
         _discard(Path(settings.VAR_DIR))
     migrate.run(args)
@@ -57,6 +60,8 @@ def run(args) -> int:
         print(f"  {name:<20} {role}")
     print("\n导览：各状态的账户 / a tour, one account in each state:")
     print("\n".join(tour_lines(base)))
+    print("\n借款人自助服务 / the borrower portal:")
+    print("\n".join(portal_lines(base)))
     if args.no_serve:
         return 0
     return serve.run(argparse.Namespace(host="127.0.0.1", port=args.port, workers=2))

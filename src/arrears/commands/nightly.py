@@ -35,6 +35,9 @@ def run(args) -> int:
         return digest(args)
     from arrears.nightly.runner import feeds_dir_from_settings, run_night, run_nights
     from arrears.nightly.steps import NightOptions
+    from arrears.secret import require_secret
+
+    require_secret()  # a night encrypts national IDs and enqueues signed links
 
     if args.as_of and (args.first or args.last):
         raise InputError("--as-of 不能与 --from/--to 同用", "use either --as-of or --from/--to, not both")

@@ -16,10 +16,10 @@ def register(subparsers) -> None:
 
 
 def run_load(args) -> int:
-    from arrears.ledger.catalogue import SHIPPED_CATALOGUE, read_catalogue, save_catalogue
+    from arrears.ledger.catalogue import SHIPPED_CATALOGUE, lender_cost_ceiling_bp, read_catalogue, save_catalogue
 
     path = args.file or SHIPPED_CATALOGUE
-    outcome = save_catalogue(read_catalogue(path))
+    outcome = save_catalogue(read_catalogue(path, cost_ceiling_bp=lender_cost_ceiling_bp()))
     print(
         f"产品目录 {path}：新增 {len(outcome.created)}，更新 {len(outcome.updated)}，未变 {len(outcome.unchanged)}\n"
         f"catalogue {path}: {len(outcome.created)} created, {len(outcome.updated)} updated, "

@@ -20,6 +20,9 @@ def run(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    from arrears.secret import require_secret
+
+    require_secret()  # before anything is served: no secret, no site (the demo sets its own)
     if not 0 < args.port < 65536:
         raise InputError(f"端口必须在 1 到 65535 之间：{args.port}", f"the port must be 1 to 65535: {args.port}")
     if args.workers < 1:

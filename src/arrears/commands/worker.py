@@ -49,6 +49,9 @@ def local_notice(addresses, letters: Path, expected: Path) -> str:
 
 def run(args) -> int:
     from arrears.outbox.config import config_path
+    from arrears.secret import require_secret
+
+    require_secret()  # messages carry signed unsubscribe links
     from arrears.outbox.local import configured_or_local, letters_directory
     from arrears.outbox.worker import Worker
 

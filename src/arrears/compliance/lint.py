@@ -16,15 +16,22 @@ and the lint's measured precision and recall.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from arrears.compliance import lint_rules as R
+from arrears.compliance.citations import cite
 from arrears.compliance.lint_rules import RULES, RULES_BY_ID, LintRule, RuleId, Severity
 from arrears.money import FEN_PER_YUAN, Fen, MoneyError, format_yuan, to_fen
 
-__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint"]
+__all__ = ["Finding", "MessageFacts", "Severity", "can_approve", "lint", "lint_many", "required_content"]
+
+RECIPIENTS = ("borrower", "third_party")
+SENDERS = ("lender", "debt_collector")
+OUTBOUND_CHANNELS = frozenset({"sms", "email", "letter", "app", "app_push", "call", "call_transcript", "visit_notice"})
+"""Channels whose text reaches the borrower (notes and visit reports are the collector's own record)."""
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,12 @@ class Finding:
 
     rule_id: the rule's stable id ("lint.threat_violence").
     start, end: the character span in the linted text; excerpt == text[start:end].
-    message_zh, message_en: what is wrong and why, citing the source rule.
+    message_zh, message_en: what is wrong and why, citing the source for the message's profile
+      and product.
     severity: see `Severity`; any finding blocks approval.
+    category: what the wording means (violence, third_party, arrest, ...: lint_citations.yaml).
+    citation_zh, citation_en: the source cited, for the profile and product.
+    found_by: "rule" (a phrase rule), "meaning" (the classifier) or "content" (a required-content check).
     """
 
     rule_id: RuleId
@@ -91,15 +102,92 @@ class Finding:
     message_zh: str
     message_en: str
     severity: Severity
+    category: str = ""
+    citation_zh: str = ""
+    citation_en: str = ""
+    found_by: str = "rule"
 
 
-def lint(text: str, *, facts: MessageFacts | None = None) -> tuple[Finding, ...]:
-    """Every finding in `text`, ordered by position; empty when the text may be approved."""
+@dataclass(frozen=True)
+class Readers:
+    """Who a message is about and for, so each finding cites the right source and the checks that
+    depend on the reader apply.
+
+    profile: the compliance profile (cn, us-regf); product: consumer_loan or credit_card.
+    recipient: borrower, or third_party (a contact, a relative, an employer: the debt must not show).
+    sender: lender, or debt_collector (an agency; under us-regf it must say it is a debt collector).
+    channel: sms, email, letter, app, app_push, call, call_transcript, visit_notice, call_note,
+      visit_note; None when unknown (then no channel-dependent check runs).
+    first_notice: the first communication, where us-regf wants the validation information.
+    """
+
+    profile: str | None = None
+    product: str | None = None
+    recipient: str = "borrower"
+    sender: str = "lender"
+    channel: str | None = None
+    first_notice: bool = False
+
+    def __post_init__(self) -> None:
+        if self.recipient not in RECIPIENTS:
+            raise ValueError(f"收件人只可为 {RECIPIENTS} / recipient is one of {RECIPIENTS}, not {self.recipient!r}")
+        if self.sender not in SENDERS:
+            raise ValueError(f"发送方只可为 {SENDERS} / sender is one of {SENDERS}, not {self.sender!r}")
+        cite("violence", self.profile, self.product)  # refuses an unknown profile or product
+
+
+def lint(
+    text: str,
+    *,
+    facts: MessageFacts | None = None,
+    profile: str | None = None,
+    product: str | None = None,
+    recipient: str = "borrower",
+    sender: str = "lender",
+    channel: str | None = None,
+    first_notice: bool = False,
+) -> tuple[Finding, ...]:
+    """Every finding in `text`, ordered by position; empty when the text may be approved.
+
+    The phrase rules and the meaning classifier (`arrears.compliance.meaning`) both read the text;
+    the classifier adds a category the rules missed, spanning the sentence that carries it.
+    `profile` and `product` choose the source each finding cites; `recipient`, `sender`,
+    `channel` and `first_notice` switch on the checks that depend on them (see `Readers`).
+    """
+    audience = Readers(profile, product, recipient, sender, channel, first_notice)
+    return _lint_one(text, facts, audience, None)
+
+
+def lint_many(
+    texts: Iterable[str], *, facts: Iterable[MessageFacts | None] | None = None, **audience
+) -> list[tuple[Finding, ...]]:
+    """`lint` for many texts with one audience (`lint`'s keyword arguments): the classifier is
+    consulted once for all their sentences. `facts`, when given, holds one entry per text."""
+    from arrears.compliance import meaning
+
+    texts = list(texts)
+    for text in texts:
+        _check_text(text)
+    facts_list = list(facts) if facts is not None else [None] * len(texts)
+    if len(facts_list) != len(texts):
+        raise ValueError(f"{len(texts)} 条文本却有 {len(facts_list)} 份事实 / {len(texts)} texts but {len(facts_list)} facts")
+    who = Readers(**audience)
+    scored = meaning.score_many(texts)
+    return [_lint_one(text, fact, who, scores) for text, fact, scores in zip(texts, facts_list, scored)]
+
+
+def _check_text(text: object) -> None:
     if not isinstance(text, str):
         raise TypeError(f"lint takes text, not {type(text).__name__}")
+
+
+def _lint_one(text: str, facts: MessageFacts | None, audience: Readers, scores) -> tuple[Finding, ...]:
+    _check_text(text)
     context = _Context(text)
     found: list[Finding] = []
     for rule, patterns in _COMPILED:
+        if rule.profiles and (audience.profile or "cn") not in rule.profiles:
+            continue
         for pattern in patterns:
             for match in pattern.finditer(text):
                 if match.end() == match.start() or context.cleared(rule, match.start()):
@@ -109,17 +197,168 @@ def lint(text: str, *, facts: MessageFacts | None = None) -> tuple[Finding, ...]
         found.extend(_amount_findings(text, facts))
         found.extend(_account_findings(text, facts))
         found.extend(_brand_findings(text, facts, context))
-    return tuple(_merged(text, found))
+    found.extend(_meaning_findings(text, found, audience, context, scores))
+    if audience.recipient == "third_party":
+        found.extend(_disclosure_findings(text))
+    found.extend(_regf_disclosure_findings(text, audience))
+    return tuple(_merged(text, (_cited(f, audience) for f in found)))
 
 
-def can_approve(text: str, facts: MessageFacts | None = None) -> bool:
+def can_approve(text: str, facts: MessageFacts | None = None, **audience) -> bool:
     """A template may be approved only when the lint finds nothing in it."""
-    return not lint(text, facts=facts)
+    return not lint(text, facts=facts, **audience)
+
+
+# -- meaning -----------------------------------------------------------------------------------
+
+CATEGORY_RULES: dict[str, RuleId] = {}
+for _rule in RULES:
+    CATEGORY_RULES.setdefault(_rule.category, _rule.rule_id)
+CATEGORY_RULES.update(
+    disclosure="lint.third_party_disclosure",
+    regf_disclosure="lint.regf_disclosure",
+)
+"""The rule id a finding of each category carries when no phrase rule of its own found it."""
+
+
+def _meaning_findings(text: str, found: list[Finding], audience: Readers, context: _Context, scores) -> Iterator[Finding]:
+    """A category the phrase rules did not find, where the classifier reads it in a sentence."""
+    from arrears.compliance import meaning
+
+    if scores is None:
+        scores = meaning.sentence_scores(text)
+    already = {finding.category for finding in found}
+    profile = audience.profile or "cn"
+    reported: set[str] = set()
+    for sentence in scores:
+        for category in sentence.categories:
+            if category in already or category in reported:
+                continue
+            rule = RULES_BY_ID[CATEGORY_RULES[category]]
+            if rule.profiles and profile not in rule.profiles:
+                continue
+            if rule.quoted_in_warnings and context.in_warning(sentence.start):
+                continue
+            if context.reported(sentence.end - 1):
+                continue
+            if (rule.hedge_allows and context.hedged(sentence.start)) or (
+                rule.consent_allows and context.about_consent(sentence.start)
+            ):
+                continue
+            reported.add(category)
+            yield _finding(rule, text, sentence.start, sentence.end, found_by="meaning")
+
+
+# -- reader-dependent checks ---------------------------------------------------------------------
+
+_DEBT_WORDS = re.compile(R.DEBT_WORDS, re.IGNORECASE)
+_COLLECTOR_DISCLOSURE = re.compile(R.DEBT_COLLECTOR_DISCLOSURE, re.IGNORECASE)
+_VALIDATION = tuple(re.compile(p, re.IGNORECASE) for p in R.VALIDATION_INFORMATION)
+
+
+def _disclosure_findings(text: str) -> Iterator[Finding]:
+    """A message a third party reads must not reveal the debt (a locate message names no debt)."""
+    for match in _DEBT_WORDS.finditer(text):
+        yield _check_finding("lint.third_party_disclosure", "disclosure", text, match.start(), match.end())
+
+
+def _regf_disclosure_findings(text: str, audience: Readers) -> Iterator[Finding]:
+    """Under us-regf a debt collector's communication to the consumer says that it is from a debt
+    collector (12 CFR 1006.18(e)); the first one also carries the validation information (1006.34)."""
+    if (
+        (audience.profile or "cn") != "us-regf"
+        or audience.sender != "debt_collector"
+        or audience.recipient != "borrower"
+        or audience.channel not in OUTBOUND_CHANNELS
+    ):
+        return
+    if not _COLLECTOR_DISCLOSURE.search(text):
+        yield _check_finding("lint.regf_disclosure", "regf_disclosure", text, 0, len(text),
+                             zh="未表明本通讯来自债务催收方。", en="It does not say that it is from a debt collector.")
+    elif audience.first_notice and not all(pattern.search(text) for pattern in _VALIDATION):
+        yield _check_finding("lint.regf_disclosure", "regf_disclosure", text, 0, len(text),
+                             zh="首次通讯缺少核实信息（欠款金额、债权人及提出异议的期限）。",
+                             en="A first notice without the validation information (amount, creditor, the date to dispute by).")
+
+
+IDENTITY_CHANNELS = frozenset({"sms"})
+"""Channels whose text itself must name the lender or agency: an SMS (its 【signature】 under cn). A
+letter carries the lender's letterhead, an email its sender, a push the lender's app, a call script
+the collector's own introduction."""
+OPT_OUT_CHANNELS = frozenset({"sms", "email", "app_push"})
+"""Electronic channels: the message carries a way to opt out."""
+_OPT_OUT = re.compile(R.OPT_OUT_CUES, re.IGNORECASE)
+_PHONE = re.compile(R.PHONE_NUMBER)
+
+
+_SIGNATURE = re.compile(r"^\s*【[^】]{2,24}】|【[^】]{2,24}】\s*$")
+_LEGAL_SUFFIX = re.compile(r"(?:股份有限公司|有限责任公司|有限公司|公司|,?\s*(?:Inc|Ltd|LLC|Co|Corp|Limited)\.?)$", re.IGNORECASE)
+
+
+def _names_sender(text: str, names: Iterable[str]) -> bool:
+    """An SMS names its sender: the name, the name without its legal suffix, or a 【signature】."""
+    if _SIGNATURE.search(text):
+        return True
+    lowered = text.lower()
+    return any(name.lower() in lowered or _LEGAL_SUFFIX.sub("", name).strip().lower() in lowered for name in names)
+
+
+def required_content(
+    text: str,
+    *,
+    channel: str,
+    profile: str | None = None,
+    product: str | None = None,
+    recipient: str = "borrower",
+    sender: str = "lender",
+    names: Iterable[str] = (),
+    verify: Iterable[str] = (),
+) -> tuple[Finding, ...]:
+    """What `text` lacks that a message on `channel` must carry, as findings spanning the whole text.
+
+    - identity: an SMS to the borrower names the lender or agency (one of `names`; not checked when
+      none is given);
+    - verification: a debt collector's (agency's) message says how to verify it: one of `verify`
+      (the lender's hotline) or a telephone number;
+    - opt-out: an electronic message (SMS, email, push) carries a way to opt out.
+    A message to a third party names neither lender nor debt (see `lint`, recipient="third_party").
+    """
+    _check_text(text)
+    audience = Readers(profile, product, recipient, sender, channel)
+    found: list[Finding] = []
+    names = [name for name in names if name and name.strip()]
+    if recipient == "borrower" and channel in IDENTITY_CHANNELS and names and not _names_sender(text, names):
+        found.append(_check_finding("lint.identity_missing", "identity", text, 0, len(text), severity=Severity.MAJOR,
+                                    zh=f"未写明“{names[0]}”。", en=f"It does not name {names[0]}."))
+    if sender == "debt_collector" and recipient == "borrower" and channel in OUTBOUND_CHANNELS:
+        numbers = [number for number in verify if number and number.strip()]
+        if not any(number in text for number in numbers) and not _PHONE.search(text):
+            found.append(_check_finding("lint.verification_missing", "verification", text, 0, len(text),
+                                        severity=Severity.MAJOR))
+    if channel in OPT_OUT_CHANNELS and not _OPT_OUT.search(text):
+        found.append(_check_finding("lint.opt_out_missing", "opt_out", text, 0, len(text), severity=Severity.MAJOR))
+    return tuple(_cited(finding, audience) for finding in found)
+
+
+def _check_finding(rule_id: RuleId, category: str, text: str, start: int, end: int, *, zh: str = "", en: str = "",
+                   severity: Severity = Severity.CRITICAL) -> Finding:
+    return Finding(rule_id, start, end, text[start:end], zh, en, severity, category=category, found_by="content")
+
+
+def _cited(finding: Finding, audience: Readers) -> Finding:
+    """`finding` citing the source for the message's profile and product."""
+    citation = cite(finding.category, audience.profile, audience.product)
+    what_zh, what_en = citation.message()
+    zh = f"{finding.message_zh}{what_zh}" if finding.message_zh else what_zh
+    en = f"{finding.message_en} {what_en}" if finding.message_en else what_en
+    return dataclasses.replace(finding, message_zh=zh, message_en=en, citation_zh=citation.zh, citation_en=citation.en)
 
 
 # -- matching in context ---------------------------------------------------------------------
 
 _FLAGS = re.IGNORECASE
+_CHECK_RULE_IDS = ["lint.third_party_disclosure", "lint.regf_disclosure", "lint.identity_missing",
+                   "lint.verification_missing", "lint.opt_out_missing"]
 _COMPILED: tuple[tuple[LintRule, tuple[re.Pattern[str], ...]], ...] = tuple(
     (rule, tuple(re.compile(pattern, _FLAGS) for pattern in rule.patterns)) for rule in RULES
 )
@@ -128,6 +367,9 @@ _RESTART = re.compile(R.CLAUSE_RESTARTS, _FLAGS)
 _SENTENCE_END = re.compile(R.SENTENCE_ENDS)
 _WARNING = re.compile(R.WARNING_CUES, _FLAGS)
 _CONSENT = re.compile(R.CONSENT_CUES, _FLAGS)
+_REPORTED = re.compile(R.REPORTED_SPEECH, _FLAGS)
+_HEDGE = re.compile(R.HEDGE_CUES, _FLAGS)
+_COLLECTOR_VOICE = re.compile(R.COLLECTOR_VOICE, _FLAGS)
 _PAYMENT_WORDS = re.compile(R.PAYMENT_WORDS, _FLAGS)
 
 
@@ -176,38 +418,61 @@ class _Context:
         """Inside a sentence about the debtor's consent or authorisation."""
         return self._sentence_index(position) in self.consent_sentences
 
+    def hedged(self, position: int) -> bool:
+        """In a sentence that states a lawful possibility rather than a fact."""
+        start, end = self.sentence(position)
+        return _HEDGE.search(self.text, start, end) is not None
+
+    def reported(self, position: int) -> bool:
+        """Inside the borrower's words as a note reports them: a reported-speech cue earlier in the
+        sentence, and the collector not speaking again between it and `position`."""
+        sentence_start, _ = self.sentence(position)
+        cue = None
+        for cue in _REPORTED.finditer(self.text, sentence_start, position):
+            pass
+        if cue is None:
+            return False
+        return _COLLECTOR_VOICE.search(self.text, cue.end(), position) is None
+
     def cleared(self, rule: LintRule, position: int) -> bool:
+        if self.reported(position):
+            return True
         if rule.negatable and self.negated(position):
             return True
         if rule.consent_allows and self.about_consent(position):
             return True
+        if rule.hedge_allows and self.hedged(position):
+            return True
         return rule.quoted_in_warnings and self.in_warning(position)
 
 
-def _finding(rule: LintRule, text: str, start: int, end: int, *, zh: str = "", en: str = "") -> Finding:
+def _finding(rule: LintRule, text: str, start: int, end: int, *, zh: str = "", en: str = "",
+             found_by: str = "rule") -> Finding:
+    """A finding of `rule`. `zh`/`en` state what is specific to this finding (the amount, the
+    account); `_cited` adds what the category means and the source for the message's profile."""
     return Finding(
         rule_id=rule.rule_id,
         start=start,
         end=end,
         excerpt=text[start:end],
-        message_zh=zh or rule.message_zh,
-        message_en=en or rule.message_en,
+        message_zh=zh,
+        message_en=en,
         severity=rule.severity,
+        category=rule.category,
+        found_by=found_by,
     )
 
 
 def _merged(text: str, findings: Iterable[Finding]) -> Iterator[Finding]:
     """Overlapping findings of one rule become one, spanning both; the first one's message stays."""
-    order = {rule.rule_id: index for index, rule in enumerate(RULES)}
+    order = {rule_id: index for index, rule_id in enumerate([rule.rule_id for rule in RULES] + _CHECK_RULE_IDS)}
     by_rule: dict[RuleId, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.start, f.end)):
         kept = by_rule.setdefault(finding.rule_id, [])
         if kept and finding.start < kept[-1].end:
             last = kept[-1]
             end = max(last.end, finding.end)
-            kept[-1] = Finding(
-                last.rule_id, last.start, end, text[last.start : end], last.message_zh, last.message_en, last.severity
-            )
+            kept[-1] = dataclasses.replace(last, end=end, excerpt=text[last.start : end])
         else:
             kept.append(finding)
     every = [finding for kept in by_rule.values() for finding in kept]

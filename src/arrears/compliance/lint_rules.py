@@ -53,6 +53,11 @@ class LintRule:
       may describe the wording without being it.
     consent_allows: whether a sentence about the debtor's consent ("with your written
       permission we may speak with your spouse") makes the wording lawful.
+    hedge_allows: whether a sentence that states a lawful possibility ("我司可依法申请强制执行",
+      "we may file suit, which a court would decide") makes the wording lawful.
+    category: what the wording means (a key of lint_citations.yaml); a finding cites the
+      source for that category under the message's profile and product.
+    profiles: the compliance profiles the rule applies under; empty: every profile.
     """
 
     rule_id: RuleId
@@ -63,6 +68,9 @@ class LintRule:
     negatable: bool = True
     quoted_in_warnings: bool = False
     consent_allows: bool = False
+    hedge_allows: bool = False
+    category: str = ""
+    profiles: tuple[str, ...] = ()
 
 
 _CONSUMER_41 = "《银行保险机构消费者权益保护管理办法》第四十一条"
@@ -137,6 +145,7 @@ THREAT_VIOLENCE = LintRule(
         r"\bburn (?:down )?your (?:house|home|car)\b",
         r"\bknows? (?:where you live|your (?:home )?address)\b|\bpay you a (?:little )?visit\b|\bit would be a shame if\b|\baccidents happen\b",
     ),
+    category="violence",
 )
 
 THREAT_ARREST = LintRule(
@@ -170,8 +179,16 @@ THREAT_ARREST = LintRule(
         r"\b(?:police|sheriff|officers?|deputies) (?:will|are going to|is going to) (?:come|visit|arrive|pick you up|show up)\b",
         r"\b(?:charged with|guilty of|committed|commit(?:ting)?) (?:a )?(?:theft|fraud|crime|felony|misdemeanou?r)\b",
         r"\btheft by deception\b|\bbehind bars\b|\bcops\b|\bwarrants?\b|\bfederal crime\b",
+        r"不是民事|走刑事|转(?:为|成)刑事|(?:是|属于|变成)刑事|触犯(?:了)?刑法|刑法第[一二三四五六七八九十百零\d]+条|通缉|网上追逃|在逃人员",
+        r"(?:警察|警方|公安|民警)[^，。；！？]{0,12}?(?:定位|追踪|找到|查到|控制|盯上)",
+        r"等着进去|(?:要|会|得)进去(?:蹲|坐)|进去(?:蹲|坐)(?:几年|牢)",
+        r"\b(?:contacted|notified|alerted|called|informed) (?:the )?(?:authorities|police|law enforcement|district attorney|prosecutors?)\b",
+        r"\b(?:the )?(?:authorities|police|law enforcement) (?:are|is) (?:looking into|investigating|after|coming for) you\b",
+        r"\b(?:police|sheriff|officers?|deputies) (?:will|are going to|is going to) be at your\b",
+        r"\b(?:district attorney|prosecutors?)(?:'s office)? (?:has|have) been (?:notified|informed|contacted)\b|\bfelony\b|\bpolice matter\b",
     ),
     quoted_in_warnings=True,
+    category="arrest",
 )
 
 INSULT = LintRule(
@@ -185,7 +202,7 @@ INSULT = LintRule(
     patterns=(
         r"老赖|骗子|废物|垃圾|人渣|败类|畜生|畜牲|王八蛋|混蛋|滚蛋|不要脸|还有脸|无耻|贱人|贱货|"
         r"蠢货|蠢猪|白痴|弱智|傻[逼屄bB]|脑残|猪脑子|狗东西|死皮赖脸|丢人现眼|去死|死全家|穷鬼|"
-        r"不是人|听不懂人话|活该|遭报应|卖血|卖肾|卖身|要不要脸|窝囊废|孬种|缩头乌龟|龟孙|无赖|赖子|下贱|可耻|"
+        r"不是人|听不懂人话|活该|遭报应|不得好死|断子绝孙|天打雷劈|卖血|卖肾|卖身|要不要脸|窝囊废|孬种|缩头乌龟|龟孙|无赖|赖子|下贱|可耻|"
         r"没出息|废柴|神经病|活着有什么用|什么东西|(?:的|个)东西[，。！？,.!?]|丢人|狗(?:东西|日的|娘养)|"
         r"(?:赖账|讨债|穷|死|烂|懒)鬼|(?:没一个|不是个?)好东西",
         r"(?<![A-Za-z])SB(?![A-Za-z])",
@@ -197,6 +214,7 @@ INSULT = LintRule(
         r"\b(?:useless|disgrace|disgraceful|cowards?|clowns?|degenerates?|losers?|rats?|cheats?|lowlifes?|sleaze\w*|embarrassment)\b|\bshame on you\b|\byou should be ashamed\b",
     ),
     negatable=False,
+    category="insult",
 )
 
 FALSE_LEGAL_STATUS = LintRule(
@@ -221,9 +239,6 @@ FALSE_LEGAL_STATUS = LintRule(
         r"扣(?:你|您)?的?工资|扣发工资|协助扣(?:款|工资|薪)",
         r"失信被执行人|限制高消费|纳入失信|(?:诉前|财产)?保全",
         r"(?:火车票|机票|高铁|飞机|动车)[^，。；！？]{0,6}?(?:买不了|坐不了|不能坐|不能买|限制|受限)",
-        r"(?:法院|公安局|派出所|检察院)(?:的)?(?:执行庭|执行局|经侦|工作人员|法官|警官)",
-        r"(?:我们?是|这里是|(?:我们?)?这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
-        r"【[^】]{0,12}(?:法院|公安|检察院|派出所)[^】]{0,6}】",
         r"\b(?:lawsuit|suit|complaint|case|legal action|legal proceedings|litigation)\b(?: against you)?"
         r" (?:has|have) (?:already )?(?:been )?(?:filed|commenced|begun|started|initiated|brought)\b",
         r"\b(?:we|our client|our attorneys?|the creditor) (?:have|has) (?:already )?(?:filed|brought|commenced) (?:a )?(?:lawsuit|suit|complaint|legal action)\b",
@@ -235,13 +250,73 @@ FALSE_LEGAL_STATUS = LintRule(
         r"\b(?:payroll|wage|salary) deductions?\b|\bdeduct\w* (?:it )?from your (?:wages|salary|pay(?:check)?)\b",
         r"\bcourthouse\b|\bcourt (?:officers?|papers)\b|\bpending lawsuit\b|\b(?:lawsuit|legal action|proceedings|litigation) (?:is|are) (?:now )?(?:pending|underway|in progress)\b",
         r"\bcourt order(?:ed)?\b|\bordered to appear\b|\bappear in court\b|\bcourt date\b|\bcase number\b",
+    ),
+    quoted_in_warnings=True,
+    hedge_allows=True,
+    category="fake_legal",
+)
+
+IMPERSONATION = LintRule(
+    rule_id="lint.impersonation",
+    severity=Severity.CRITICAL,
+    message_zh=f"冒充法院、公安、检察院、政府机关或律师。这是欺诈性陈述（{_CONSUMER_41}）。",
+    message_en=(
+        f"Poses as a court, the police, a government body or a lawyer. That is a deceptive representation ({_CONSUMER_41}; "
+        "Reg F 12 CFR 1006.18(b), false representation of government affiliation or that the collector is an attorney)."
+    ),
+    patterns=(
+        r"(?:法院|公安局|派出所|检察院)(?:的)?(?:执行庭|执行局|经侦|工作人员|法官|警官)",
+        r"(?:我们?是|这里是|(?:我们?)?这边是|本人是)[^，。；！？]{0,12}?(?:法院|公安|派出所|检察院|律师事务所|律所|警察|民警|警官|法官|律师|执行局|经侦)",
+        r"【[^】]{0,12}(?:法院|公安|检察院|派出所)[^】]{0,6}】",
         r"\b(?:this is|i am|i'm|my name is \w+,?) (?:officer|detective|deputy|sergeant|judge|agent)\b",
-        r"\b(?:this is|we are|we're|i am|i'm|calling from|with|from|on behalf of) the (?:(?:county|city|state|district|superior|federal|local|municipal|circuit) )?"
+        r"(?:\b(?:this is|we are|we're|i am|i'm|calling from|call from|message from|letter from|notice from|on behalf of)|^from) the (?:(?:county|city|state|district|superior|federal|local|municipal|circuit) )?"
         r"(?:sheriff(?:'s)?(?: department| office)?|police(?: department)?|court(?:house)?|district attorney(?:'s office)?|attorney general)\b",
         r"\blegal department of the (?:\w+ )?court\b",
         r"\blaw (?:offices?|firm) of\b|\b(?:we are|we're|this is) (?:a |the )?law (?:firm|office)\b",
     ),
     quoted_in_warnings=True,
+    category="impersonation",
+)
+
+BORROW_TO_PAY = LintRule(
+    rule_id="lint.borrow_to_pay",
+    severity=Severity.MAJOR,
+    message_zh=f"诱导借款人借新还旧、以贷还贷或向他人借钱还债（{_GUIDELINE}）。",
+    message_en=(
+        f"Pressures the borrower to borrow elsewhere to pay ({_GUIDELINE}; Reg F 12 CFR 1006.22(a), unfair means)."
+    ),
+    patterns=(
+        r"以贷养贷|以贷还贷|借新还旧|拆东墙补西墙",
+        r"(?:去|找|向|跟|问)[^，。；！？]{0,10}?(?:借|贷|套现)[^，。；！？]{0,10}?(?:还|给|填|转|凑|先)",
+        r"(?:借|去借|找|用|下载?|刷|撸|申请)[^，。；！？]{0,6}?(?:网贷|口子|高利贷|花呗|借呗|小额贷款|小贷|信用卡)"
+        r"[^，。；！？]{0,12}?(?:还|填|凑|给|转)|套现",
+        r"\b(?:take out|get|borrow|use)\b[^.;!?\n]{0,25}?\b(?:payday loan|cash advance|title loan|another loan|loan app|credit card|new loan)\b",
+        r"\bborrow(?:ing)? (?:it |the money |money )?from\b|\bmax out\b|\bpawn\b",
+    ),
+    negatable=True,
+    category="borrow",
+)
+
+REGF_OVERSHADOWING = LintRule(
+    rule_id="lint.regf_overshadowing",
+    severity=Severity.CRITICAL,
+    message_zh="削弱或淹没借款人在核实期内提出异议的权利（美国《Regulation F》12 CFR 1006.38(b)）。",
+    message_en="Overshadows the consumer's right to dispute during the validation period (Reg F 12 CFR 1006.38(b)).",
+    patterns=(
+        r"\bdisput\w*[^.;!?\n]{0,40}?\b(?:(?:will|does|do|is|are|would|was|were) not|won'?t|cannot|can'?t|never|no longer)\b"
+        r"(?!\s+(?:affect|harm|hurt|change your|be held|count|have to pay|need to pay|be reported))",
+        r"\bdisput\w*[^.;!?\n]{0,40}?\b(?:ignored|only delay\w*|cost you|lose|worse|refusal|treated as|accompanied by|expired|report you)\b",
+        r"\b(?:no|not accept\w*|cannot|can'?t|don'?t bother|forget|ignore|never mind)\b[^.;!?\n]{0,30}?\b(?:disput\w*|validation|30 days|thirty days)\b",
+        r"\b(?:pay|payment)\b[^.;!?\n]{0,30}?\b(?:before|regardless of|even if)\b[^.;!?\n]{0,30}?\bdisput\w*",
+        r"\bwithin (?:\d+|one|two|three|five|seven|ten) days? or\b",
+        r"\b(?:validation|dispute|30-day|thirty-day) period\b[^.;!?\n]{0,20}?\b(?:does not matter|doesn'?t matter|is not relevant|is irrelevant)\b"
+        r"|\bdo not wait for the (?:30|thirty)",
+        r"\bfirst you must pay\b|\bmust pay (?:first|before)\b|\bwhatever the (?:notice|letter) says\b|\beven if you (?:plan to |want to |intend to )?disput",
+        r"(?:不接受|不受理|无需理会|不必理会|不能提出|无权提出)[^，。；！？]{0,6}?异议|异议[^，。；！？]{0,8}?(?:无效|没用|不予受理)",
+    ),
+    negatable=False,
+    category="regf_overshadowing",
+    profiles=("us-regf",),
 )
 
 THIRD_PARTY_PRESSURE = LintRule(
@@ -274,6 +349,7 @@ THIRD_PARTY_PRESSURE = LintRule(
         rf"\b(?:discuss|share)\w*\s+(?:this|the|your)\s+(?:debt|account|balance|matter)\s+with\s+{_POSSESSIVE_EN}\s+{_PARTY_EN}\b",
     ),
     consent_allows=True,
+    category="third_party",
 )
 
 UNOFFICIAL_PAYMENT = LintRule(
@@ -302,6 +378,7 @@ UNOFFICIAL_PAYMENT = LintRule(
         r"\b(?:venmo|zelle|cash ?app|paypal)\s+(?:it\s+)?(?:to\s+)?me\b|\bmy (?:venmo|zelle|cash ?app|paypal)\b",
     ),
     quoted_in_warnings=True,
+    category="personal_account",
 )
 
 AMOUNT_MISSTATED = LintRule(
@@ -325,6 +402,7 @@ AMOUNT_MISSTATED = LintRule(
         r"\b(?:two|three|four|five|six|ten|twenty|\d+) times (?:what you owe|the (?:amount|balance|debt|principal|loan)|as much)\b",
         r"\b(?:balloon|skyrocket|explode|snowball)(?:s|ed|ing)?\b",
     ),
+    category="inflated_amount",
 )
 
 PUBLIC_EXPOSURE = LintRule(
@@ -355,6 +433,7 @@ PUBLIC_EXPOSURE = LintRule(
         r"\b(?:blacklist(?:ed)?|black list|wall of shame|name and shame|shame you|expose you|expose your (?:debt|name))\b",
         r"\beveryone (?:will )?(?:knows?|find out|sees?)\b|\bnewspaper\b|\bbillboard\b",
     ),
+    category="third_party",
 )
 
 NIGHT_CONTACT = LintRule(
@@ -380,6 +459,7 @@ NIGHT_CONTACT = LintRule(
         r"\b(?:every night|each night|all night|nightly|in the middle of the night|at midnight|around the clock|day and night)\b"
         r"[^.;!?\n]{0,20}?\b(?:calls?|calling|visits?|texts?|knock)\b",
     ),
+    category="night",
 )
 
 CREDIT_MISSTATEMENT = LintRule(
@@ -406,6 +486,7 @@ CREDIT_MISSTATEMENT = LintRule(
         r"\b(?:forever|permanently)\b[^.;!?\n]{0,30}?\bcredit\b",
         r"\bnever (?:be )?(?:able to )?(?:get|obtain|qualify for|be approved for|approved for|borrow)\b[^.;!?\n]{0,20}?\b(?:loans?|credit|mortgages?|cards?)\b",
     ),
+    category="credit",
 )
 
 RULES: tuple[LintRule, ...] = (
@@ -419,6 +500,9 @@ RULES: tuple[LintRule, ...] = (
     PUBLIC_EXPOSURE,
     NIGHT_CONTACT,
     CREDIT_MISSTATEMENT,
+    IMPERSONATION,
+    BORROW_TO_PAY,
+    REGF_OVERSHADOWING,
 )
 """Every rule, in the order findings of equal position are reported."""
 
@@ -429,7 +513,7 @@ RULES_BY_ID: dict[RuleId, LintRule] = {rule.rule_id: rule for rule in RULES}
 # 您的家人" and "if you do not pay we will call your boss" are still findings.
 NEGATION_CUES = (
     r"不会|不得|不能|不可|绝不|决不|从不|从未|并未|未曾|没有|无需|不必|不需要|不要|严禁|禁止|切勿|请勿|勿|"
-    r"是否|会不会|能否|"
+    r"是否|会不会|能否|\b(?:whether|asked if|asks if|asking if)\b|"
     # a bare 不 or 未, but not where it means something else (不断 constantly, 不然 otherwise)
     # or conditions the threat (不还 "if you don't pay")
     r"(?:不|未)(?!断|停|然|管|论|仅|但|过|少|久|还|交|处理|配合|理|接|回)|没(?!完)|"
@@ -443,9 +527,33 @@ CLAUSE_RESTARTS = (
 )
 SENTENCE_ENDS = r"[。！？!?\n]|\.(?=\s|$)"
 WARNING_CUES = (
-    r"冒充|不法分子|自称|防诈骗|诈骗提醒|谨防|警惕|防范|"
-    r"\b(?:scam(?:mer)?s?|fraudsters?|impostors?|imposters?|impersonat\w*|pretending to be|beware)\b"
+    r"冒充|假冒|不法分子|自称|防诈骗|诈骗提醒|谨防|警惕|防范|不是我们|并非我们|(?:均|并|都|皆)?非(?:我司|本公司|我们)|不是我司|核实(?:来电|工作人员|对方|其)?身份|"
+    r"\b(?:scam(?:mer)?s?|fraudsters?|impostors?|imposters?|impersonat\w*|pretending to be|beware|"
+    r"(?:will )?never (?:ask|claim|request|demand)|verify (?:any|the|a|their|his|her) (?:caller|identity)|"
+    r"(?:it is|it's) not (?:us|from us))\b"
 )
+HEDGE_CUES = (
+    r"可能|可依法|依法(?:申请|提起|向)|有权|以法院[^，。；！？]{0,8}为准|由法院|只有法院|"
+    r"\b(?:may|might|could|would decide|a court would|the court will decide|no (?:suit|lawsuit) has been filed|"
+    r"can ask (?:a|the) court|only a court)\b"
+)
+"""A lawful possibility of legal action, stated as one, is not a claim that it has happened."""
+REPORTED_SPEECH = (
+    r"(?:客户|借款人|债务人|对方)(?:本人|自己|的?(?:母亲|父亲|妻子|丈夫|老婆|老公|家人|朋友|同事|儿子|女儿))?"
+    r"(?:自述|自称|声称|称|说|表示|问|询问|骂|提出|担心|反映|怀疑|投诉|抱怨|威胁|打算|准备|情绪激动)|"
+    r"\b(?:customer|debtor|borrower|client|consumer)(?:'s \w+)?\s+(?:\w+\s+)?"
+    r"(?:said|says|asked|asks|called|mentioned|threatened|claimed|complained|told (?:us|me|the agent)|plans?|"
+    r"yelled|shouted|screamed|swore|accused|insisted|"
+    r"wants?|wanted|is planning|disputes|believes|thinks|worries|worried|was angry|became angry)\b"
+)
+"""A collector's note reporting what the borrower said or did ("客户骂催收员是骗子", "Customer asked
+if we would call his employer") records it; the wording is the borrower's, not the collector's."""
+COLLECTOR_VOICE = (
+    r"(?:我们|我司|我)(?:会|将|就|要|已|马上|今天|明天)|已告知|已解释|已提醒|告诉(?:他|她|客户)|"
+    r"\b(?:we(?:'ll| will| would| are going to| told| explained| advised)|i(?:'ll| will| told| explained)|"
+    r"told (?:him|her|them|the customer)|explained|advised)\b"
+)
+"""Where the collector speaks again within a sentence, a report of the borrower's words has ended."""
 CONSENT_CUES = r"同意|授权|\b(?:permission|consent|authori[sz]ation|authori[sz]ed?)\b"
 """A sentence that asks for or relies on the debtor's consent may name a third party lawfully."""
 NEGATION_WINDOW = 60
@@ -465,21 +573,29 @@ PAYMENT_BRANDS = (
 )
 PAYMENT_WORDS = r"还款|转账|支付|付款|汇款|\b(?:pay|paying|payment|send|transfer|wire)\b"
 
-AMOUNT_MISMATCH_ZH = "所述金额 {stated} 与实际金额（{known}）均不符。不得虚假陈述欠款金额（" + _CONSUMER_41 + "）。"
-AMOUNT_MISMATCH_EN = (
-    "The amount {stated} matches none of the true amounts ({known}). The amount of a debt must "
-    "not be misstated (" + _CONSUMER_41 + "; Reg F 12 CFR 1006.18, false representation of the "
-    "amount of a debt)."
+# What a finding against the facts states; lint_citations.yaml adds what the category means and its source.
+AMOUNT_MISMATCH_ZH = "所述金额 {stated} 与实际金额（{known}）均不符。"
+AMOUNT_MISMATCH_EN = "The amount {stated} matches none of the true amounts ({known})."
+ACCOUNT_UNKNOWN_ZH = "收款账号 {account} 不在贷款机构的官方还款渠道之列。"
+ACCOUNT_UNKNOWN_EN = "The account {account} is not one of the lender's official payment channels."
+BRAND_UNKNOWN_ZH = "还款方式“{brand}”不在贷款机构的官方还款渠道之列。"
+BRAND_UNKNOWN_EN = "Payment by \"{brand}\" is not one of the lender's official payment channels."
+
+OPT_OUT_CUES = r"退订|回复\s*TD|关闭[^，。；！？]{0,8}通知|\b(?:STOP|unsubscribe|opt[- ]out|turn\b[^.]{0,24}\boff)\b"
+"""A way to opt out, in the words each profile's opt-out line uses (messaging/opt_out.py)."""
+PHONE_NUMBER = r"(?<!\d)(?:400|800|888|877|866|855|95\d)[- ]?\d{2,4}(?:[- ]?\d{3,4})?(?!\d)|(?<!\d)\d{3,4}[- ]\d{3,4}[- ]\d{4}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)"
+"""A telephone number to call: a hotline (400, 95xxx, 800), a number with area code, a mobile."""
+
+# Words that reveal a debt, for a message a third party reads.
+DEBT_WORDS = (
+    r"欠款|欠钱|欠了|欠我|欠费|逾期|还款|还钱|催收|债务|借款|贷款|网贷|账单|拖欠|代还|代为还款|"
+    r"\b(?:debts?|overdue|owe[sd]?|owing|arrears|repay\w*|loans?|collections?|past due|balance|payments?|delinquent|default(?:ed)?|behind on)\b"
 )
-ACCOUNT_UNKNOWN_ZH = (
-    "收款账号 {account} 不在贷款机构的官方还款渠道之列。只可引导借款人使用官方渠道（" + _CONSUMER_41 + "）。"
+DEBT_COLLECTOR_DISCLOSURE = r"\bdebt collector\b|\bcollect(?:ing)? a debt\b|债务催收(?:方|机构|人)"
+"""Under us-regf a debt collector's communication says so (12 CFR 1006.18(e))."""
+VALIDATION_INFORMATION = (
+    r"\bdisput\w*",
+    r"(?:\$|US\$|USD)\s*\d|\d[\d,]*(?:\.\d\d)? (?:dollars|USD)",
+    r"\b(?:by|before|until|within)\s+(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s+\d{1,2}|\d{1,2}/\d{1,2}|\d+ days|thirty days)",
 )
-ACCOUNT_UNKNOWN_EN = (
-    "The account {account} is not one of the lender's official payment channels. Direct the "
-    "borrower to official channels only (" + _CONSUMER_41 + "; Reg F 12 CFR 1006.18)."
-)
-BRAND_UNKNOWN_ZH = "还款方式“{brand}”不在贷款机构的官方还款渠道之列（" + _CONSUMER_41 + "）。"
-BRAND_UNKNOWN_EN = (
-    "Payment by \"{brand}\" is not one of the lender's official payment channels ("
-    + _CONSUMER_41 + "; Reg F 12 CFR 1006.18)."
-)
+"""A first notice under us-regf names the amount and the date to dispute by (12 CFR 1006.34)."""

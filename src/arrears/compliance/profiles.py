@@ -193,6 +193,12 @@ def _check_rule(rule: Rule) -> None:
         raise _refuse(rule.rule_id, "days", "至少为 1", "must be at least 1")
 
 
+def cost_ceiling_bp(profile: Profile) -> int | None:
+    """The profile's ceiling on a loan's annual cost (its `cost_ceiling` rule, as tightened), if any."""
+    ceilings = [rule.annual_cost_bp for rule in profile.rules if rule.kind == "cost_ceiling"]
+    return min(ceilings) if ceilings else None
+
+
 # --- profiles and policies -------------------------------------------------------------------
 
 
@@ -325,12 +331,68 @@ def apply_policy(profile: Profile, raw, source: str = "<policy>") -> Profile:
 
 
 def load_profile(name: str | Path = DEFAULT_PROFILE, *, policy: str | Path | Mapping | None = None) -> Profile:
-    """A packaged profile by name (`cn`, `us-regf`) or a profile file, then a lender's policy on top."""
-    path = Path(name) if isinstance(name, Path) or str(name).endswith((".yaml", ".yml")) else profile_path(str(name))
-    profile = parse_profile(_read_yaml(path), source=path.name)
+    """A packaged profile by name (`cn`, `us-regf`), then a lender's policy on top.
+
+    A file given instead of a name is never a profile of its own: it is a policy on the packaged
+    profile it names (`profile:` or `extends:`), and each of its rules may only tighten that
+    profile's rule of the same id (`local_profile`)."""
+    if isinstance(name, Path) or str(name).endswith((".yaml", ".yml")):
+        profile = local_profile(Path(name))
+    else:
+        profile = parse_profile(_read_yaml(profile_path(str(name))), source=f"{name}.yaml")
     if policy is None:
         return profile
     if isinstance(policy, Mapping):
         return apply_policy(profile, policy)
     policy_path = Path(policy)
     return apply_policy(profile, _read_yaml(policy_path), source=policy_path.name)
+
+
+def local_profile(path: Path) -> Profile:
+    """A local profile file read as a policy on the packaged profile it names.
+
+    Either shape is accepted: a policy (`extends: cn`, `rules: {rule_id: {name: value}}`) or a
+    profile (`profile: cn`, `rules: [{id, kind, numbers…, citation}]`). In the second, each rule
+    must be a rule of the packaged profile, of the same kind, and its numbers may only tighten it;
+    a rule the file leaves out stays as packaged, so no file can drop or loosen one."""
+    raw = _read_yaml(path)
+    source = path.name
+    if not isinstance(raw, Mapping):
+        raise ConfigurationError(f"{source}：须为映射", f"{source}: must be a mapping")
+    base_name = raw.get("extends") or raw.get("profile")
+    if not isinstance(base_name, str) or base_name not in available_profiles():
+        known = ", ".join(available_profiles())
+        raise ConfigurationError(
+            f"{source}：本地文件只能收紧随附的辖区配置（{known}），须以 profile: 或 extends: 指明；读到 {base_name!r}",
+            f"{source}: a local file may only tighten a packaged profile ({known}), named by profile: or extends:; "
+            f"read {base_name!r}",
+        )
+    base = parse_profile(_read_yaml(profile_path(base_name)), source=f"{base_name}.yaml")
+    rules = raw.get("rules")
+    if isinstance(rules, list):
+        raw = {"policy": str(raw.get("policy") or source), "extends": base_name, "rules": _as_changes(rules, base, source)}
+    else:
+        raw = {key: value for key, value in raw.items() if key in ("policy", "extends", "rules")}
+        raw["extends"] = base_name
+    return apply_policy(base, raw, source=source)
+
+
+def _as_changes(rules: list, base: Profile, source: str) -> dict[str, dict[str, Any]]:
+    """A profile-shaped file's rules as a policy's changes, each rule's kind checked against the base."""
+    changes: dict[str, dict[str, Any]] = {}
+    for item in rules:
+        if not isinstance(item, Mapping) or not isinstance(item.get("id"), str):
+            raise ConfigurationError(f"{source}：每条规则须有 id", f"{source}: every rule needs an id")
+        rule_id = item["id"]
+        if rule_id not in base.rule_ids:
+            raise ConfigurationError(
+                f"{source}：辖区 {base.profile_id} 没有规则 {rule_id}（本地文件只能收紧已有规则）",
+                f"{source}: profile {base.profile_id} has no rule {rule_id} (a local file only tightens existing rules)",
+            )
+        kind = base.rule(rule_id).kind
+        if item.get("kind", kind) != kind:
+            raise _refuse(rule_id, "kind", f"不能把类型 {kind} 改为 {item['kind']!r}", f"kind {kind} may not become {item['kind']!r}")
+        if rule_id in changes:
+            raise ConfigurationError(f"{source}：规则编号重复：{rule_id}", f"{source}: duplicate rule id {rule_id}")
+        changes[rule_id] = {key: value for key, value in item.items() if key not in ("id", "kind", "citation")}
+    return changes

@@ -670,6 +670,24 @@ class RecordsRetention(Rule):
         return (f"记录至少保存 {self.years} 年", f"Records are kept at least {self.years} years")
 
 
+@dataclass(frozen=True, kw_only=True)
+class CostCeiling(Rule):
+    """The most a loan may cost a year, interest, penalty and fees together (basis points of the
+    principal in use); read where products are loaded, not by `decide`: no product's cost cap may
+    exceed it (ledger/catalogue.py)."""
+
+    kind: ClassVar[str] = "cost_ceiling"
+    checks_actions: ClassVar[bool] = False
+    annual_cost_bp: int = param(Tighten.LOWER)
+
+    def blocks(self, a, n, ops):
+        return ops.false
+
+    def reason(self):
+        percent = f"{self.annual_cost_bp // 100}.{self.annual_cost_bp % 100:02d}%"
+        return (f"年化综合成本不得超过 {percent}", f"The annualised cost may not exceed {percent}")
+
+
 RULE_KINDS: dict[str, type[Rule]] = {
     kind.kind: kind
     for kind in (
@@ -699,6 +717,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         AgencyWhitelist,
         OutsourcingNotice,
         RecordsRetention,
+        CostCeiling,
     )
 }
 

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from arrears import clock
+from arrears import clock, secret
 from arrears.bulk import BulkConnection
 from arrears.feeds import people
 from arrears.feeds.instalments import expand_schedules
@@ -67,11 +67,9 @@ def import_loans(
     progress: Progress | None = None,
 ) -> FeedOutcome:
     """Import a loans file; InputError (and nothing lands) when the file cannot be read as a whole."""
-    from django.conf import settings
-
     progress = progress or Silent()
     raw, run = open_run(LOANS, path, encoding, progress)
-    vault = vault or IdentityVault(settings.SECRET_KEY)
+    vault = vault or secret.vault()
 
     with bulk_session() as db:
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)

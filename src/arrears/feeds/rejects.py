@@ -17,6 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from arrears.spreadsheet import neutralise_column
+
 BOM = "\ufeff".encode()
 MASKED = frozenset({"national_id"})
 
@@ -54,7 +56,7 @@ def write_rejects(source: Path, rejects: pa.Table, originals: pa.Table) -> Path 
     table = rejects
     for name in originals.column_names:
         values = pc.fill_null(originals.column(name), "")
-        table = table.append_column(name, mask_identifier(values) if name in MASKED else values)
+        table = table.append_column(name, mask_identifier(values) if name in MASKED else neutralise_column(values))
     partial = target.with_name(f".{target.name}.partial")
     with partial.open("wb") as stream:
         stream.write(BOM)

@@ -108,4 +108,7 @@ def check_now(
         opt_out_notice=opt_out_notice,
     )
     context = read_context(subject.debtor_id, context_at or at)
-    return decide(action, context, lender_profile(profile_name))
+    from arrears.borrower.preferences import with_preferences
+
+    return with_preferences(decide(action, context, lender_profile(profile_name)), debtor_id=subject.debtor_id,
+                            channel=channel, at=at, time_zone=subject.time_zone, party=subject.party)

@@ -74,9 +74,14 @@ def rejudge(attempt) -> tuple[str, ...]:
         notice = visit.notice if visit is not None else None
         sent = notice is not None and notice.sent_at is not None and notice.sent_at <= attempt.attempted_at
         extra = {"collectors": collectors, "advance_notice": sent}
+    from arrears.outbox.send_guard import BORROWER_REQUESTED, template_kind
+
+    if attempt.template in BORROWER_REQUESTED:  # not a collection contact: the send guard does not judge it either
+        return ()
     decision = check_now(
         loan_id=attempt.loan_id, channel=GUARD_CHANNEL.get(attempt.channel, attempt.channel),
-        contact_point_id=attempt.contact_point_id, at=at, context_at=before, **extra,
+        contact_point_id=attempt.contact_point_id, at=at, context_at=before,
+        template_kind=template_kind(attempt.template or ""), **extra,
     )
     return tuple(v.rule_id for v in decision.violations)
 

@@ -78,8 +78,9 @@ class _Problems:
         raise InputError(f"产品目录 {source} 有误：\n{zh}", f"the product catalogue {source} is not valid:\n{en}")
 
 
-def read_catalogue(path: Path | str = SHIPPED_CATALOGUE) -> tuple[ProductSpec, ...]:
-    """The products of a catalogue file, every field checked; InputError lists all problems."""
+def read_catalogue(path: Path | str = SHIPPED_CATALOGUE, *, cost_ceiling_bp: int | None = None) -> tuple[ProductSpec, ...]:
+    """The products of a catalogue file, every field checked (a cost cap against `cost_ceiling_bp`
+    when given); InputError lists all problems."""
     path = Path(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -87,10 +88,12 @@ def read_catalogue(path: Path | str = SHIPPED_CATALOGUE) -> tuple[ProductSpec, .
         raise InputError(f"找不到产品目录文件：{path}", f"product catalogue not found: {path}") from error
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise InputError(f"无法读取产品目录 {path}：{error}", f"cannot read the product catalogue {path}: {error}") from error
-    return parse_catalogue(document, source=str(path))
+    return parse_catalogue(document, source=str(path), cost_ceiling_bp=cost_ceiling_bp)
 
 
-def parse_catalogue(document: object, *, source: str = "<catalogue>") -> tuple[ProductSpec, ...]:
+def parse_catalogue(
+    document: object, *, source: str = "<catalogue>", cost_ceiling_bp: int | None = None
+) -> tuple[ProductSpec, ...]:
     """The products of an already-loaded YAML document (a mapping with a `products` list)."""
     problems = _Problems()
     entries = document.get("products") if isinstance(document, Mapping) else None
@@ -115,9 +118,27 @@ def parse_catalogue(document: object, *, source: str = "<catalogue>") -> tuple[P
             )
             continue
         seen[spec.code] = index
+        _check_ceiling(spec, f"{where}.cost_cap_bp", cost_ceiling_bp, problems)
         specs.append(spec)
     problems.raise_if_any(source)
     return tuple(specs)
+
+
+def _check_ceiling(spec: ProductSpec, where: str, ceiling_bp: int | None, problems: _Problems) -> None:
+    if ceiling_bp is not None and spec.cost_cap_bp > ceiling_bp:
+        problems.add(
+            where,
+            f"成本上限 {spec.cost_cap_bp} 个基点超过辖区的法定上限 {ceiling_bp} 个基点",
+            f"the cost cap of {spec.cost_cap_bp} basis points exceeds the profile's legal ceiling of {ceiling_bp}",
+        )
+
+
+def lender_cost_ceiling_bp() -> int | None:
+    """The ceiling of the profile in force (ARREARS_PROFILE with ARREARS_POLICY)."""
+    from arrears.compliance.lender import lender_profile
+    from arrears.compliance.profiles import cost_ceiling_bp
+
+    return cost_ceiling_bp(lender_profile())
 
 
 _FIELDS = (
@@ -255,6 +276,11 @@ def save_catalogue(specs: Sequence[ProductSpec]) -> SaveOutcome:
 
     from arrears.ledger.models import Product
 
+    problems = _Problems()
+    ceiling = lender_cost_ceiling_bp()
+    for spec in specs:  # whoever built the specs, none reaches the database above the legal ceiling
+        _check_ceiling(spec, f"{spec.code}.cost_cap_bp", ceiling, problems)
+    problems.raise_if_any("(products)")
     created: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []

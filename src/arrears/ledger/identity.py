@@ -13,8 +13,11 @@ character computed over the first 17 digits with ISO 7064 MOD 11-2.
 The number itself is never stored in clear: `IdentityVault` encrypts it (Fernet)
 for the rare lawful need to read it back, and keys an HMAC digest for exact search.
 
-    vault = IdentityVault(settings.SECRET_KEY)
+    vault = IdentityVault(current_secret, fallbacks=[old_secret])   # arrears.secret.vault()
     cipher, digest = vault.encrypt(number), vault.digest(number)
+
+Rotation: a vault made with fallbacks decrypts tokens made under any of its secrets, and
+`rotated` says what a stored (cipher, digest) pair becomes under the current one.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ import datetime as dt
 import hashlib
 import hmac
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -135,29 +139,59 @@ class IdentityVault:
     The encryption key and the digest key are derived separately (HKDF-SHA256 with
     distinct labels), so the digest reveals nothing about the encryption key. The
     digest is deterministic for a given secret: changing the secret means
-    re-digesting every stored number.
+    re-digesting every stored number (`rotated`, run by `arrears secrets rotate`).
+
+    `fallbacks` are earlier secrets: tokens made under them still decrypt, and nothing new
+    is made under them.
     """
 
-    def __init__(self, secret: str | bytes) -> None:
-        material = secret.encode() if isinstance(secret, str) else secret
-        if not material:
-            raise ValueError("IdentityVault needs a non-empty secret")
-        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(material, b"arrears identity encryption")))
-        self._digest_key = _derive(material, b"arrears identity digest")
+    def __init__(self, secret: str | bytes, *, fallbacks: Sequence[str | bytes] = ()) -> None:
+        keys = [_material(key) for key in (secret, *fallbacks)]
+        if not all(keys):
+            raise ValueError("IdentityVault needs non-empty secrets")
+        self._current = _fernet(keys[0])
+        self._any = MultiFernet([self._current, *(_fernet(key) for key in keys[1:])])
+        self._digest_key = _derive(keys[0], b"arrears identity digest")
 
     def __repr__(self) -> str:
         return "IdentityVault(<secret hidden>)"
 
     def encrypt(self, value: str) -> str:
         """A Fernet token (text); a fresh one on every call, as Fernet uses a random IV."""
-        return self._fernet.encrypt(value.encode()).decode("ascii")
+        return self._current.encrypt(value.encode()).decode("ascii")
 
     def decrypt(self, token: str) -> str:
-        return self._fernet.decrypt(token.encode("ascii")).decode()
+        """The value of a token made under the current secret or any fallback."""
+        return self._any.decrypt(token.encode("ascii")).decode()
 
     def digest(self, value: str) -> str:
         """HMAC-SHA256 as 64 hex characters, the same for the same value: for exact search."""
         return hmac.digest(self._digest_key, value.encode(), hashlib.sha256).hex()
+
+    def is_current(self, token: str) -> bool:
+        """Whether the token was made under the current secret (nothing to rotate)."""
+        try:
+            self._current.decrypt(token.encode("ascii"))
+        except InvalidToken:
+            return False
+        return True
+
+    def rotated(self, token: str, digest: str) -> tuple[str, str] | None:
+        """The (token, digest) pair under the current secret, or None when both already are:
+        running it twice changes nothing the second time."""
+        value = self.decrypt(token)
+        new_digest = self.digest(value)
+        if self.is_current(token):
+            return None if new_digest == digest else (token, new_digest)
+        return self.encrypt(value), new_digest
+
+
+def _material(secret: str | bytes) -> bytes:
+    return secret.encode() if isinstance(secret, str) else secret
+
+
+def _fernet(material: bytes) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(_derive(material, b"arrears identity encryption")))
 
 
 def _derive(material: bytes, label: bytes) -> bytes:

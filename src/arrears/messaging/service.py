@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from arrears import clock
-from arrears.compliance.lint import Finding, Severity, lint
+from arrears.compliance.lint import Finding, lint, required_content
 from arrears.errors import InputError
 from arrears.ledger.models import Loan
 from arrears.messaging.errors import ApprovalRefused, NoApprovedTemplate, TemplateError
@@ -19,12 +19,6 @@ from arrears.messaging.opt_out import with_opt_out
 from arrears.messaging.rendering import check_syntax, render_text
 from arrears.messaging.variables import AccountVariables, account_variables, current_profile, preferred_language
 
-# Words that tell a reader there is a debt; a third party's message may contain none of them.
-_DEBT_WORDS = re.compile(
-    r"欠款|欠费|逾期|还款|催收|债务|借款|贷款|账单|\b(?:debts?|overdue|owe[sd]?|owing|arrears|repay\w*|loans?|"
-    r"collections?|past due|balance|payments?)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -62,20 +56,34 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
-    """An attempt's own text (a visit notice, a collector's message), held to the rules a template
-    meets: the content lint finds nothing in it, and an electronic message ends with the profile's
-    opt-out line. Raises TemplateError, naming every finding, when the lint finds something.
+    """An attempt's own text (a visit notice, a collector's or an agency's message), held to the
+    rules a template meets: the content lint finds nothing in it, read for its reader (a third
+    party must not learn of the debt) and sender (under us-regf an agency says it is a debt
+    collector), and once it ends with the profile's opt-out line it carries what its channel
+    requires (an agency's text says how to verify it). Raises TemplateError, naming every
+    finding, when anything is found.
     """
+    from arrears.notices.lender import lender_for
+
+    profile = profile or current_profile()
     body = attempt.body
-    findings = lint(body) + lint(attempt.subject or "")
+    language = "zh-hans" if _CJK.search(body) else "en"
+    audience = {
+        "profile": profile,
+        "recipient": "third_party" if attempt.party == "third_party" else "borrower",
+        "sender": "debt_collector" if attempt.segment == "agency" else "lender",
+    }
+    findings = lint(body, channel=attempt.channel, **audience) + lint(attempt.subject or "", **audience)
+    body = with_opt_out(body, profile, attempt.channel, language)
+    if not findings:
+        # the sender's name is not required of an attempt's own text: the SMS gateway signs it
+        findings = required_content(body, channel=attempt.channel, verify=(lender_for(profile).hotline,), **audience)
     if findings:
         rules = ", ".join(sorted({finding.rule_id for finding in findings}))
         raise TemplateError(
             f"消息内容未通过检查（{rules}）：{findings[0].message_zh}",
             f"The message's wording failed the content check ({rules}): {findings[0].message_en}",
         )
-    language = "zh-hans" if _CJK.search(body) else "en"
-    body = with_opt_out(body, profile or current_profile(), attempt.channel, language)
     return RenderedMessage(subject=attempt.subject, body=body, language=language)
 
 
@@ -114,9 +122,13 @@ def _linted(version: TemplateVersion, variables: AccountVariables, profile: str,
     body = with_opt_out(body, profile, version.channel, version.language)
     message = RenderedMessage(subject=subject, body=body, language=version.language, template_version=version.pk)
     text = f"{subject}\n{body}" if subject else body
-    findings = lint(text, facts=variables.facts)
-    if version.audience == Audience.THIRD_PARTY:
-        findings = tuple(sorted(findings + tuple(_debt_revealed(text)), key=lambda f: (f.start, f.end)))
+    audience = {
+        "profile": profile,
+        "recipient": "third_party" if version.audience == Audience.THIRD_PARTY else "borrower",
+    }
+    findings = lint(text, facts=variables.facts, channel=version.channel, **audience)
+    names = (variables.values.get("lender_name", ""), variables.values.get("app_name", ""))
+    findings += required_content(text, channel=version.channel, names=names, **audience)
     return Preview(message=message, findings=findings, loan_external_id=label)
 
 
@@ -214,17 +226,3 @@ def find_loan(external_id: str) -> Loan:
     if loan is None:
         raise InputError(f"找不到外部编号为 {external_id!r} 的贷款", f"No loan with external id {external_id!r}")
     return loan
-
-
-def _debt_revealed(text: str):
-    for match in _DEBT_WORDS.finditer(text):
-        yield Finding(
-            rule_id="messaging.third_party_debt",
-            start=match.start(),
-            end=match.end(),
-            excerpt=match.group(0),
-            message_zh="发给第三方的消息不得透露债务（金融机构个人消费类贷款催收工作指引；商业银行信用卡业务监督管理办法 第六十八条）",
-            message_en="A message to a third party must not reveal the debt (Reg F 12 CFR 1006.10(b)(2); "
-            "China's collection guideline and credit card measures art. 68)",
-            severity=Severity.CRITICAL,
-        )

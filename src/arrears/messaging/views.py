@@ -31,10 +31,9 @@ def written_notice(request, loan: str) -> HttpResponse:
     if not has_role(request.user, *LENDER_ROLES):
         return _plain(403, "只有出借机构人员可以下载催收通知书", "Only the lender's staff may download written notices")
     account = Loan.objects.filter(external_id=loan).first()
-    if account is None:
+    if account is None or not can(request.user, Action.VIEW, account):
+        # outside one's scope answers as a loan that does not exist
         return _plain(404, f"没有贷款 {loan}", f"No loan {loan}")
-    if not can(request.user, Action.VIEW, account):
-        return _plain(403, "此账户不在您的查看范围内", "This account is outside the accounts you may see")
     try:
         as_of = _date(request.GET.get("as_of"))
         pdf = written_notice_pdf(account, as_of, profile=request.GET.get("profile") or None, language=request.GET.get("lang") or None)

@@ -34,7 +34,7 @@ def notice_facts(loan: Loan, as_of: dt.date, *, profile: str, language: str) -> 
         loan_start=loan.start_date,
         original_principal=loan.principal,
         amounts=_amounts(state),
-        itemization=_itemization(loan, state) if profile == "us-regf" else None,
+        itemization=itemization(loan, state) if profile == "us-regf" else None,
     )
 
 
@@ -64,7 +64,7 @@ def _amounts(state) -> Amounts:
     )
 
 
-def _itemization(loan: Loan, state) -> Itemization:
+def itemization(loan: Loan, state) -> Itemization:
     """Itemized from the first stored state of the current delinquency (12 CFR 1006.34(b)(3)(i),
     the last statement before it), or from the state itself when nothing earlier is stored.
 

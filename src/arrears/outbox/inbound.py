@@ -45,6 +45,9 @@ def apply_reply(reply: Reply) -> list[int]:
     from arrears.contact.optouts import opt_out
 
     if not is_stop_request(reply.text):
+        from arrears.borrower.replies import answer_code
+
+        answer_code(reply, contact_points_for(reply.sender, "email" if reply.channel == "email" else "mobile"))
         return []
     kind = "email" if reply.channel == "email" else "mobile"
     points = contact_points_for(reply.sender, kind)

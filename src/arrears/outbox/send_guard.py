@@ -23,6 +23,19 @@ class SendDecision:
     reasons_en: tuple[str, ...] = ()
 
 
+BORROWER_REQUESTED = frozenset({"portal.sign_in_code", "portal.code_check"})
+"""Messages the borrower asked for a moment ago that carry nothing about the debt (a sign-in code):
+not a collection contact, so the collection guard does not judge them."""
+
+
+def template_kind(template: str) -> str:
+    """How the guard classes an attempt's text: a written notice (the notice itself, or a `notice.*`
+    answer such as a dispute's outcome, which a hold still lets through), else collection."""
+    from arrears.notices import NOTICE_TEMPLATES
+
+    return "notice" if template in NOTICE_TEMPLATES or template.startswith("notice.") else "collection"
+
+
 NO_CONTACT_POINT = SendDecision(False, ("outbox.no_contact_point",), ("没有可用的联系方式",), ("No contact point to send to",))
 
 
@@ -43,6 +56,8 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
 
     if attempt.contact_point_id is None:
         return NO_CONTACT_POINT
+    if attempt.template in BORROWER_REQUESTED:
+        return SendDecision(True)
     at = at or clock.now()
     channel = GUARD_CHANNEL.get(attempt.channel, attempt.channel)
     try:
@@ -67,7 +82,7 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         relation=subject.relation,
         channel=channel,
         contact_point_id=str(attempt.contact_point_id),
-        template_kind="collection",
+        template_kind=template_kind(attempt.template or ""),
         planned_utc=at,
         time_zone=subject.time_zone,
         agency_id=None,
@@ -75,7 +90,11 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         advance_notice=False,
         opt_out_notice=True,  # every approved electronic template carries its profile's opt-out line
     )
-    decision = decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name))
+    from arrears.borrower.preferences import with_preferences
+
+    decision = with_preferences(decide(action, read_context(subject.debtor_id, at), lender_profile(profile_name)),
+                                debtor_id=subject.debtor_id, channel=channel, at=at, time_zone=subject.time_zone,
+                                party=subject.party)
     if decision.allowed:
         return SendDecision(True)
     return SendDecision(

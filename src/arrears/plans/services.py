@@ -143,12 +143,15 @@ def propose(
     reason: str = "",
     limits: ApprovalLimits | None = None,
     today: dt.date | None = None,
+    roles: frozenset[str] | None = None,
 ) -> Plan:
-    """Record a proposal with its preview; within the proposer's limit it is approved and activated at once."""
+    """Record a proposal with its preview; within the proposer's limit it is approved and activated at once.
+    `roles`: the proposer's roles when they are not a member of staff's (the borrower portal proposes
+    as "borrower", under the lender's self-serve policy passed as `limits`)."""
     limits = limits or read_limits()
     today = today or clock.today()
     kind = plan_kind(kind)
-    roles = roles_of(user)
+    roles = roles_of(user) if roles is None else roles
     if not limits.may_propose(roles):
         raise PlanRefused("您的角色不能提出还款计划", "your role may not propose repayment plans")
     _check_date(start_date, today)

@@ -266,8 +266,11 @@ def work_the_day(day: dt.date, world: World, desk) -> None:
     """Everything people do between 08:30 and 20:00, in the order of the clock: reviews and bookings in
     the morning, then calls, agencies' calls, visits and the outbox's rounds as their moments come.
     The seconds each kind of work took are added up in `world.seconds`."""
+    from arrears.simulate.portal import borrowers_use_the_portal, compliance_answers
+
     began = time.perf_counter()
     morning_reviews(day, world)
+    compliance_answers(day, world)
     book_visits(day, world)
     world.seconds["reviews"] += time.perf_counter() - began
     moments = [(at, "calls", action) for at, action in _collector_rounds(day, world)]
@@ -275,6 +278,7 @@ def work_the_day(day: dt.date, world: World, desk) -> None:
     moments += [(at, "visits", action) for at, action in _visit_rounds(day, world)]
     moments += [(clock.at_local(day, moment), "messages", (lambda moment=moment: desk.round(day, moment)))
                 for moment in desk.ROUNDS]
+    moments.append((clock.at_local(day, dt.time(12, 30)), "portal", lambda: borrowers_use_the_portal(day, world)))
     for at, kind, action in sorted(moments, key=lambda item: item[0]):
         began = time.perf_counter()
         with clock.set_to(at):

@@ -1,6 +1,7 @@
 """Who sees and does what with visits.
 
-The lender's team leads and administrators see every visit, approve, schedule and cancel; a
+The lender's administrators see every visit, team leads the visits of the accounts they may open
+(arrears.access.scope, as for the accounts themselves); both approve, schedule and cancel; a
 compliance officer reads every visit. An agency manager sees the visits of their own agency.
 A field collector — the lender's own or an agency's — sees only the visits they are named on,
 and only they take the steps at the door. An agency's people see a visit only while the case is
@@ -56,10 +57,15 @@ def placements_by_loan(staff, loan_ids) -> dict:
 def visible_visits(user) -> QuerySet[Visit]:
     if user is None or not user.is_authenticated or not user.is_active:
         return Visit.objects.none()
+    from arrears.access.scope import loans_visible_to, sees_whole_book
+
     staff = staff_of(user)
-    if staff is None and has_role(user, *READERS):
+    if staff is None and has_role(user, *READERS) and sees_whole_book(user):
         return Visit.objects.all()
     scope = Q(pk__in=[])
+    if staff is None and has_role(user, *READERS):
+        # scoped like accounts: a team lead sees the visits of the accounts they may open
+        scope |= Q(loan_id__in=loans_visible_to(user).values("pk"))
     if has_role(user, Role.FIELD_COLLECTOR, Role.AGENCY_COLLECTOR, Role.AGENCY_MANAGER):
         scope |= named_on(user)
     if staff is not None and has_role(user, Role.AGENCY_MANAGER):
@@ -75,6 +81,7 @@ def is_collector_of(user, visit: Visit) -> bool:
 
 
 def client_address(request) -> str:
-    """The address the public page limits tries by. Behind a reverse proxy, the proxy must set
-    REMOTE_ADDR to the real client (e.g. gunicorn's --forwarded-allow-ips), never a header a client can forge."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the public page limits tries by: an IPv6 client by its /64 (access/addresses.py)."""
+    from arrears.access.addresses import client_address as limited
+
+    return limited(request) or "unknown"

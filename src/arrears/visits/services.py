@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from arrears import clock
+from arrears import clock, secret
 from arrears.access.roles import Role, has_role
 from arrears.compliance.context import Attempt, Context, LoanFacts
 from arrears.compliance.rules import Violation
@@ -409,11 +410,11 @@ def notice_given(visit: Visit, at: dt.datetime) -> bool:
 
 NOTICE_SUBJECT = "上门拜访通知 / Notice of a visit"
 NOTICE_ZH = (
-    "尊敬的客户：我们的工作人员将于 {date} {window} 上门拜访，目的：{purpose_zh}。来访人员会出示工作证件，"
+    "【{lender_zh}】尊敬的客户：我们的工作人员将于 {date} {window} 上门拜访，目的：{purpose_zh}。来访人员会出示工作证件，"
     "并告诉您一个 8 位核验码；请在 {url} 输入核验码，核对来访人员的姓名、照片和所属机构。如需改期，请致电我们的客服热线。"
 )
 NOTICE_EN = (
-    "Dear customer, our staff will visit you on {date}, {window}, to {purpose_en}. The visitors will show their "
+    "{lender_en}: Dear customer, our staff will visit you on {date}, {window}, to {purpose_en}. The visitors will show their "
     "identification and give you an 8-character verification code: enter it at {url} to check their names, "
     "photos and organisation. To change the time, please call our customer service line."
 )
@@ -430,10 +431,15 @@ def _public_url() -> str:
 
 
 def notice_fields(starts: dt.datetime, ends: dt.datetime, zone_name: str, purpose: str) -> dict[str, str]:
-    """What the `visit_notice` template fills in: local date and window, purpose in zh and en, the
-    page where the code is checked. Never an amount: others may read a notice."""
+    """What the `visit_notice` template fills in: the lender (a notice says who sends it), local date
+    and window, purpose in zh and en, the page where the code is checked. Never an amount: others
+    may read a notice."""
     from django.utils import translation
 
+    from arrears.messaging.variables import current_profile
+    from arrears.notices.lender import lender_for
+
+    lender = lender_for(current_profile())
     local_starts, local_ends = local_of(starts, zone_name), local_of(ends, zone_name)
     label = Purpose(purpose).label
     with translation.override("zh-hans"):
@@ -441,6 +447,8 @@ def notice_fields(starts: dt.datetime, ends: dt.datetime, zone_name: str, purpos
     with translation.override("en"):
         purpose_en = str(label)
     return {
+        "lender_zh": lender.text("name", "zh-hans"),
+        "lender_en": lender.text("name", "en"),
         "date": f"{local_starts:%Y-%m-%d}",
         "window": f"{local_starts:%H:%M}–{local_ends:%H:%M}",
         "purpose_zh": purpose_zh,
@@ -463,8 +471,14 @@ def notice_context(contact_attempt) -> dict[str, str]:
 # --- 5. the verification code --------------------------------------------------------------------
 
 
-def _code_key() -> bytes:
-    return ("arrears.visits.code:" + settings.SECRET_KEY).encode()
+def _code_key(secret_key: str | None = None) -> bytes:
+    return ("arrears.visits.code:" + (secret_key or settings.SECRET_KEY)).encode()
+
+
+def _code_digests(cleaned: str) -> list[str]:
+    """The code's digest under the current secret and each fallback: a code issued just before a
+    rotation still verifies (it lives two hours at most, so no stored digest needs rewriting)."""
+    return [codes.code_digest(cleaned, key=_code_key(key)) for key in secret.all_secrets()]
 
 
 def authority_refusal(visit: Visit, at: dt.datetime) -> StepRefused | None:
@@ -533,9 +547,10 @@ class VerificationRefused(InputError):
     """The code is wrong or expired, the visit is no longer authorised, or the client tried too often;
     `reason` says which (unknown, expired, not_authorised, rate_limited)."""
 
-    def __init__(self, reason: str, zh: str, en: str) -> None:
+    def __init__(self, reason: str, zh: str, en: str, *, retry_after: int | None = None) -> None:
         super().__init__(zh, en)
         self.reason = reason
+        self.retry_after = retry_after  # seconds until the client may try again, when rate-limited
 
 
 @dataclass(frozen=True)
@@ -581,18 +596,21 @@ def verify(code_text: str, *, client: str, now: dt.datetime | None = None) -> Ve
 
     now = now or clock.now()
     with transaction.atomic():
-        recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW).count()
-        if recent >= RATE_LIMIT:
+        recent = VerificationAttempt.objects.filter(client=client, at__gt=now - RATE_WINDOW)
+        if recent.count() >= RATE_LIMIT:
             minutes = int(RATE_WINDOW.total_seconds() // 60)
+            # the window frees a try when the oldest try in it leaves it
+            counted = list(recent.order_by("-at").values_list("at", flat=True)[:RATE_LIMIT])
+            retry_after = max(1, math.ceil((counted[-1] + RATE_WINDOW - now).total_seconds()))
             raise VerificationRefused(
-                "rate_limited", f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many tries: please try again in {minutes} minutes"
+                "rate_limited", f"尝试次数过多，请 {minutes} 分钟后再试", f"Too many tries: please try again in {minutes} minutes",
+                retry_after=retry_after,
             )
         attempt = VerificationAttempt.objects.create(client=client, at=now)
     cleaned = codes.normalised(code_text)
     visit = None
     if cleaned is not None:
-        digest = codes.code_digest(cleaned, key=_code_key())
-        visit = Visit.objects.filter(code_digest=digest).select_related("agency", "loan__borrower").first()
+        visit = Visit.objects.filter(code_digest__in=_code_digests(cleaned)).select_related("agency", "loan__borrower").first()
     if visit is None:
         raise VerificationRefused(
             "unknown",

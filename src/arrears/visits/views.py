@@ -225,14 +225,17 @@ def report_incident(request: HttpRequest, pk: int) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None)
     context = {"form": form, "verified": None, "refusal": None}
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST" and form.is_valid():
         try:
             context["verified"] = services.verify(form.cleaned_data["code"], client=services.client_digest(client_address(request)))
         except services.VerificationRefused as refused:
             context["refusal"] = _in_language(refused)
-            status = 429 if refused.reason == "rate_limited" else 200
+            if refused.reason == "rate_limited":
+                status, retry_after = 429, refused.retry_after or int(services.RATE_WINDOW.total_seconds())
     response = render(request, "visits/verify.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     # same-origin, not no-referrer: with no-referrer a browser posts the form with "Origin: null",
     # which the CSRF check rightly refuses

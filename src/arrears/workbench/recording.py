@@ -67,9 +67,20 @@ def findings_as_data(findings) -> list[dict]:
             "message_zh": f.message_zh,
             "message_en": f.message_en,
             "severity": str(getattr(f.severity, "value", f.severity)),
+            "category": getattr(f, "category", ""),
+            "citation_zh": getattr(f, "citation_zh", ""),
+            "citation_en": getattr(f, "citation_en", ""),
         }
         for f in findings
     ]
+
+
+def lint_note(text: str):
+    """The content lint on a collector's note, citing the sources of the lender's profile; the one
+    definition notes from the workbench and from agencies share."""
+    from arrears.compliance.lender import lender_profile_name
+
+    return lint(text, profile=lender_profile_name(), channel="call_note")
 
 
 def write_note(user, *, loan_id: int, case_id: int | None, text: str, attempt_id: int | None = None):
@@ -79,7 +90,7 @@ def write_note(user, *, loan_id: int, case_id: int | None, text: str, attempt_id
     text = text.strip()
     if not text:
         raise InputError("备注不能为空", "The note is empty")
-    findings = lint(text)
+    findings = lint_note(text)
     note = Note.objects.create(
         loan_id=loan_id, case_id=case_id, attempt_id=attempt_id, author=user, text=text,
         findings=findings_as_data(findings),

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from arrears.access.scope import Action, can
+from arrears.access.scope import Action, can, refusal
 from arrears.cases.editing import StaleEdit
 from arrears.errors import ArrearsError
 from arrears.ledger.models import ContactPoint, Loan
@@ -84,7 +84,7 @@ def record(request: HttpRequest, loan_id: int) -> HttpResponse:
     loan = get_object_or_404(Loan, pk=loan_id)
     case = loan.cases.filter(closed_on__isnull=True).first()
     if case is None or not can(request.user, Action.RECORD_CONTACT, case):
-        raise PermissionDenied
+        raise refusal(request.user, Action.RECORD_CONTACT, loan)
     points = dict(ContactPoint.objects.filter(borrower_id=loan.borrower_id).values_list("pk", "owner"))
     form = ContactForm(request.POST, contact_points=points)
     if not form.is_valid():
@@ -119,7 +119,7 @@ def pass_over(request: HttpRequest, case_id: int) -> HttpResponse:
     if case is None:
         raise Http404(_("No such case."))
     if not can(request.user, Action.RECORD_CONTACT, case):
-        raise PermissionDenied
+        raise refusal(request.user, Action.RECORD_CONTACT, case)
     form = PassOverForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The page was out of date; look at the account again."))
@@ -150,7 +150,7 @@ def add_note(request: HttpRequest, loan_id: int) -> HttpResponse:
     loan = get_object_or_404(Loan, pk=loan_id)
     case = loan.cases.filter(closed_on__isnull=True).first()
     if case is None or not can(request.user, Action.RECORD_CONTACT, case):
-        raise PermissionDenied
+        raise refusal(request.user, Action.RECORD_CONTACT, loan)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return render_account(request, loan.external_id, note_form=form, status=400)
@@ -174,7 +174,7 @@ def assign(request: HttpRequest, case_id: int) -> HttpResponse:
     if case is None:
         raise Http404(_("No such case."))
     if not can(request.user, Action.ASSIGN, case):
-        raise PermissionDenied
+        raise refusal(request.user, Action.ASSIGN, case)
     form = AssignForm(request.POST)
     if not form.is_valid():
         return render_account(request, case.loan.external_id, status=400)

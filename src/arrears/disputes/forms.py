@@ -1,0 +1,44 @@
+"""The compliance officer's forms: entering a dispute or complaint received elsewhere, and deciding them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from arrears.disputes.models import ComplaintCategory, DisputeReason, Responsible, Source
+
+STAFF_SOURCES = [(s.value, s.label) for s in (Source.PHONE, Source.LETTER, Source.AGENCY, Source.REGULATOR)]
+
+
+class StaffDisputeForm(forms.Form):
+    loan = forms.CharField(label=_("Loan reference"), max_length=64)
+    reason = forms.ChoiceField(label=_("Reason"), choices=DisputeReason.choices)
+    source = forms.ChoiceField(label=_("Received through"), choices=STAFF_SOURCES)
+    details = forms.CharField(label=_("Details"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StaffComplaintForm(forms.Form):
+    loan = forms.CharField(label=_("Loan reference (if known)"), max_length=64, required=False)
+    category = forms.ChoiceField(label=_("Category"), choices=ComplaintCategory.choices)
+    source = forms.ChoiceField(label=_("Received through"), choices=STAFF_SOURCES)
+    details = forms.CharField(label=_("Details"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    complex = forms.BooleanField(label=_("Complex case"), required=False)
+    collector = forms.CharField(label=_("About the collector (user name)"), max_length=150, required=False)
+    channel = forms.ChoiceField(label=_("About the channel"), required=False, choices=[
+        ("", "—"), ("call", _("call")), ("sms", _("SMS")), ("email", _("email")), ("letter", _("letter")), ("visit", _("visit"))])
+
+
+class DecideDisputeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[
+        ("upheld", _("upheld")), ("corrected", _("corrected")), ("rejected", _("rejected"))])
+    reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the extension"), max_length=4000)
+
+
+class CloseComplaintForm(forms.Form):
+    upheld = forms.ChoiceField(label=_("Decision"), choices=[("yes", _("upheld")), ("no", _("not upheld"))])
+    responsible = forms.ChoiceField(label=_("Responsible"), choices=Responsible.choices)
+    outcome = forms.CharField(label=_("Outcome"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))

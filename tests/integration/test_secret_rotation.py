@@ -1,0 +1,75 @@
+"""Key rotation: what was encrypted or signed under an old secret stays usable under the new one
+while the old one is a fallback, and `arrears secrets rotate` moves stored values to the new one."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from arrears.cli import main
+from arrears.contact.models import ChannelOptOut
+from arrears.ledger.identity import IdentityVault
+from arrears.ledger.models import Borrower, ContactPoint
+from arrears.outbox.content import unsubscribe_token
+from tests.integration.test_cycle_service import make_loan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+OLD = "the-old-secret-of-this-site-0f9e8d7c6b5a4938271605"
+NEW = "the-new-secret-of-this-site-a1b2c3d4e5f60718293a4b"
+NUMBERS = ("11010519491231002X", "110105194912310036")
+
+
+def test_rotate_re_encrypts_under_the_new_secret_once_and_for_all(capsys):
+    # given borrowers whose national IDs were stored under the old secret
+    old = IdentityVault(OLD)
+    for index, number in enumerate(NUMBERS):
+        loan = make_loan(f"L-ROT{index}")
+        Borrower.objects.filter(pk=loan.borrower_id).update(
+            national_id_cipher=old.encrypt(number), national_id_digest=old.digest(number)
+        )
+    # when the secret changes, the old one kept as a fallback, and the values are rotated
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD]):
+        assert main(["secrets", "rotate"]) == 0
+        assert f"{len(NUMBERS)} moved" in capsys.readouterr().out
+        # then a second run finds nothing left to move
+        assert main(["secrets", "rotate"]) == 0
+        assert "0 moved" in capsys.readouterr().out
+    # and the new secret alone reads every number and finds it by its digest
+    new = IdentityVault(NEW)
+    for number in NUMBERS:
+        borrower = Borrower.objects.get(national_id_digest=new.digest(number))
+        assert new.decrypt(borrower.national_id_cipher) == number
+
+
+def test_rotate_without_the_old_secret_says_which_one_is_missing(capsys):
+    loan = make_loan("L-ROTX")
+    Borrower.objects.filter(pk=loan.borrower_id).update(national_id_cipher=IdentityVault(OLD).encrypt(NUMBERS[0]))
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
+        assert main(["secrets", "rotate"]) == 1
+    error = capsys.readouterr().err
+    assert "ARREARS_SECRET_FALLBACKS" in error and "旧密钥" in error and "Traceback" not in error
+
+
+def test_an_unsubscribe_link_signed_under_the_old_secret_works_while_it_is_a_fallback(client):
+    loan = make_loan("L-UNSUB-ROT")
+    email = ContactPoint.objects.create(borrower=loan.borrower, kind="email", value="r@example.org")
+    with override_settings(SECRET_KEY=OLD):
+        path = f"/outbox/unsubscribe/{unsubscribe_token(email.pk, 'email')}/"
+    # without the fallback the old link is refused
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
+        assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 400
+    # with it, it still opts the address out
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD]):
+        assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert ChannelOptOut.objects.filter(contact_point=email, channel="email").exists()
+
+
+def test_a_visit_code_digested_under_the_old_secret_still_matches_under_the_fallback():
+    from arrears.visits import codes, services
+
+    with override_settings(SECRET_KEY=OLD):
+        stored = codes.code_digest("ABCD-EFGH", key=services._code_key())
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD]):
+        assert stored in services._code_digests("ABCDEFGH")
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
+        assert stored not in services._code_digests("ABCDEFGH")
