@@ -73,6 +73,7 @@ def legal_and_credit_files(directory, day) -> list[str]:
         lines.append(f"征信报送文件 / credit report: {outcome.path} ({outcome.sent})；校验 / validation: {outcome.validation_path}")
     except ArrearsError as refused:
         lines.append(f"征信报送未生成 / no credit report: {refused.zh} / {refused.en}")
+    return lines
 
 
 def portal_lines(base_url: str) -> list[str]:
