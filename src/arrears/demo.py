@@ -1,8 +1,9 @@
 """The demo: a synthetic lender simulated through its last weeks, then served.
 
 `arrears demo` runs `arrears simulate` over a book large enough that every rung of the ladder has
-cases (agencies, visits, plans, promises, opt-outs, holds, legal reviews), prints the sign-in of
-every role and a tour of accounts in each state, and serves the web app.
+cases (agencies, visits, plans, promises, opt-outs, holds, legal reviews and cases), writes one
+evidence pack and the last day's credit-report file with its validation report, prints the sign-in
+of every role and a tour of accounts in each state, and serves the web app.
 """
 
 from __future__ import annotations
@@ -42,6 +43,36 @@ def tour_lines(base_url: str) -> list[str]:
         if admin is not None and example(admin, stop.slug) is None:
             line += "  （本账簿中没有 / none in this book）"
         lines.append(line)
+    return lines
+
+
+def legal_and_credit_files(directory, day) -> list[str]:
+    """One evidence pack (the legal case furthest along) and the day's credit report, under `directory`;
+    the lines that say where they are and how many cases stand at each stage."""
+    from django.db.models import Count
+
+    from arrears.credit.reporting import run_report
+    from arrears.errors import ArrearsError
+    from arrears.legal.models import LegalCase
+    from arrears.legal.pack import write_pack
+    from arrears.legal.routes import stage_words
+
+    lines = []
+    stages = dict(LegalCase.objects.filter(state="open").values_list("stage").annotate(n=Count("pk")))
+    lines.append("法律案件 / legal cases: " + ("，".join(f"{stage_words(stage)[0]} {n}" for stage, n in sorted(stages.items()))
+                                          or "无 / none"))
+    order = ["enforcement", "effective", "served", "issued", "filed", "prepare"]
+    furthest = sorted(LegalCase.objects.select_related("loan"), key=lambda case: order.index(case.stage)
+                      if case.stage in order else len(order))
+    if furthest:
+        loan = furthest[0].loan.external_id
+        path = write_pack(loan, cut_off=day, target=directory / "packs" / f"{loan}-{day.isoformat()}.zip")
+        lines.append(f"证据材料包 / evidence pack: {path}")
+    try:
+        outcome = run_report(day, directory=directory / "credit")
+        lines.append(f"征信报送文件 / credit report: {outcome.path} ({outcome.sent})；校验 / validation: {outcome.validation_path}")
+    except ArrearsError as refused:
+        lines.append(f"征信报送未生成 / no credit report: {refused.zh} / {refused.en}")
     return lines
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "arrears.agencies",
     "arrears.visits",
     "arrears.legal",
+    "arrears.credit",
     "arrears.borrower",
     "arrears.disputes",
     "arrears.nightly",

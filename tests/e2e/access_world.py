@@ -75,6 +75,8 @@ class World:
     staff: dict  # name → AgencyStaff
     lender_crew: tuple  # two of the lender's own field collectors
     reviews: dict  # object name → the open LegalReview on that loan
+    legal_cases: dict  # object name → the open LegalCase on that loan ("teammate", "no_case")
+    objections: dict  # object name → an unanswered credit-report objection on that loan ("mine", "other_team")
     sessions: dict  # role → session key
 
     def client(self, who: str) -> Client:
@@ -296,6 +298,24 @@ def build_world() -> World:
         )
         for key in ("mine", "other_team")
     }
+    from arrears.legal.models import LegalCase, LegalStage
+
+    legal_cases = {}
+    for key in ("teammate", "no_case"):
+        legal_cases[key] = LegalCase.objects.create(
+            loan=loans[key], route="suit", claim_amount=1_012_345, limitation_date=today + dt.timedelta(days=900),
+            opened_on=today - dt.timedelta(days=1), note="矩阵 / matrix",
+        )
+        LegalStage.objects.create(case=legal_cases[key], stage="prepare", entered_on=today - dt.timedelta(days=1),
+                                  recorded_at=timezone.now())
+
+    from arrears.credit.models import CreditObjection
+
+    objections = {
+        key: CreditObjection.objects.create(loan=loans[key], received_on=today, answer_by=today + dt.timedelta(days=20),
+                                            source="portal", claim="矩阵 / matrix")
+        for key in ("mine", "other_team")
+    }
 
     sessions = {}
     for role in ROLES:
@@ -306,6 +326,6 @@ def build_world() -> World:
         today=today, users=users, loans=loans, cases=cases, mobiles=mobiles, plans=plans_waiting,
         teams={"east": east, "west": west}, agencies=agencies, placements=placements, proposals=proposals,
         uploads=uploads, visits=visit_rows, attachments=attachments, staff=staff, lender_crew=crew, reviews=reviews,
-        sessions=sessions,
+        legal_cases=legal_cases, objections=objections, sessions=sessions,
     )
 

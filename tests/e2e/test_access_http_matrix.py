@@ -116,6 +116,18 @@ HOLDS = tuple(f"{loan}:{kind}" for loan in LOANS for kind in PLACES)
 LEGAL_READERS = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer", "team_lead"})
 LEGAL_DECIDERS = frozenset({"admin", "legal_officer"})
 REVIEWS = ("mine", "other_team")
+# docs/legal-cases.md: legal cases are read by the legal review readers and opened and moved on by legal
+# officers and administrators; an open case (route: suit, at preparation) stands on "teammate" (team East)
+# and on "no_case" (seen only by those who see every account)
+CASE_READERS = LEGAL_READERS
+CASE_MANAGERS = LEGAL_DECIDERS
+LEGAL_CASES = ("teammate", "no_case")
+# docs/credit-reporting.md: credit-report objections are read by administrators, compliance and legal officers and
+# team leads (those of the accounts they see), recorded and answered by administrators and compliance officers;
+# an unanswered objection stands on "mine" and on "other_team"
+OBJECTION_READERS = frozenset({"admin", "compliance_officer", "legal_officer", "team_lead"})
+OBJECTION_ANSWERERS = frozenset({"admin", "compliance_officer"})
+OBJECTIONS = ("mine", "other_team")
 
 # docs/nightly.md: the record of the nights, read by administrators and compliance officers only
 NIGHT_READERS = frozenset({"admin", "compliance_officer"})
@@ -447,6 +459,52 @@ def legal_decide(ok_status: int) -> Callable[[str, str], Expect]:
     return rule
 
 
+def case_read(who: str, obj: str) -> Expect:
+    if who not in CASE_READERS:
+        return FORBIDDEN
+    return ok(200) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+
+def case_step(ok_status: int) -> Callable[[str, str], Expect]:
+    """A role that may not manage legal cases is refused (403) first; a case or review outside one's scope is 404."""
+
+    def rule(who: str, obj: str) -> Expect:
+        if who not in CASE_MANAGERS:
+            return FORBIDDEN
+        return ok(ok_status) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+    return rule
+
+
+def objections_read(who: str, _obj: str) -> Expect:
+    return ok(200) if who in OBJECTION_READERS else FORBIDDEN
+
+
+def objection_step(ok_status: int) -> Callable[[str, str], Expect]:
+    def rule(who: str, obj: str) -> Expect:
+        if who not in OBJECTION_ANSWERERS:
+            return FORBIDDEN
+        return ok(ok_status) if obj in SEES.get(who, NOTHING) else NOT_FOUND
+
+    return rule
+
+
+def objection_loans_in_json(w: World, response, _obj: str) -> frozenset:
+    loans = {row["loan"] for row in response.json()["objections"]}
+    return frozenset(o for o in OBJECTIONS if LOAN_IDS[o] in loans)
+
+
+def reviews_referred(w: World) -> None:
+    from arrears.legal.models import LegalReview
+
+    LegalReview.objects.filter(pk__in=[review.pk for review in w.reviews.values()]).update(state="referred")
+
+
+def case_loans_in_json(w: World, response, _obj: str) -> frozenset:
+    loans = {row["loan"] for row in response.json()["cases"]}
+    return frozenset(o for o in LEGAL_CASES if LOAN_IDS[o] in loans)
+
+
 def nights_read(who: str, _obj: str) -> Expect:
     return ok(200) if who in NIGHT_READERS else FORBIDDEN
 
@@ -771,6 +829,17 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "legal:reviews", "page", u("legal:reviews"), legal_read, **LEGAL_LIST_PAGE),
     Route("POST", "legal:decide", "page", lambda w, o: reverse("legal:decide", args=[w.reviews[o].pk]),
           legal_decide(302), REVIEWS, body=lambda w, o: {"decision": "refer", "note": "矩阵 / matrix"}),
+    # legal cases
+    Route("GET", "legal:cases", "page", u("legal:cases"), legal_read,
+          listed=lambda who, _o: frozenset(LEGAL_CASES) & SEES.get(who, NOTHING),
+          seen=in_body(frozenset(LEGAL_CASES), loan_ref)),
+    Route("GET", "legal:case", "page", lambda w, o: reverse("legal:case", args=[w.legal_cases[o].pk]), case_read,
+          LEGAL_CASES),
+    Route("POST", "legal:open-case", "page", lambda w, o: reverse("legal:open-case", args=[w.reviews[o].pk]),
+          case_step(302), REVIEWS, body=lambda w, o: {"route": "suit", "note": "矩阵 / matrix"},
+          prepare=reviews_referred),
+    Route("POST", "legal:advance", "page", lambda w, o: reverse("legal:advance", args=[w.legal_cases[o].pk]),
+          case_step(302), LEGAL_CASES, body=lambda w, o: {"stage": "filed", "case_number": "(2026)矩阵1号"}),
     # the record of the nights
     Route("GET", "nightly:nights", "page", u("nightly:nights"), nights_read),
     # outbox: the providers' callbacks and the unsubscribe link prove themselves (signature, signed token)
@@ -901,6 +970,24 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/legal/reviews/{review_id}/decision", "api",
           lambda w, o: f"/api/legal/reviews/{w.reviews[o].pk}/decision", legal_decide(200), REVIEWS,
           body=lambda w, o: {"refer": False, "note": "矩阵 / matrix"}),
+    Route("GET", "/api/legal/cases", "api", lambda w, o: "/api/legal/cases", legal_read,
+          listed=lambda who, _o: frozenset(LEGAL_CASES) & SEES.get(who, NOTHING), seen=case_loans_in_json),
+    Route("GET", "/api/legal/cases/{case_id}", "api", lambda w, o: f"/api/legal/cases/{w.legal_cases[o].pk}",
+          case_read, LEGAL_CASES),
+    Route("POST", "/api/legal/cases", "api", lambda w, o: "/api/legal/cases", case_step(201), REVIEWS,
+          body=lambda w, o: {"review": w.reviews[o].pk, "route": "suit", "note": "矩阵 / matrix"},
+          prepare=reviews_referred),
+    Route("POST", "/api/legal/cases/{case_id}/stages", "api",
+          lambda w, o: f"/api/legal/cases/{w.legal_cases[o].pk}/stages", case_step(200), LEGAL_CASES,
+          body=lambda w, o: {"stage": "filed", "case_number": "(2026)矩阵1号"}),
+    Route("GET", "/api/legal/limitation", "api", lambda w, o: "/api/legal/limitation", legal_read),
+    Route("GET", "/api/credit/objections", "api", lambda w, o: "/api/credit/objections", objections_read,
+          listed=lambda who, _o: frozenset(OBJECTIONS) & SEES.get(who, NOTHING), seen=objection_loans_in_json),
+    Route("POST", "/api/credit/objections", "api", lambda w, o: "/api/credit/objections", objection_step(201), LOANS,
+          body=lambda w, o: {"loan": LOAN_IDS[o], "claim": "矩阵 / matrix"}),
+    Route("POST", "/api/credit/objections/{objection_id}/answer", "api",
+          lambda w, o: f"/api/credit/objections/{w.objections[o].pk}/answer", objection_step(200), OBJECTIONS,
+          body=lambda w, o: {"outcome": "unchanged", "answer": "经核实无误 / checked: correct"}),
     Route("GET", "/api/visits/", "api", lambda w, o: "/api/visits/", signed_in,
           listed=lambda who, _o: VISIT_SEES.get(who, NOTHING), seen=visit_ids_in_json),
     Route("GET", "/api/visits/{visit_id}", "api", lambda w, o: f"/api/visits/{w.visits[o].pk}", visit_read, VISITS),
@@ -959,7 +1046,7 @@ STORED = (
     "agencies.Placement", "agencies.PlacementEvent", "agencies.PlanProposal", "agencies.AgencyContact",
     "agencies.StatementDispute", "visits.Visit", "visits.VisitCollector", "visits.VisitAttachment",
     "visits.SafetyIncident", "legal.LegalReview", "disputes.Dispute", "disputes.BorrowerComplaint", "borrower.PaperCopyRequest",
-    "borrower.CallCode",
+    "borrower.CallCode", "legal.LegalCase", "legal.LegalStage", "credit.CreditObjection",
 )  # the business data; audit trails (read logs, refusals, verification tries, sessions) are left out
 
 

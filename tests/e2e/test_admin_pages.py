@@ -27,6 +27,8 @@ NEVER_ADDED = frozenset({
     "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",  # the sign-in lockout's own records
     "visits.visit", "visits.safetyincident",  # made by the screening and at the door
     "legal.legalreview",  # opened by the nightly screening
+    "legal.legalcase",  # opened by a legal officer through arrears.legal.cases, after its checks
+    "credit.creditreport", "credit.creditobjection",  # made by `arrears credit report`, recorded through the service
     "nightly.nightlyrun",  # the record of the nights
 })
 
@@ -121,6 +123,12 @@ def _incident(world: World):
                                          description="辱骂", reported_at=now)
 
 
+def _credit_report(world: World):
+    from arrears.credit.models import CreditReport
+
+    return CreditReport.objects.create(as_of=world.today, path="var/credit/D1.jsonl", created_at=timezone.now())
+
+
 def _night(world: World):
     from arrears.nightly.models import NightlyRun
 
@@ -152,6 +160,9 @@ INSTANCES: dict[str, Callable[[World], object]] = {
     "visits.visit": _existing("visits.visit"),
     "visits.safetyincident": _incident,
     "legal.legalreview": _existing("legal.legalreview"),
+    "legal.legalcase": _existing("legal.legalcase"),
+    "credit.creditreport": _credit_report,
+    "credit.creditobjection": _existing("credit.creditobjection"),
     "nightly.nightlyrun": _night,
 }
 

@@ -7,7 +7,10 @@ person acting between nights through the product's own services, as `arrears sim
     LN-B   reminded, called from DPD 4, promises and breaks it, three unanswered calls, placed with an
            agency at DPD 31, screened for a home visit at DPD 60, visited (the borrower checks the
            collectors' code), claims hardship and gets an instalment plan
-    LN-C   refuses three times on calls, kept in house (a small amount), legal review at DPD 90
+    LN-C   refuses three times on calls, kept in house (a small amount), legal review at DPD 90, referred
+           the next morning and a payment order sought: filed, issued within the court's days, served, not
+           objected to within 15 days, in force, enforced and the money recovered; the ledger and the credit
+           report follow each step
 
 Each stage is asserted on the day the default strategy's cadence and conditions give, read from
 the strategy itself; at the end every contact made or sent is judged again by the guard's audit,
@@ -72,6 +75,52 @@ def _strategy_days():
         "visit_review": action("visit_review", "visit_request").from_dpd,
         "legal_review": action("legal_review", "legal_review").from_dpd,
     }
+
+
+def _pay_first_plan_instalment(folder: Path, loan, day: dt.date) -> None:
+    from arrears.ledger.models import Instalment
+    from arrears.plans.models import Plan
+
+    plan = Plan.objects.get(loan=loan, status=Plan.Status.ACTIVE)
+    first = Instalment.objects.filter(reschedule=plan.reschedule).order_by("seq").first()
+    assert first.due_date == day
+    _payment_file(folder, loan.external_id, first.principal + first.interest, day)
+
+
+def _refer_and_open(ladder, day: dt.date, loan):
+    """The legal officer refers the review and opens a payment-order case, after the checks."""
+    from arrears.legal.cases import open_case
+    from arrears.legal.models import LegalReview
+    from arrears.legal.reviews import decide
+
+    with clock.set_to(ladder.at(day, 15)):  # after the morning's outbox round: the hold binds from now on
+        review = LegalReview.objects.get(loan=loan, state="open")
+        decide(review.pk, user=ladder.organisation.legal, refer=True, note="三次拒绝还款 / refused three times")
+        return open_case(user=ladder.organisation.legal, route="payment_order", review_id=review.pk,
+                         forum="上海市徐汇区人民法院", note="债权债务关系明确 / the debt is clear")
+
+
+def _advance(ladder, day: dt.date, case, stage: str, *, recovered: int = 0) -> None:
+    from arrears.legal.cases import advance
+
+    with clock.set_to(ladder.at(day, 15)):
+        advance(case.pk, user=ladder.organisation.legal, to=stage, entered_on=day, recovered=recovered,
+                case_number="(2026)沪0104民督88号" if stage == "filed" else "", fees_paid=5_000 if stage == "filed" else 0)
+
+
+def _credit_report(day: dt.date, folder: Path) -> dict:
+    import json
+
+    from arrears.credit.reporting import run_report
+
+    with clock.set_to(ladder_morning(day)):
+        outcome = run_report(day, directory=folder)
+    lines = [json.loads(line) for line in outcome.path.read_text(encoding="utf-8").splitlines()]
+    return {line["record"]["基础段"]["AcctCode"]: line for line in lines}
+
+
+def ladder_morning(day: dt.date) -> dt.datetime:
+    return clock.at_local(day + dt.timedelta(days=1), dt.time(6))
 
 
 class Ladder:
@@ -210,7 +259,20 @@ def test_a_cohort_walks_the_ladder_on_the_days_the_strategy_says(tmp_path, setti
             visit_night = on(b, days["visit_review"])
             legal_night = on(c, days["legal_review"])
             visit_day = visit_night + dt.timedelta(days=2)
-            last_night = max(visit_day + dt.timedelta(days=1), legal_night)
+            # C's payment order: referred the morning after the review, filed the next day, issued 5 days on
+            # (within the court's 5 to accept and 15 to issue), served 2 days later, in force when the 15 days
+            # to object have run out, enforced the day after
+            refer_day = legal_night + dt.timedelta(days=1)
+            order_days = {"filed": refer_day + dt.timedelta(days=1)}
+            order_days["issued"] = order_days["filed"] + dt.timedelta(days=5)
+            order_days["served"] = order_days["issued"] + dt.timedelta(days=2)
+            order_days["effective"] = order_days["served"] + dt.timedelta(days=16)
+            order_days["enforcement"] = order_days["effective"] + dt.timedelta(days=1)
+            close_day = order_days["enforcement"] + dt.timedelta(days=1)
+            report_days = (dt.date(2026, 4, 30), close_day)
+            reports: dict[dt.date, dict] = {}
+            recovered_amount = None
+            last_night = max(visit_day + dt.timedelta(days=1), close_day)
             received: dict[dt.date, list] = {}
 
             day = FIRST_NIGHT + dt.timedelta(days=1)
@@ -235,7 +297,20 @@ def test_a_cohort_walks_the_ladder_on_the_days_the_strategy_says(tmp_path, setti
                     _approve_and_book(ladder, day)
                 if day == visit_day:
                     _visit(ladder, day, b)
+                if day == visit_day + dt.timedelta(days=1):
+                    _pay_first_plan_instalment(feeds / day.isoformat(), b, day)  # B keeps the plan while C is in court
+                if day == refer_day:
+                    case = _refer_and_open(ladder, day, c)
+                for stage, stage_day in order_days.items():
+                    if day == stage_day:
+                        if stage == "enforcement":
+                            recovered_amount = _overdue(c)
+                        _advance(ladder, day, case, stage, recovered=recovered_amount if stage == "enforcement" else 0)
+                if day == close_day:
+                    _advance(ladder, day, case, "closed")
                 ladder.night(day)
+                if day in report_days:
+                    reports[day] = _credit_report(day, tmp_path / "credit")
                 day += dt.timedelta(days=1)
         finally:
             worker.close()
@@ -303,7 +378,48 @@ def test_a_cohort_walks_the_ladder_on_the_days_the_strategy_says(tmp_path, setti
     # C: three refusals in house, then a legal review opened the night it is 90 days past due
     assert _segment(c, legal_night - dt.timedelta(days=1)) == "inhouse_late_mild"
     assert _segment(c, legal_night) == "legal_review"
-    assert list(LegalReview.objects.filter(loan=c).values_list("opened_on", "state")) == [(legal_night, "open")]
+    assert list(LegalReview.objects.filter(loan=c).values_list("opened_on", "state")) == [(legal_night, "referred")]
+
+    # C: the payment order, each stage on its day with the procedure's deadline, the legal hold stopping the
+    # plan's collection while the case was open, the money enforced reaching the ledger, the case closed
+    from arrears.cases.models import AccountHold
+    from arrears.cycle.models import AccountStateHistory
+    from arrears.ledger.models import Payment
+    from arrears.legal.models import LegalCase
+    from arrears.strategy.models import PlannedAction
+
+    case = LegalCase.objects.get(loan=c)
+    stages = list(case.stages.values_list("stage", "entered_on", "due_by"))
+    assert stages == [
+        ("prepare", refer_day, None),
+        ("filed", order_days["filed"], order_days["filed"] + dt.timedelta(days=5)),
+        ("issued", order_days["issued"], order_days["issued"] + dt.timedelta(days=15)),
+        ("served", order_days["served"], order_days["served"] + dt.timedelta(days=15)),
+        ("effective", order_days["effective"], None),
+        ("enforcement", order_days["enforcement"], None),
+        ("closed", close_day, None),
+    ]
+    assert order_days["effective"] > order_days["served"] + dt.timedelta(days=15)  # no objection came in time
+    hold = AccountHold.objects.get(loan=c, kind="legal_hold")
+    assert hold.released_at is not None and case.state == "closed"
+    assert not PlannedAction.objects.filter(loan=c, as_of__gt=refer_day, as_of__lt=close_day, allowed=True,
+                                            channel__in=("sms", "call", "letter", "email", "app_push", "visit")).exists()
+    (enforced,) = Payment.objects.filter(loan=c, channel="enforcement")
+    assert (enforced.amount, enforced.value_date) == (recovered_amount, order_days["enforcement"])
+    before = AccountStateHistory.objects.get(loan=c, as_of=order_days["enforcement"] - dt.timedelta(days=1))
+    after = AccountStateHistory.objects.get(loan=c, as_of=order_days["enforcement"])
+    assert after.paid_total - before.paid_total == recovered_amount and after.days_past_due == 0
+    assert after.status == "cured" and after.overdue_principal == 0 and after.balance == after.principal_outstanding
+    # the credit report: on 30 April C is reported in legal recovery (账户状态 8), past due; once the arrears were
+    # enforced and the case closed, normal again, the five-category classification back to 正常
+    april = reports[dt.date(2026, 4, 30)]["LN-C"]
+    assert april["event"] == "new" and april["record"]["月度表现段"]["AcctStatus"] == "8"
+    assert april["record"]["月度表现段"]["OverdPrd"] >= 3
+    closing = reports[close_day]["LN-C"]
+    assert closing["event"] == "five_category" and closing["record"]["月度表现段"]["AcctStatus"] == "1"
+    assert (closing["record"]["月度表现段"]["FiveCate"], closing["record"]["月度表现段"]["OverdPrd"]) == ("1", 0)
+    assert april["record"]["月度表现段"]["FiveCate"] in ("2", "3")
+    assert closing["record"]["月度表现段"]["LatRpyDate"] == order_days["enforcement"].isoformat()
 
     # and the audit, judging every contact made or sent again at its own moment, finds nothing
     found = audit(FIRST_NIGHT, last_night)

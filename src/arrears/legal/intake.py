@@ -2,8 +2,9 @@
 
     opened = take_in(dt.date(2026, 3, 1))
 
-One INSERT over the night's allowed `legal_review` actions: an account with an open review gets
-no second one, and running it again for the same night adds nothing.
+One INSERT over the night's allowed `legal_review` actions: an account with an open review, a referred
+one still waiting for its case, or an open legal case gets no new review, and running it again for the
+same night adds nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ WHERE p.as_of = %s AND p.channel = 'legal_review' AND p.allowed
   AND p.id = (SELECT MIN(q.id) FROM strategy_plannedaction q
               WHERE q.as_of = p.as_of AND q.loan_id = p.loan_id AND q.channel = 'legal_review' AND q.allowed)
   AND NOT EXISTS (SELECT 1 FROM legal_legalreview r WHERE r.loan_id = p.loan_id
-                  AND (r.state = 'open' OR r.opened_on = p.as_of))
+                  AND (r.state = 'open' OR r.opened_on = p.as_of
+                       OR (r.state = 'referred' AND NOT EXISTS (SELECT 1 FROM legal_legalcase k WHERE k.review_id = r.id))))
+  AND NOT EXISTS (SELECT 1 FROM legal_legalcase c WHERE c.loan_id = p.loan_id AND c.state = 'open')
 """
 
 

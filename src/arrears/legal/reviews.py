@@ -40,6 +40,12 @@ def decide(review_id: int, *, user, refer: bool, note: str):
             raise InputError(f"找不到法务审查 {review_id}", f"no legal review {review_id}")
         if review.state != ReviewState.OPEN:
             raise InputError("此法务审查已处理", "This legal review has already been decided")
+        if refer:
+            from arrears.legal.cases import referral_blocked
+
+            blocked = referral_blocked(review.loan_id)
+            if blocked is not None:
+                raise blocked
         review.state = ReviewState.REFERRED if refer else ReviewState.DECLINED
         review.decided_by, review.decided_at, review.note = user, clock.now(), note
         review.save(update_fields=["state", "decided_by", "decided_at", "note"])

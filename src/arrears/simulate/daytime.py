@@ -326,6 +326,39 @@ def morning_reviews(day: dt.date, world: World) -> None:
                    note="多次拒绝还款，移交诉讼准备 / repeated refusal: referred for legal action" if refer
                    else "暂不起诉，继续协商 / not now: collection continues")
             world.tally["legal_referred" if refer else "legal_declined"] += 1
+        run_legal_cases(day, world)
+
+
+# A case moves one stage on when its current stage is this many days old; it waits at enforcement.
+LEGAL_STAGE_DAYS = 3
+LEGAL_ADVANCES_TO = ("filed", "issued", "served", "effective", "enforcement")
+
+
+def run_legal_cases(day: dt.date, world: World) -> None:
+    """The legal officer opens a payment-order case for each referred review, and moves the open cases on,
+    one stage every few days, to enforcement (where they wait), so the book holds cases at every stage."""
+    from arrears.legal.cases import advance, open_case
+    from arrears.legal.models import LegalCase, LegalReview
+
+    legal = world.organisation.legal
+    for review in LegalReview.objects.filter(state="referred", legal_case__isnull=True).order_by("pk"):
+        try:
+            open_case(user=legal, route="payment_order", review_id=review.pk, on=day,
+                      note="支付令：债权债务关系明确 / payment order: the debt is clear")
+            world.tally["legal_cases_opened"] += 1
+        except ArrearsError:
+            world.tally["legal_cases_not_opened"] += 1
+    for case in LegalCase.objects.filter(state="open", stage__in=("prepare", *LEGAL_ADVANCES_TO[:-1])).order_by("pk"):
+        last = case.stages.order_by("-entered_on", "-pk").first()
+        if last is None or (day - last.entered_on).days < LEGAL_STAGE_DAYS:
+            continue
+        following = LEGAL_ADVANCES_TO[LEGAL_ADVANCES_TO.index(case.stage) + 1] if case.stage != "prepare" else "filed"
+        extra = {"case_number": f"(2026)沪0101民督{case.pk}号", "fees_paid": 5_000} if following == "filed" else {}
+        try:
+            advance(case.pk, user=legal, to=following, entered_on=day, **extra)
+            world.tally["legal_stages_recorded"] += 1
+        except ArrearsError:
+            world.tally["legal_stages_refused"] += 1
 
 
 # --- field visits ------------------------------------------------------------------------------------------

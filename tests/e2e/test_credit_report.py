@@ -1,0 +1,169 @@
+"""The day's credit report from the page tests' book (tests/e2e/conftest.py: six loans aged on 2026-03-31 and
+2026-04-30): the first report sends every account as new, the next month end sends the month's records with a
+five-category change named as such, a settled account is reported closed once; an objection answered within
+20 days, an upheld one sends its correction or deletion in the next file; the submission file reads back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+
+from arrears import clock
+from arrears.credit.models import CreditObjection, SentRecord
+from arrears.credit.objections import ObjectionRefused, answer_objection, file_objection
+from arrears.credit.reporting import last_sent, run_report
+from arrears.cycle.models import AccountStateHistory
+from arrears.errors import InputError
+from tests.e2e.conftest import END, _state_fields
+
+pytestmark = pytest.mark.django_db
+MAY_END = dt.date(2026, 5, 31)
+
+
+@pytest.fixture(autouse=True)
+def morning():
+    clock.set_now(dt.datetime(2026, 6, 1, 2, tzinfo=dt.UTC))
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture
+def officer(book, django_user_model):
+    from arrears.access.sync import sync_roles
+
+    sync_roles()
+    user = django_user_model.objects.create_user(username="comp1", password=None)
+    user.groups.add(Group.objects.get(name="compliance_officer"))
+    return user
+
+
+def age_may(book):
+    """May's month end: L-1001 slides to 95 days (关注 → 次级), L-1004 is settled, the rest stand still."""
+    for key, loan in book.loans.items():
+        april = AccountStateHistory.objects.get(loan=loan, as_of=END)
+        dpd, status, balance = april.days_past_due, april.status, april.balance
+        if key == "L-1001":
+            dpd = 95
+        if key == "L-1004":
+            status, balance = "settled", 0
+        AccountStateHistory.objects.create(loan=loan, **_state_fields(MAY_END, april.bucket, dpd, status, balance,
+                                                                      april.overdue_principal if balance else 0))
+
+
+def read(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_first_report_sends_every_account_as_new_and_validates(book, tmp_path):
+    outcome = run_report(END, directory=tmp_path)
+    lines = read(outcome.path)
+    assert outcome.events == {"new": 6} and outcome.held_back == 0
+    assert sorted(line["record"]["基础段"]["AcctCode"] for line in lines) == sorted(book.loans)
+    l1001 = next(line["record"] for line in lines if line["record"]["基础段"]["AcctCode"] == "L-1001")
+    monthly = l1001["月度表现段"]
+    assert (l1001["基础段"]["RptDateCode"], monthly["AcctStatus"], monthly["FiveCate"]) == ("10", "2", "2")
+    march = AccountStateHistory.objects.get(loan=book.loans["L-1001"], as_of=dt.date(2026, 3, 31)).days_past_due
+    assert monthly["RpyStatus24"] == "#" * 22 + str((march - 1) // 30 + 1) + "2"  # no ageing before March; April: 45
+    assert monthly["TotOverd"] == 2200  # ¥2,000 principal + ¥200 interest overdue
+    assert "records sent: 6" in outcome.validation_path.read_text(encoding="utf-8")
+    with pytest.raises(InputError, match="made already"):
+        run_report(END, directory=tmp_path)
+
+
+def test_the_next_month_end_names_the_five_category_change_and_the_closing(book, tmp_path):
+    run_report(END, directory=tmp_path)
+    age_may(book)
+    outcome = run_report(MAY_END, directory=tmp_path)
+    events = {line["record"]["基础段"]["AcctCode"]: line["event"] for line in read(outcome.path)}
+    assert events["L-1001"] == "five_category" and events["L-1004"] == "closed"
+    assert {events[key] for key in ("L-1002", "L-1003", "L-1005", "L-1006")} == {"month_end"}
+    held = last_sent()
+    assert held[book.loans["L-1001"].pk]["月度表现段"]["FiveCate"] == "3"
+    assert held[book.loans["L-1004"].pk]["月度表现段"]["CloseDate"] == "2026-05-31"
+
+
+def test_an_objection_is_answered_within_20_days_and_an_upheld_one_is_corrected_next_day(book, officer, tmp_path):
+    run_report(END, directory=tmp_path)
+    loan = book.loans["L-1003"]
+    objection = file_objection(loan_id=loan.pk, claim="四月已还款却报逾期", source="portal")
+    assert objection.answer_by == objection.received_on + dt.timedelta(days=20)
+    with pytest.raises(ObjectionRefused):
+        answer_objection(objection.pk, outcome="corrected", answer="x", by=book_user(book))
+    with pytest.raises(InputError, match="outcome must be"):
+        answer_objection(objection.pk, outcome="maybe", answer="x", by=officer)
+    answer_objection(objection.pk, outcome="corrected", answer="核实后更正 / corrected after checking", by=officer)
+    deleted = file_objection(loan_id=book.loans["L-1005"].pk, claim="非本人借款", source="staff")
+    answer_objection(deleted.pk, outcome="corrected", answer="冒名借款，删除记录", by=officer, delete=True)
+    kept = file_objection(loan_id=book.loans["L-1006"].pk, claim="金额不对", source="staff")
+    answer_objection(kept.pk, outcome="unchanged", answer="经核实无误", by=officer)
+    age_may(book)
+    outcome = run_report(MAY_END, directory=tmp_path)
+    lines = read(outcome.path)
+    corrections = [line for line in lines if line["event"] == "correction"]
+    assert [line["record"]["基础段"]["RptDateCode"] for line in corrections] == ["99"]
+    assert corrections[0]["record"]["基础段"]["RptDate"] == "2026-04-30"
+    assert {"event": "delete", "AcctCode": "L-1005", "RptDate": "2026-04-30"} in lines
+    assert book.loans["L-1005"].pk not in last_sent() or SentRecord.objects.filter(
+        loan=book.loans["L-1005"], as_of=MAY_END, deleted=False).exists()
+    assert CreditObjection.objects.filter(correction_sent__isnull=False).count() == 2
+    assert CreditObjection.objects.get(pk=kept.pk).correction is None
+
+
+def book_user(book):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="nobody", password=None)
+
+
+def test_the_cli_writes_the_file_and_refuses_a_day_without_ageing(book, tmp_path, capsys):
+    from arrears.cli import main
+
+    assert main(["credit", "report", "--as-of", "2026-04-30", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "D1-20260430.jsonl").exists() and (tmp_path / "D1-20260430.validation.txt").exists()
+    assert main(["credit", "report", "--as-of", "2026-06-15", "--out", str(tmp_path)]) == 1
+    assert "no nightly ageing" in capsys.readouterr().err
+
+
+def test_the_account_page_says_when_the_negative_record_falls_away(book, tmp_path, capsys):
+    from arrears.cli import main
+
+    run_report(END, directory=tmp_path)
+    age_may(book)
+    run_report(MAY_END, directory=tmp_path)
+    from arrears.cycle.models import AccountState
+
+    AccountState.objects.filter(loan=book.loans["L-1004"]).update(as_of=MAY_END, status="settled", balance=0)
+    assert main(["explain", "L-1004", "--as-of", "2026-05-31"]) == 0
+    out = capsys.readouterr().out
+    record = last_sent([book.loans["L-1004"].pk])[book.loans["L-1004"].pk]
+    from arrears.credit.d1 import is_negative
+
+    assert is_negative(record)  # it was past due in March and April, settled at the end of May
+    assert "征信负面记录将于 2031-05-31 起不再报送" in out and "stops being reported on 2031-05-31" in out
+    assert main(["explain", "L-1001", "--as-of", "2026-05-31"]) == 0
+    assert "保留 5 年" in capsys.readouterr().out
+
+
+def test_staff_record_and_answer_objections_over_json(book, officer, client, tmp_path):
+    run_report(END, directory=tmp_path)
+    client.force_login(officer)
+    made = client.post("/api/credit/objections", {"loan": "L-1003", "claim": "四月已还款"}, content_type="application/json")
+    assert made.status_code == 201 and made.json()["answer_by"] == "2026-06-21"
+    assert client.post("/api/credit/objections", {"loan": "L-1003", "claim": " "},
+                       content_type="application/json").status_code == 400
+    assert client.post("/api/credit/objections", {"loan": "L-404", "claim": "x"},
+                       content_type="application/json").status_code == 404
+    objection_id = made.json()["id"]
+    bad = client.post(f"/api/credit/objections/{objection_id}/answer", {"outcome": "maybe", "answer": "x"},
+                      content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"]["outcome"][0]["en"].startswith("outcome must be")
+    done = client.post(f"/api/credit/objections/{objection_id}/answer", {"outcome": "corrected", "answer": "已更正"},
+                       content_type="application/json")
+    assert done.status_code == 200 and done.json()["correction"]["event"] == "correction"
+    again = client.post(f"/api/credit/objections/{objection_id}/answer", {"outcome": "unchanged", "answer": "x"},
+                        content_type="application/json")
+    assert again.status_code == 409
+    assert [row["id"] for row in client.get("/api/credit/objections").json()["objections"]] == [objection_id]
