@@ -8,9 +8,8 @@ cn (Civil Code arts. 188, 195; the Supreme People's Court's provisions on limita
 years, running for an instalment loan from the due date of its last instalment, and interrupted —
 started again — by a demand that reached the debtor, the debtor's agreeing to perform (a payment or a
 promise to pay), or a suit or arbitration. Only delivery proof from the channels counts as a demand
-reaching the debtor: a contact attempt with a delivery receipt (`receipt_at`). us-regf: the profile's
-table (`LIMITATION_YEARS`, keyed by the law governing the contract), with its citation; a payment
-revives the clock only where the table says so.
+reaching the debtor: a contact attempt with a delivery receipt (`receipt_at`). us-regf: the state
+table of arrears.compliance.limitation (the borrower's state), with its statute.
 """
 
 from __future__ import annotations
@@ -23,16 +22,8 @@ CN_YEARS = 3
 CN_CITATION = ("《民法典》第一百八十八条、第一百九十五条", "PRC Civil Code arts. 188, 195")
 NEARING_DAYS = 180
 
-# us-regf: the statute of limitations on written contracts, by governing state (years, citation). The
-# lender's contracts name their governing law; the default is the lender's own state.
-US_LIMITATION: dict[str, tuple[int, str]] = {
-    "NY": (3, "N.Y. C.P.L.R. 214-i (consumer credit transactions)"),
-    "CA": (4, "Cal. Civ. Proc. Code 337(a)"),
-    "TX": (4, "Tex. Civ. Prac. & Rem. Code 16.004"),
-    "DE": (3, "Del. Code tit. 10, 8106"),
-}
-US_DEFAULT_STATE = "DE"
-
+# us-regf: the state's period and its statute come from the one table the guard's time-barred rule
+# reads too (arrears.compliance.limitation, us_states.yaml), by the borrower's state (`region`).
 
 @dataclass(frozen=True)
 class Limitation:
@@ -95,8 +86,9 @@ SELECT l.id,
          WHERE p.loan_id = l.id AND p.reverses_id IS NULL AND p.channel <> 'waiver' AND p.value_date <= %s),
        (SELECT MAX(pr.promised_on) FROM promises_promise pr WHERE pr.loan_id = l.id AND pr.promised_on <= %s),
        (SELECT MIN(s.entered_on) FROM legal_legalstage s JOIN legal_legalcase c ON c.id = s.case_id
-         WHERE c.loan_id = l.id AND s.stage IN ('filed', 'complaint', 'notarised') AND s.entered_on <= %s)
-FROM ledger_loan l
+         WHERE c.loan_id = l.id AND s.stage IN ('filed', 'complaint', 'notarised') AND s.entered_on <= %s),
+       b.region
+FROM ledger_loan l JOIN ledger_borrower b ON b.id = l.borrower_id
 """
 
 
@@ -111,7 +103,7 @@ def _day(value) -> dt.date | None:
 
 
 def limitation_dates(as_of: dt.date, *, loan_ids: Iterable[int] | None = None,
-                     profile: str = "cn", state: str = US_DEFAULT_STATE) -> dict[int, Limitation]:
+                     profile: str = "cn") -> dict[int, Limitation]:
     """The limitation of every loan (or of `loan_ids`) as the facts stood at the end of `as_of`, in one query."""
     from django.db import connection
 
@@ -125,17 +117,19 @@ def limitation_dates(as_of: dt.date, *, loan_ids: Iterable[int] | None = None,
             return {}
         sql += f" WHERE l.id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
-    if profile == "us-regf":
-        years, cite = US_LIMITATION[state]
-        citation = (cite, cite)
-    else:
-        years, citation = CN_YEARS, CN_CITATION
+    from arrears.compliance.limitation import limitation_for
+
     found = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for loan_id, last_due, demand, paid, promised, suit in cursor.fetchall():
+        for loan_id, last_due, demand, paid, promised, suit, region in cursor.fetchall():
             if last_due is None:
                 continue
+            if profile == "us-regf":
+                period = limitation_for(region)
+                years, citation = period.years, (period.citation, period.citation)
+            else:
+                years, citation = CN_YEARS, CN_CITATION
             acknowledged = max([d for d in (_day(paid), _day(promised)) if d is not None], default=None)
             found[loan_id] = _reasoned(
                 loan_id, _day(last_due), {"demand": _day(demand), "acknowledgement": acknowledged, "suit": _day(suit)},
