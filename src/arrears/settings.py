@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "arrears.visits",
     "arrears.legal",
     "arrears.nightly",
+    "arrears.intelligence",
     "arrears.web",
 ]
 
