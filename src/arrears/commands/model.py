@@ -5,6 +5,7 @@
     arrears model list
     arrears model promote VERSION --by USERNAME
     arrears model score --as-of 2026-11-30
+    arrears model public [--json results.json]     # German credit data shipped in a package, against published AUCs
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def register(subparsers) -> None:
     scoring = actions.add_parser("score", help="用已启用的模型评分 / score the book with the promoted model")
     scoring.add_argument("--as-of", type=iso_date, required=True, help="评分日 / the day scored (YYYY-MM-DD)")
     scoring.set_defaults(handler=run_score)
+    public = actions.add_parser("public", help="在公开信贷数据上检验学习器 / the learners on public credit data")
+    public.add_argument("--json", help="结果 JSON 输出路径 / write the results as JSON")
+    public.set_defaults(handler=run_public)
     parser.set_defaults(handler=lambda args: parser.print_help() or 2)
 
 
@@ -117,4 +121,19 @@ def run_score(args) -> int:
     print(f"v{scored.version}: 评分 {scored.rows} 个账户，文件 {scored.path} / scored {scored.rows} accounts, file {scored.path}")
     print(scored.outcome.summary() if hasattr(scored.outcome, "summary") else scored.outcome)
     print(f"评分漂移 PSI {scored.drift['score_psi']:.3f}（{zh}）/ score drift PSI {scored.drift['score_psi']:.3f} ({en})")
+    return 0
+
+
+def run_public(args) -> int:
+    import warnings
+    from pathlib import Path
+
+    from arrears.intelligence.public import german_credit_report, report_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = german_credit_report()
+    print(report_text(report))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

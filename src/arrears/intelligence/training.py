@@ -132,12 +132,11 @@ class Encoder:
         return np.column_stack(columns) if columns else np.empty((table.num_rows, 0))
 
 
-def fit_booster(x: np.ndarray, y: np.ndarray, seed: int):
+def fit_booster(x: np.ndarray, y: np.ndarray, seed: int, names=FEATURE_NAMES, categories=CATEGORICAL):
     import lightgbm as lgb
 
-    categorical = [FEATURE_NAMES.index(name) for name in CATEGORICAL]
-    data = lgb.Dataset(x, label=y, feature_name=list(FEATURE_NAMES), categorical_feature=categorical,
-                       free_raw_data=False)
+    categorical = [list(names).index(name) for name in categories]
+    data = lgb.Dataset(x, label=y, feature_name=list(names), categorical_feature=categorical, free_raw_data=False)
     return lgb.train({**LGB_PARAMS, "seed": seed}, data, num_boost_round=ROUNDS)
 
 
@@ -151,14 +150,14 @@ def fit_logistic(x: np.ndarray, y: np.ndarray):
     return model.fit(np.nan_to_num(x, nan=-1.0), y)
 
 
-def fit_scorecard(x: np.ndarray, y: np.ndarray):
+def fit_scorecard(x: np.ndarray, y: np.ndarray, names=FEATURE_NAMES, categories=CATEGORICAL):
     """A points scorecard (optbinning): binned features and a logistic regression a person can read."""
     import pandas as pd
     from optbinning import BinningProcess, Scorecard
     from sklearn.linear_model import LogisticRegression
 
-    frame = pd.DataFrame(x, columns=list(FEATURE_NAMES))
-    process = BinningProcess(list(FEATURE_NAMES), categorical_variables=list(CATEGORICAL))
+    frame = pd.DataFrame(x, columns=list(names))
+    process = BinningProcess(list(names), categorical_variables=list(categories))
     scorecard = Scorecard(binning_process=process, estimator=LogisticRegression(max_iter=2000),
                           scaling_method="min_max", scaling_method_params={"min": 0, "max": 1000})
     scorecard.fit(frame, y)
