@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class IntelligenceConfig(AppConfig):
     name = "arrears.intelligence"
     default_auto_field = "django.db.models.BigAutoField"
-    verbose_name = _("还款倾向模型 Propensity models")
+    verbose_name = _("Propensity models")

@@ -25,7 +25,7 @@ class TrainedModel(models.Model):
     share_pct = models.PositiveSmallIntegerField(_("share of the overdue amount paid (%)"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.CANDIDATE)
     card = models.JSONField(_("model card"), default=dict)
-    boosters = models.JSONField(default=dict, help_text="each head's LightGBM model as text")
+    boosters = models.JSONField(_("boosters"), default=dict, help_text="each head's LightGBM model as text")
     trained_at = models.DateTimeField(_("trained at"), default=clock.now, editable=False)
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True)
     promoted_by = models.ForeignKey(
