@@ -5,6 +5,7 @@
     arrears model list
     arrears model promote VERSION --by USERNAME
     arrears model score --as-of 2026-11-30
+    arrears model experiments --from 2026-09-01 --to 2026-11-30   # per arm: recovered, cost, cures, with intervals
     arrears model public [--json results.json]     # German credit data shipped in a package, against published AUCs
 """
 
@@ -39,6 +40,10 @@ def register(subparsers) -> None:
     scoring = actions.add_parser("score", help="用已启用的模型评分 / score the book with the promoted model")
     scoring.add_argument("--as-of", type=iso_date, required=True, help="评分日 / the day scored (YYYY-MM-DD)")
     scoring.set_defaults(handler=run_score)
+    measuring = actions.add_parser("experiments", help="冠军/挑战组的结果与区间 / champion/challenger outcomes per arm")
+    measuring.add_argument("--from", dest="first", type=iso_date, required=True, help="开始日 / first day")
+    measuring.add_argument("--to", dest="last", type=iso_date, required=True, help="结束日 / last day")
+    measuring.set_defaults(handler=run_experiments)
     public = actions.add_parser("public", help="在公开信贷数据上检验学习器 / the learners on public credit data")
     public.add_argument("--json", help="结果 JSON 输出路径 / write the results as JSON")
     public.set_defaults(handler=run_public)
@@ -136,4 +141,11 @@ def run_public(args) -> int:
     print(report_text(report))
     if args.json:
         Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+def run_experiments(args) -> int:
+    from arrears.intelligence.experiments import measure_experiments, results_text
+
+    print(results_text(measure_experiments(args.first, args.last)))
     return 0
