@@ -9,10 +9,10 @@ the guard blocks the action (a blocked action is not a choice) or a contract doe
 Each `Capacity` bounds how many accounts may get any of its actions that day: calls per collector
 times collectors, an agency's room under its contract, the field team's visits.
 
-Solved as a mixed-integer programme by HiGHS through SciPy (`scipy.optimize.milp`). Every variable
-sits in one account row and at most one capacity row, so the constraint matrix is totally
-unimodular and the LP optimum is already whole: HiGHS proves it at the root, which is what lets a
-day of 1,000,000 accounts solve in the nightly budget.
+Solved by HiGHS through SciPy. Every variable sits in one account row and at most one capacity row,
+so the constraint matrix is totally unimodular and a vertex optimum of the LP relaxation is whole:
+the LP (dual simplex, `linprog(method="highs-ds")`) is solved first, and only a fractional answer
+goes to the mixed-integer solver (`scipy.optimize.milp`).
 """
 
 from __future__ import annotations
@@ -63,12 +63,24 @@ def allocate(values: np.ndarray, allowed: np.ndarray, capacities: list[Capacity]
         matrix = coo_matrix((np.ones(bounded.sum()), (cap_index[cols][bounded], np.nonzero(bounded)[0])),
                             shape=(len(capacities), count))
         constraints.append(LinearConstraint(csr_matrix(matrix), lb=-np.inf, ub=[c.limit for c in capacities]))
-    result = milp(objective, constraints=constraints, integrality=np.ones(count), bounds=Bounds(0, 1),
-                  options={"time_limit": time_limit, "presolve": True})
-    if result.x is None:
-        raise RuntimeError(f"the allocation could not be solved: {result.message}")
+    # the LP relaxation first (HiGHS dual simplex): its vertex optimum is whole, the matrix being
+    # totally unimodular; a fractional answer (ties resolved inside a face) goes to the MILP
+    from scipy.optimize import linprog
+
+    equality = constraints[0].A
+    upper = constraints[1].A if len(constraints) > 1 else None
+    relaxed = linprog(objective, A_ub=upper, b_ub=constraints[1].ub if upper is not None else None,
+                      A_eq=equality, b_eq=np.ones(n), bounds=(0, 1), method="highs-ds",
+                      options={"time_limit": time_limit, "presolve": True})
+    x = relaxed.x if relaxed.status == 0 else None
+    if x is None or np.any(np.minimum(np.abs(x), np.abs(1 - x)) > 1e-6):
+        result = milp(objective, constraints=constraints, integrality=np.ones(count), bounds=Bounds(0, 1),
+                      options={"time_limit": time_limit, "presolve": True})
+        if result.x is None:
+            raise RuntimeError(f"the allocation could not be solved: {result.message}")
+        x = result.x
     chosen = np.zeros(n, dtype=np.int64)
-    picked = result.x > 0.5
+    picked = x > 0.5
     chosen[rows[picked]] = cols[picked]
     return chosen
 
