@@ -9,6 +9,8 @@ process of its own:
 - training: the features and labels of the day 30 days before the last (set-based, DuckDB), then
   LightGBM's single head fitted on every row (the card's measures are not part of the time);
 - scoring: the features of the last day and the promoted model's probabilities for every account.
+- the optimiser: one day's allocation (six actions, four capacities, one action in ten blocked)
+  solved by HiGHS (`intelligence.optimiser.allocate`).
 Times are reported, never asserted.
 """
 
@@ -132,8 +134,31 @@ def measure(arguments: dict) -> dict:
             "train_seconds": round(train_features + fit, 2), "score_seconds": round(score_features + predict, 2)}
 
 
+def solve(arguments: dict) -> dict:
+    """In the worker's process: one day's allocation over `accounts` accounts and six actions."""
+    import numpy as np
+
+    from arrears.intelligence.optimiser import Capacity, allocate
+
+    n = int(arguments["accounts"])
+    rng = np.random.default_rng(1)
+    values = np.column_stack([np.zeros(n)] + [rng.normal(mean, spread, n) for mean, spread in
+                                              ((5, 5), (40, 60), (60, 90), (80, 150), (100, 300))])
+    allowed = rng.random((n, 6)) > 0.1  # one action in ten blocked by the guard
+    capacities = [Capacity("calls", n // 20, (2,)), Capacity("plan offers", n // 100, (3,)),
+                  Capacity("agencies", n // 10, (4,)), Capacity("visits", n // 500, (5,))]
+    began = time.perf_counter()
+    chosen = allocate(values, allowed, capacities)
+    seconds = time.perf_counter() - began
+    return {"accounts": n, "solve_seconds": round(seconds, 2),
+            "chosen": {name: int(count) for name, count in zip(("none", "sms", "call", "plan_offer", "agency", "visit"),
+                                                                 np.bincount(chosen, minlength=6), strict=True)}}
+
+
 def run(ws: runner.Workspace, with_postgres: bool) -> dict:
     accounts = ws.sized(ACCOUNTS)
+    solved = ws.run("call", {"function": "bench.suite_model:solve", "arguments": {"accounts": accounts}},
+                    label=f"optimiser: one day's allocation over {accounts:,} accounts (HiGHS)")
     measured = ws.run("call", {"function": "bench.suite_model:measure", "arguments": {"accounts": accounts}},
                       label=f"propensity model: features, training and scoring at {accounts:,} accounts")
     notes = ["in memory (Arrow tables as the database would hand them over); the database read is not timed"]
@@ -142,12 +167,15 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
     if not measured.ok:
         return {"status": "error", "problem": measured.problem, "notes": notes}
     result = {k: v for k, v in measured.result.items() if k not in ("status", "code", "self_peak_mib")}
+    result["optimiser"] = ({"status": "ok", "solve_seconds": solved.result["solve_seconds"], "peak_mib": solved.peak_mib,
+                            "chosen": solved.result["chosen"]} if solved.ok else {"status": solved.status})
     table = Table(title=f"propensity model at {accounts:,} accounts in arrears (wall seconds)")
     for column in ("step", "seconds"):
         table.add_column(column)
     for step in ("train_features_seconds", "fit_seconds", "score_features_seconds", "predict_seconds"):
         table.add_row(step.removesuffix("_seconds").replace("_", " "), f"{result[step]:.1f}")
     table.add_row("peak MiB", f"{measured.peak_mib:,.0f}")
+    table.add_row("optimiser solve", f"{solved.result['solve_seconds']:.1f}" if solved.ok else solved.status)
     runner.console.print(table)
     return {"status": "ok", **result, "peak_mib": measured.peak_mib, "cpu_seconds": measured.cpu_seconds,
             "notes": notes}
