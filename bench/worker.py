@@ -791,6 +791,15 @@ def code_version() -> dict:
     return {"commit": git("rev-parse", "--short", "HEAD").strip(), "src_changes": changed}
 
 
+@task
+def call(args: dict) -> dict:
+    """A measurement that lives beside its suite: args["function"] names it as "module:function"."""
+    import importlib
+
+    module, name = args["function"].split(":")
+    return getattr(importlib.import_module(module), name)(args.get("arguments", {}))
+
+
 def main(argv: list[str]) -> int:
     name, arguments, result_path = argv[1], json.loads(argv[2]), Path(argv[3])
     version = code_version()

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "arrears.borrower",
     "arrears.disputes",
     "arrears.nightly",
+    "arrears.intelligence",
     "arrears.web",
 ]
 

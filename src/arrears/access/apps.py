@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 def _sync_after_migrate(sender, **kwargs) -> None:
     # Django creates each app's permissions on post_migrate too, app by app: grant them once the
-    # last installed app has had its turn
+    # last installed app has had its turn (Django signals only the apps that have models)
     from django.apps import apps
 
-    if sender.name != list(apps.get_app_configs())[-1].name:
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.name != with_models[-1].name:
         return
     from arrears.access.sync import sync_roles
 
