@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "arrears.visits",
     "arrears.legal",
     "arrears.nightly",
+    "arrears.audit",
     "arrears.web",
 ]
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "arrears.audit.actor.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
