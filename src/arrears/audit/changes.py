@@ -6,7 +6,7 @@ ORM is covered; an entry names the model, the row and the fields saved, never th
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 WATCHED = (
     "strategy.StrategyVersion",
@@ -36,10 +36,15 @@ def _saved(sender, instance, created, update_fields=None, raw=False, **kwargs) -
     record(kind, subject=_subject(instance), detail={"model": instance._meta.label_lower, "fields": fields})
 
 
+def _remember_pk(sender, instance, **kwargs) -> None:
+    instance._audit_pk = instance.pk  # Django clears the pk once the row is gone
+
+
 def _deleted(sender, instance, **kwargs) -> None:
     from arrears.audit.log import record
 
-    record("config.deleted", subject=_subject(instance), detail={"model": instance._meta.label_lower})
+    pk = instance.pk if instance.pk is not None else getattr(instance, "_audit_pk", None)
+    record("config.deleted", subject=f"{instance._meta.label_lower}:{pk}", detail={"model": instance._meta.label_lower})
 
 
 def _groups_changed(sender, instance, action, pk_set=None, reverse=False, **kwargs) -> None:
@@ -66,6 +71,7 @@ def connect() -> None:
         except LookupError:
             continue
         post_save.connect(_saved, sender=model, dispatch_uid=f"audit-save-{label}")
+        pre_delete.connect(_remember_pk, sender=model, dispatch_uid=f"audit-before-delete-{label}")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"audit-delete-{label}")
     through = get_user_model().groups.through
     m2m_changed.connect(_groups_changed, sender=through, dispatch_uid="audit-user-groups")
