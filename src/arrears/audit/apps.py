@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AuditConfig(AppConfig):
     name = "arrears.audit"
     label = "audit"
-    verbose_name = _("审计日志 Audit log")
+    verbose_name = _("Audit log")
 
     def ready(self) -> None:
         from arrears.audit import changes
