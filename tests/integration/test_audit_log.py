@@ -162,3 +162,17 @@ def test_appends_from_several_threads_at_once_make_one_unbroken_chain(checkpoint
 def test_an_empty_log_verifies_and_its_head_is_the_genesis(checkpoints):
     assert verify().ok
     assert AuditHead.objects.filter(id=1).values_list("seq", "hash").first() in (None, (0, GENESIS))
+
+
+@pytest.mark.django_db
+def test_a_change_of_profile_or_policy_is_logged_once_when_a_plan_is_made_under_it():
+    from arrears.audit.profiles import note_profile_in_force
+    from arrears.compliance.profiles import load_profile
+
+    cn = load_profile("cn")
+    assert note_profile_in_force(cn) and not note_profile_in_force(cn)
+    tighter = load_profile("cn", policy={"extends": "cn", "rules": {"cn.records.personal_data": {"years": 4}}})
+    assert note_profile_in_force(tighter)
+    assert note_profile_in_force(load_profile("us-regf"))
+    logged = list(AuditEntry.objects.filter(kind="config.profile").order_by("seq").values_list("subject", flat=True))
+    assert logged == ["profile:cn", "profile:cn", "profile:us-regf"]
