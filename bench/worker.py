@@ -545,6 +545,52 @@ def plan(args: dict) -> dict:
             "blocks_by_rule": outcome.blocks_by_rule, "peak_mib_before": memory_before}
 
 
+
+# --- the audit log --------------------------------------------------------------------------
+
+
+@task
+def audit_chain(args: dict) -> dict:
+    """Append `entries` audit entries in bulk (one ADBC transaction, as the contacts feed does),
+    the same number through the ORM in batches of 1,000 (as the outbox and pages do, batched), a
+    sample one at a time, then verify the whole chain; on an empty database of its own."""
+    _django()
+    from django.core.management import call_command
+
+    from arrears import audit
+    from arrears.audit.verify import verify
+    from arrears.bulk import BulkConnection
+
+    call_command("migrate", verbosity=0)
+    entries, singles = int(args["entries"]), int(args["singles"])
+
+    def drafts(kind: str, count: int):
+        return [audit.draft(kind, subject=f"loan:{i}", detail={"attempt": i, "channel": "sms", "state": "sent",
+                                                                 "outcome": "", "rule": "early.sms"})
+                for i in range(count)]
+
+    began = time.perf_counter()
+    with BulkConnection.for_django() as db:
+        audit.record_bulk(db, drafts("bench.bulk", entries))
+        db.commit()
+    bulk = time.perf_counter() - began
+    began = time.perf_counter()
+    batch = drafts("bench.orm", entries)
+    for start in range(0, entries, 1_000):
+        audit.record_many(batch[start:start + 1_000])
+    orm = time.perf_counter() - began
+    began = time.perf_counter()
+    for i in range(singles):
+        audit.record("bench.single", subject=f"loan:{i}", detail={"attempt": i})
+    single = time.perf_counter() - began
+    began = time.perf_counter()
+    report = verify(with_checkpoints=False)
+    verified = time.perf_counter() - began
+    return {"entries": entries, "singles": singles, "bulk_seconds": bulk, "orm_seconds": orm,
+            "single_seconds": single, "verify_seconds": verified, "verified_entries": report.entries,
+            "chain_ok": report.ok}
+
+
 # --- nights of `arrears nightly` -------------------------------------------------------------
 
 

@@ -71,8 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    from arrears.audit import acting_as
+
     try:
-        return int(args.handler(args) or 0)
+        with acting_as(f"cli:{args.command}"):
+            return int(args.handler(args) or 0)
     except ArrearsError as error:
         print(error.bilingual(), file=sys.stderr)
         return 1

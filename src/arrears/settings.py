@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "arrears.disputes",
     "arrears.nightly",
     "arrears.intelligence",
+    "arrears.audit",
     "arrears.web",
 ]
 
@@ -105,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "arrears.audit.actor.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",  # sends nothing unless CONTENT_SECURITY_POLICY is set (below)

@@ -34,6 +34,11 @@ def test_the_notice_command_writes_the_pdf(loan, tmp_path, capsys):
     assert code == 0 and "written" in capsys.readouterr().out
     text = pdf_text(out.read_bytes())
     assert "WrittenCollectionNotice" in text and "12CFR1006.34" in text and loan.external_id in text
+    # and the read is in the audit log, by the command
+    from arrears.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(kind="read.notice_pdf")
+    assert (entry.subject, entry.actor) == (f"loan:{loan.pk}", "cli:notice")
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from arrears.audit.admin import RecordAdmin
+
 from arrears.agencies.models import (
     Agency,
     AgencyStaff,
@@ -73,7 +75,7 @@ class ScoreWeightAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataAccess)
-class DataAccessAdmin(admin.ModelAdmin):
+class DataAccessAdmin(RecordAdmin):
     list_display = ("at", "user", "agency", "placement", "action", "fields", "via", "rows")
     list_filter = ("action", "via", "agency")
     readonly_fields = [f.name for f in DataAccess._meta.fields]

@@ -51,10 +51,14 @@ def staff_of(user) -> AgencyStaff | None:
 
 
 def log_access(staff: AgencyStaff, action: str, *, placement: Placement | None = None, fields=(), via: str = "web", rows: int = 0) -> None:
-    DataAccess.objects.create(
-        at=clock.now(), user_id=staff.user_id, agency_id=staff.agency_id, placement=placement, action=action,
-        fields=",".join(fields)[:300], via=via, rows=rows,
-    )
+    from arrears.audit.events import agency_accessed
+
+    with transaction.atomic():
+        access = DataAccess.objects.create(
+            at=clock.now(), user_id=staff.user_id, agency_id=staff.agency_id, placement=placement, action=action,
+            fields=",".join(fields)[:300], via=via, rows=rows,
+        )
+        agency_accessed([access])
 
 
 def log_reads(staff: AgencyStaff, action: str, shown: list[tuple[int, tuple[str, ...]]], *, via: str = "web") -> None:
@@ -64,14 +68,18 @@ def log_reads(staff: AgencyStaff, action: str, shown: list[tuple[int, tuple[str,
     if not shown:
         log_access(staff, action, via=via)
         return
-    DataAccess.objects.bulk_create(
-        [
-            DataAccess(at=at, user_id=staff.user_id, agency_id=staff.agency_id, placement_id=placement_id, action=action,
-                       fields=",".join(fields)[:300], via=via, rows=1)
-            for placement_id, fields in shown
-        ],
-        batch_size=500,
-    )
+    from arrears.audit.events import agency_accessed
+
+    with transaction.atomic():
+        accesses = DataAccess.objects.bulk_create(
+            [
+                DataAccess(at=at, user_id=staff.user_id, agency_id=staff.agency_id, placement_id=placement_id,
+                           action=action, fields=",".join(fields)[:300], via=via, rows=1)
+                for placement_id, fields in shown
+            ],
+            batch_size=500,
+        )
+        agency_accessed(accesses)
 
 
 def active_placements(staff: AgencyStaff, *, day: dt.date | None = None):

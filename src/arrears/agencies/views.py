@@ -355,7 +355,12 @@ def lender_statement(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = get_object_or_404(Agency, pk=agency_id)
     month = _month(request)
     statement = build_statement(agency, month)
-    if request.GET.get("format") in STATEMENT_FORMATS:
+    from arrears.audit.events import staff_read
+
+    export = request.GET.get("format") in STATEMENT_FORMATS
+    staff_read(request.user, "export" if export else "statement", subject=f"agency:{agency.pk}",
+               month=month.isoformat(), format=request.GET.get("format") or "html")
+    if export:
         return _statement_response(request, statement, agency)
     disputes = StatementDispute.objects.filter(agency=agency, month=month)
     return render(request, "agencies/statement.html", {"statement": statement, "agency": agency, "disputes": disputes,

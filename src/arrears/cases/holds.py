@@ -129,10 +129,15 @@ def place_hold(*, loan_id: int, kind: str, reason: str, source: str, by=None, si
         raise InputError("暂停的结束时间须晚于开始时间", "A hold's end must come after its start")
     if not Loan.objects.filter(pk=loan_id).exists():
         raise InputError(f"找不到贷款 {loan_id}", f"no loan {loan_id}")
-    return AccountHold.objects.create(
-        loan_id=loan_id, kind=kind, since=since, until=until, reason=reason, source=source[:24],
-        placed_by=by if getattr(by, "pk", None) else None,
-    )
+    from arrears.audit.events import hold_placed
+
+    with transaction.atomic():
+        hold = AccountHold.objects.create(
+            loan_id=loan_id, kind=kind, since=since, until=until, reason=reason, source=source[:24],
+            placed_by=by if getattr(by, "pk", None) else None,
+        )
+        hold_placed(hold, by=by)
+    return hold
 
 
 def release_hold(hold_id: int, *, reason: str, by=None, at: dt.datetime | None = None):
@@ -152,4 +157,7 @@ def release_hold(hold_id: int, *, reason: str, by=None, at: dt.datetime | None =
         hold.released_by = by if getattr(by, "pk", None) else None
         hold.release_reason = reason
         hold.save(update_fields=["until", "released_at", "released_by", "release_reason"])
+        from arrears.audit.events import hold_released
+
+        hold_released(hold, by=by)
     return hold

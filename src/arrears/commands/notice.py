@@ -27,5 +27,10 @@ def run(args) -> int:
         args.output.write_bytes(pdf)
     except OSError as error:
         raise InputError(f"无法写入 {args.output}：{error.strerror}", f"Cannot write {args.output}: {error.strerror}") from None
+    from arrears.audit.events import staff_read
+    from arrears.ledger.models import Loan
+
+    loan_id = Loan.objects.filter(external_id=args.loan).values_list("pk", flat=True).first()
+    staff_read(None, "notice_pdf", subject=f"loan:{loan_id}", as_of=args.as_of.isoformat())
     print(f"已写入 / written: {args.output} ({len(pdf):,} bytes)")
     return 0

@@ -655,12 +655,24 @@ class OutsourcingNotice(Rule):
 # --- records ---------------------------------------------------------------------------------
 
 
+class RetainedRecords(StrEnum):
+    """What a retention rule covers, and from when its years run (arrears.retention applies them)."""
+
+    COLLECTION = "collection"  # contact records and notes: from the loan's last collection activity
+    PERSONAL_DATA = "personal_data"  # a borrower's identity and contact details: from their last loan's end
+    CREDIT_REPORT = "credit_report"  # negative credit records: deleted `years` after the delinquency ended
+    AGENCY_COPY = "agency_copy"  # what an agency holds of a case: deleted `years` after its placement ends
+
+
 @dataclass(frozen=True, kw_only=True)
 class RecordsRetention(Rule):
-    """How long collection records are kept; read by record keeping, not by `decide`."""
+    """How long records are kept; read by `arrears retention run`, not by `decide`. The years are
+    the least a record is kept; once they have passed since the record's purpose ended, retention
+    deletes or anonymises it."""
 
     kind: ClassVar[str] = "records_retention"
     checks_actions: ClassVar[bool] = False
+    records: RetainedRecords = param(Tighten.FIXED)
     years: int = param(Tighten.HIGHER)
 
     def blocks(self, a, n, ops):

@@ -114,6 +114,9 @@ def apply_outcome(attempt, *, source: str, by=None, details: OutcomeDetails = NO
         for pk in sorted(mine):
             mark_verified(pk, method=CONFIRMED_BY.get(channel, "staff"), by=by, at=at, attempt_id=attempt.pk)
         effects.append("verified")
+    from arrears.audit.events import contact_recorded
+
+    contact_recorded(attempt, effects=effects, by=by)
     return tuple(effects)
 
 

@@ -33,7 +33,7 @@ def opt_out(*, contact_point_id: int, channel: str, source: str, detail: str = "
         record = ChannelOptOut.objects.create(
             contact_point_id=contact_point_id, channel=channel, at=at, source=source[:32], detail=detail
         )
-        ContactAttempt.objects.filter(
+        blocked = ContactAttempt.objects.filter(
             contact_point_id=contact_point_id, channel=channel, state__in=WAITING_STATES
         ).update(
             state=ContactAttempt.State.BLOCKED,
@@ -43,6 +43,9 @@ def opt_out(*, contact_point_id: int, channel: str, source: str, detail: str = "
             lease_owner="",
             lease_until=None,
         )
+        from arrears.audit.events import opted_out
+
+        opted_out(record, blocked=blocked)
     return record
 
 

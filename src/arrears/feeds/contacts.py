@@ -148,13 +148,21 @@ def _attempts(rows: pa.Table) -> pa.Table:
 
 def _write(db: BulkConnection) -> None:
     """Done attempts; the outbox's own columns empty (an attempt made elsewhere is never sent)."""
+    from arrears.audit.events import attempts_written_in_bulk
+
     written = ", ".join(_WRITTEN)
     created = instant_sql(db, clock.now())  # the product's clock, as every row a night writes
+    before = db.fetch("SELECT COALESCE(MAX(id), 0) AS n FROM contact_contactattempt").column("n")[0].as_py()
     db.execute(
         f"INSERT INTO contact_contactattempt ({written}, template, state, segment, created_at, subject, tries, "
         "lease_owner, provider, provider_message_id, last_error, blocked_by, reasons_zh, reasons_en) "
         f"SELECT {written}, '', 'done', '', {created}, '', 0, '', '', '', '', '', '', '' "
         "FROM feed_contact_write WHERE TRUE ON CONFLICT (idempotency_key) DO NOTHING"
+    )
+    # the attempts this import landed, logged in the same transaction, in bulk
+    attempts_written_in_bulk(
+        db, "contact.outcome",
+        "id > ? AND idempotency_key IN (SELECT idempotency_key FROM feed_contact_write)", [before],
     )
 
 

@@ -26,6 +26,9 @@ class Borrower(models.Model):
     )
     created_at = models.DateTimeField(default=clock.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # set by `arrears retention run` once the retention periods had passed: the name, national id
+    # and contact details were replaced by placeholders
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("borrower")

@@ -39,6 +39,9 @@ def written_notice(request, loan: str) -> HttpResponse:
         pdf = written_notice_pdf(account, as_of, profile=request.GET.get("profile") or None, language=request.GET.get("lang") or None)
     except ArrearsError as error:
         return _plain(404 if "No loan" in error.en else 400, error.zh, error.en)
+    from arrears.audit.events import staff_read
+
+    staff_read(request.user, "notice_pdf", subject=f"loan:{account.pk}", as_of=as_of.isoformat())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="notice-{loan}-{as_of.isoformat()}.pdf"'
     return response

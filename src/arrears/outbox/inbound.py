@@ -12,13 +12,21 @@ from arrears.contact.models import ContactAttempt, Outcome
 
 
 def apply_receipt(receipt: Receipt) -> int:
-    """Write the outcome on the attempt the provider's message id names; how many matched."""
-    return ContactAttempt.objects.filter(
-        provider=receipt.provider, provider_message_id=receipt.provider_message_id
-    ).update(
-        outcome=Outcome.DELIVERED if receipt.delivered else Outcome.UNDELIVERED,
-        receipt_at=receipt.at or clock.now(),
-    )
+    """Write the outcome on the attempt the provider's message id names, and log it; how many matched."""
+    from django.db import transaction
+
+    from arrears.audit.events import attempt_changed
+
+    matching = ContactAttempt.objects.filter(provider=receipt.provider, provider_message_id=receipt.provider_message_id)
+    with transaction.atomic():
+        ids = list(matching.values_list("id", flat=True))
+        updated = ContactAttempt.objects.filter(pk__in=ids).update(
+            outcome=Outcome.DELIVERED if receipt.delivered else Outcome.UNDELIVERED,
+            receipt_at=receipt.at or clock.now(),
+        )
+        for attempt_id in ids:
+            attempt_changed(attempt_id, "contact.receipt")
+    return updated
 
 
 def _digits(text: str) -> str:

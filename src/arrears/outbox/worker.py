@@ -23,6 +23,7 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 
 from arrears import clock
+from arrears.audit.events import attempt_changed
 from arrears.channels import Channel, PermanentError, Receipt, Reply, TransientError, UncertainError
 from arrears.contact.models import ContactAttempt, Outcome
 from arrears.outbox import alerts, claims, inbound, send_guard
@@ -33,6 +34,8 @@ from arrears.outbox.providers import build_channel
 log = logging.getLogger(__name__)
 State = ContactAttempt.State
 NO_CONTENT_WAIT = dt.timedelta(hours=1)
+
+AUDITED_STATES = ("sent", "failed", "blocked", "review")  # where an attempt settles, or waits for a person
 
 
 @dataclass
@@ -192,7 +195,15 @@ class Worker:
         return "sent"
 
     def _finish(self, attempt_id: int, **fields) -> None:
-        ContactAttempt.objects.filter(pk=attempt_id).update(lease_owner="", lease_until=None, **fields)
+        """Write where the attempt ended; a settled one (sent, failed, blocked, to review) is logged
+        in the audit log in the same transaction, so a crash keeps both or neither."""
+        state = fields.get("state")
+        if state not in AUDITED_STATES:
+            ContactAttempt.objects.filter(pk=attempt_id).update(lease_owner="", lease_until=None, **fields)
+            return
+        with transaction.atomic():
+            ContactAttempt.objects.filter(pk=attempt_id).update(lease_owner="", lease_until=None, **fields)
+            attempt_changed(attempt_id, f"contact.{state}")
 
     def _transient(self, attempt: ContactAttempt, channel: Channel, error: str) -> str:
         tries = ContactAttempt.objects.values_list("tries", flat=True).get(pk=attempt.pk)

@@ -50,6 +50,9 @@ def run_plan(as_of: dt.date, *, profile_name: str | None = None) -> PlanOutcome:
     require_aged(as_of)
     strategy = strategy_in_force(as_of)
     profile = lender_profile(profile_name)
+    from arrears.audit.profiles import note_profile_in_force
+
+    note_profile_in_force(profile)  # a changed profile or policy is logged before it judges anything
     with BulkConnection.for_django() as db:
         facts = read_facts(db, as_of)
         timings["facts"] = time.perf_counter() - started

@@ -396,6 +396,10 @@ def _withdraw_notice(visit: Visit, actor, now: dt.datetime) -> None:
         state=ContactAttempt.State.BLOCKED, blocked_by="visits.rescheduled",
         reasons_zh="上门已改期，此通知作废", reasons_en="The visit was moved; this notice is void",
     )
+    if withdrawn:
+        from arrears.audit.events import attempt_changed
+
+        attempt_changed(visit.notice_id, "contact.blocked")
     record(visit, "notice_withdrawn" if withdrawn else "notice_superseded", actor, at=now, contact_attempt=visit.notice_id)
 
 

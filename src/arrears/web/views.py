@@ -80,7 +80,15 @@ def account_search(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def account(request: HttpRequest, loan_external_id: str) -> HttpResponse:
-    return render_account(request, loan_external_id)
+    response = render_account(request, loan_external_id)
+    if response.status_code == 200:
+        from arrears.audit.events import staff_read
+        from arrears.ledger.models import Loan
+
+        loan_id = Loan.objects.filter(external_id=loan_external_id).values_list("pk", flat=True).first()
+        staff_read(request.user, "account", subject=f"loan:{loan_id}", via="web",
+                   unmasked=sees_unmasked_contacts(request.user))
+    return response
 
 
 def render_account(

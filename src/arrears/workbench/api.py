@@ -109,6 +109,9 @@ def account(request, loan_id: int):
     state = AccountState.objects.filter(loan=loan).first()
     work = work_section(request.user, loan)
     explanation = explain_loan(loan.pk)
+    from arrears.audit.events import staff_read
+
+    staff_read(request.user, "account", subject=f"loan:{loan.pk}", via="api", unmasked=unmasked)
     return 200, {
         "loan": {"id": loan.pk, "external_id": loan.external_id, "principal": loan.principal,
                  "term_months": loan.term_months, "start_date": loan.start_date.isoformat()},

@@ -67,4 +67,7 @@ def pass_over(user, *, case_id: int, version: int, channel: str = "call", contac
             **verdict_fields(decision),
         )
         ContactRecord.objects.create(attempt=attempt, case=case, recorded_by=user, recorded_at=now)
+        from arrears.audit.events import contact_blocked
+
+        contact_blocked(attempt, by=user)
     return PassedOver(attempt_id=attempt.pk, version=version, rule_ids=decision.rule_ids)
