@@ -236,3 +236,23 @@ def test_engine_equals_reference_on_random_ledgers_with_repayment_plans(backend,
     )
     for role, view in views.items():
         assert sorted(backend.to_pyarrow(view).to_pylist(), key=repr) == sorted(in_force[role].to_pylist(), key=repr)
+
+
+def test_a_plan_row_due_on_its_plan_date_without_grace_is_charged_as_the_reference_says(backend):
+    # given a loan of no grace days whose plan's first row falls due on the plan date itself
+    from arrears.ledger.records import ChargeTerms, Component, Instalment, LoanBook
+    from arrears.ledger.rescheduling import Reschedule
+
+    terms = ChargeTerms(penalty_rate_bp=0, late_fee=1000, grace_days=0, cost_cap_bp=2400, charge_off_dpd=30,
+                        allocation_order=(Component.PENALTY, Component.FEE, Component.INTEREST, Component.PRINCIPAL))
+    loan = LoanBook(1, 0, dt.date(2024, 1, 31), (Instalment(1, dt.date(2024, 2, 29), 0, 1),), terms)
+    plan = Reschedule(reschedule_id=1, loan_id=1, start_date=dt.date(2024, 2, 1), principal=0,
+                      instalments=(Instalment(2, dt.date(2024, 2, 1), 0, 1),), last_payment_id=0, reverted_from=None)
+    as_of = dt.date(2024, 2, 1)
+    # when both age it on the plan date
+    expected = reference_rows_with_plans([loan], [], [plan], as_of)
+    tables, plans = tables_with_plans([loan], [], [plan])
+    inputs = load_into(backend, apply_plans(tables, plans, day_number(as_of)))
+    rows = {row.pop("loan_id"): row for row in age_book(backend, inputs, day_number(as_of)).accounts.to_pylist()}
+    # then they agree: the start day has no end of day, so no fee is charged or withheld yet
+    assert rows == expected and rows[1]["charges_withheld"] == 0

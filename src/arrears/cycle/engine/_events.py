@@ -79,13 +79,15 @@ def numbered_events(inputs: BookInputs, schedule: ir.Table, payments: ir.Table, 
     """Every event up to as_of as a narrow row, with `round_no` numbering each loan's event days
     (a day with several events gives several rows of the same round) and `last_row` marking the
     loan's very last row, so the round of its last day knows it is the last."""
-    terms = inputs.loans.select("loan_id", "grace_days", "charge_off_dpd")
+    terms = inputs.loans.select("loan_id", "start_day", "grace_days", "charge_off_dpd")
     k = schedule.inner_join(terms, "loan_id")
     dues = k.filter(k.due_day <= as_of_day).select(
         **_narrow(k.loan_id, k.due_day, DUE, k.principal, k.interest.cast("int64"))
     )
     fee_day = k.due_day + k.grace_days
-    fees = k.filter(fee_day <= as_of_day).select(
+    # the start day has no end of day of its own (ledger/reference.py): a plan row due on its plan
+    # date with no grace is charged nothing that day, as the reference model says
+    fees = k.filter((fee_day <= as_of_day) & (fee_day > k.start_day)).select(
         **_narrow(k.loan_id, fee_day, FEE, k.cumulative_principal, k.cumulative_interest.cast("int64"))
     )
     charge_off_day = k.due_day + k.charge_off_dpd
