@@ -30,6 +30,8 @@ NEVER_ADDED = frozenset({
     "legal.legalcase",  # opened by a legal officer through arrears.legal.cases, after its checks
     "credit.creditreport", "credit.creditobjection",  # made by `arrears credit report`, recorded through the service
     "nightly.nightlyrun",  # the record of the nights
+    # the records nobody may rewrite through the admin (docs/audit.md): read-only there
+    "audit.auditentry", "contact.contactattempt", "contact.channeloptout", "agencies.dataaccess",
 })
 
 
@@ -164,6 +166,7 @@ INSTANCES: dict[str, Callable[[World], object]] = {
     "credit.creditreport": _credit_report,
     "credit.creditobjection": _existing("credit.creditobjection"),
     "nightly.nightlyrun": _night,
+    "audit.auditentry": _existing("audit.auditentry"),  # the access world's own changes are logged
 }
 
 
