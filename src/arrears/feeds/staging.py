@@ -29,7 +29,7 @@ def stage(db: BulkConnection, name: str, table: pa.Table) -> None:
     if db.vendor == "sqlite":
         table = dates_as_text(table)
     db.ingest(name, table, mode="replace", temporary=True)
-    _analyze(db, name)
+    db.analyze(name)
 
 
 def dates_as_text(table: pa.Table) -> pa.Table:
@@ -56,14 +56,7 @@ def derive(db: BulkConnection, name: str, select: str) -> None:
     """Replace the temporary table `name` with the result of `select`."""
     db.execute(f"DROP TABLE IF EXISTS {name}")
     db.execute(f"CREATE TEMPORARY TABLE {name} AS {select}")
-    _analyze(db, name)
-
-
-def _analyze(db: BulkConnection, name: str) -> None:
-    """PostgreSQL never analyses temporary tables by itself; without statistics it plans
-    the joins against the ledger for a few hundred rows instead of a million."""
-    if db.vendor == "postgresql":
-        db.execute(f"ANALYZE {name}")
+    db.analyze(name)
 
 
 def differs(fields: tuple[str, ...], old: str, new: str) -> str:
