@@ -1,6 +1,7 @@
 """How every JSON API call answers a problem: a 4xx with a message in zh-Hans and English, never a 500.
 
     return error(404, "没有此账户", "No such account")      # {"error": {"zh": …, "en": …}}
+    raise Refused(403, "仅限…", "Only …")                  # the same answer, raised from a helper
     return invalid(form)                                    # 400 with {"errors": {field: [{zh, en}]}}
     @answers_errors                                         # PermissionDenied → 403, StaleEdit → 409,
                                                             # ArrearsError → 400
@@ -13,12 +14,25 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Status
+from ninja.errors import HttpError
 
 from arrears.cases.editing import StaleEdit
 from arrears.errors import ArrearsError
 
 ERRORS = {400: dict, 403: dict, 404: dict, 409: dict}
 NOT_FOUND = ("没有此对象，或无权查看", "No such item, or not yours to see")
+
+
+class Refused(HttpError):
+    """A call refused, with its reason in both languages; the API answers it as `error` does."""
+
+    def __init__(self, status: int, zh: str, en: str) -> None:
+        super().__init__(status, en)
+        self.zh, self.en = zh, en
+
+
+INVALID = ("输入有误，请检查各字段", "The input is not valid; see the fields")
+SIGN_IN_FIRST = ("请先登录", "Sign in first")
 
 
 def error(status: int, zh: str, en: str, **extra):
@@ -29,7 +43,7 @@ def invalid(form):
     from arrears.workbench.forms import bilingual_errors
 
     return 400, {
-        "error": {"zh": "输入有误，请检查各字段", "en": "The input is not valid; see the fields"},
+        "error": {"zh": INVALID[0], "en": INVALID[1]},
         "errors": bilingual_errors(form),
     }
 

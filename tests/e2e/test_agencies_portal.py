@@ -198,7 +198,7 @@ def test_recording_contacts_promises_and_plan_proposals(client, world):
     # and a channel the contract does not authorise is refused in both languages
     response = client.post(f"/api/agencies/cases/{mine.pk}/contacts", json.dumps({
         "channel": "letter", "outcome": "delivered", "attempted_at": local(1, 10).isoformat()}), content_type="application/json")
-    assert response.status_code == 400 and "合同未授权" in response.json()["detail"] and "does not authorise" in response.json()["detail"]
+    assert response.status_code == 400 and "合同未授权" in response.json()["error"]["zh"] and "does not authorise" in response.json()["error"]["en"]
     # and a bad form shows its errors without a server error
     response = client.post(f"/agencies/portal/cases/{mine.pk}/contacts/", {"channel": "call", "outcome": "promise",
                                                                          "attempted_at": "yesterday", "promise_amount": "1.234"})

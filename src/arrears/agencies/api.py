@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import File, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from arrears.agencies import portal
 from arrears.agencies.exports import export_cases
+from arrears.api_answers import Refused
 from arrears.errors import InputError
 from arrears.money import MoneyError, to_fen
 
@@ -66,14 +66,14 @@ class UploadOut(Schema):
 def _staff(request):
     staff = portal.staff_of(request.user)
     if staff is None:
-        raise HttpError(403, "仅限已授权的委外机构人员 / Only authorised agency staff may use the agency portal")
+        raise Refused(403, "仅限已授权的委外机构人员", "Only authorised agency staff may use the agency portal")
     return staff
 
 
 def _placement(staff, placement_id: int):
     placement = portal.placement_for(staff, placement_id, via="api")
     if placement is None:
-        raise HttpError(404, "本机构进行中的案件中没有此案件 / No such case among your agency's active cases")
+        raise Refused(404, "本机构进行中的案件中没有此案件", "No such case among your agency's active cases")
     return placement
 
 
@@ -83,7 +83,7 @@ def _fen(text: str | None) -> int | None:
     try:
         return to_fen(text)
     except MoneyError:
-        raise HttpError(400, f"金额不正确：{text!r} / not an amount in yuan: {text!r}") from None
+        raise Refused(400, f"金额不正确：{text!r}", f"not an amount in yuan: {text!r}") from None
 
 
 @router.get("/cases", response=list[CaseOut])
@@ -104,7 +104,7 @@ def reveal_mobile(request, placement_id: int):
     try:
         return {"mobile": portal.reveal_mobile(staff, _placement(staff, placement_id), via="api")}
     except InputError as error:
-        raise HttpError(403, f"{error.zh} / {error.en}") from None
+        raise Refused(403, error.zh, error.en) from None
 
 
 @router.post("/cases/{placement_id}/contacts", response={201: ContactOut})
@@ -117,7 +117,7 @@ def record_contact(request, placement_id: int, payload: ContactIn):
             note=payload.note, promise_amount=_fen(payload.promise_amount), promise_due=payload.promise_due, via="api",
         )
     except InputError as error:
-        raise HttpError(400, f"{error.zh} / {error.en}") from None
+        raise Refused(400, error.zh, error.en) from None
     note_findings = attempt.agency_contact.note_findings
     return 201, {"attempt_id": attempt.pk, "compliance_findings": [r for r in attempt.blocked_by.split(",") if r],
                  "content_findings": sorted({finding["rule_id"] for finding in note_findings})}
@@ -132,7 +132,7 @@ def propose_plan(request, placement_id: int, payload: ProposalIn):
         proposal = portal.propose_plan(staff, placement, instalments=payload.instalments, instalment_amount=amount or 0,
                                        first_due_on=payload.first_due_on, note=payload.note, via="api")
     except InputError as error:
-        raise HttpError(400, f"{error.zh} / {error.en}") from None
+        raise Refused(400, error.zh, error.en) from None
     return 201, {"proposal_id": proposal.pk, "state": proposal.state}
 
 
@@ -145,7 +145,7 @@ def upload_results(request, file: UploadedFile = File(...)):
     try:
         upload = land(staff, file_name=file.name or "results.csv", content=file.read(), via="api")
     except InputError as error:
-        raise HttpError(400, f"{error.zh} / {error.en}") from None
+        raise Refused(400, error.zh, error.en) from None
     rejects = f"/api/agencies/results/{upload.pk}/rejects.csv" if upload.rows_rejected else None
     return 201, {"upload_id": upload.pk, "rows_read": upload.rows_read, "rows_landed": upload.rows_landed,
                  "rows_rejected": upload.rows_rejected, "rejects_url": rejects}
@@ -160,7 +160,7 @@ def upload_rejects(request, upload_id: int):
     staff = _staff(request)
     upload = ResultUpload.objects.filter(pk=upload_id, agency_id=staff.agency_id).first()
     if upload is None:
-        raise HttpError(404, "没有此上传记录 / No such upload")
+        raise Refused(404, "没有此上传记录", "No such upload")
     return HttpResponse("\ufeff" + upload.rejects_csv, content_type="text/csv; charset=utf-8")
 
 

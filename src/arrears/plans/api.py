@@ -10,9 +10,9 @@ import datetime as dt
 
 from django.http import Http404
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from arrears.access.scope import Action, can, loans_visible_to
+from arrears.api_answers import Refused
 from arrears.errors import InputError
 from arrears.ledger.models import Loan
 from arrears.money import MoneyError, to_fen
@@ -106,7 +106,7 @@ def _loan(request, loan_id: int, action: Action) -> Loan:
     if loan is None:
         raise Http404
     if not can(request.user, action, loan):
-        raise HttpError(403, "您无权对该贷款执行此操作 / you may not do this on this loan")
+        raise Refused(403, "您无权对该贷款执行此操作", "You may not do this on this loan")
     return loan
 
 
@@ -174,7 +174,7 @@ def propose(request, loan_id: int, payload: ProposalIn):
 def _decide(request, plan_id: int, payload: DecisionIn, decide):
     plan = _plan(request, plan_id)
     if not can(request.user, Action.VIEW, plan.loan):
-        raise HttpError(403, "您无权审批该贷款的计划 / you may not decide plans of this loan")
+        raise Refused(403, "您无权审批该贷款的计划", "You may not decide plans of this loan")
     try:
         decide(request.user, plan, note=payload.note)
     except InputError as error:

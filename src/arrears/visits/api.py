@@ -12,8 +12,8 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from arrears.api_answers import Refused
 from arrears.errors import ArrearsError
 from arrears.visits import services
 from arrears.visits.access import visible_visits
@@ -105,7 +105,7 @@ def _out(visit: Visit, shown: dict) -> VisitOut:
 def _visible(request: HttpRequest, visit_id: int) -> Visit:
     visit = visible_visits(request.user).filter(pk=visit_id).select_related("loan__borrower", "address").first()
     if visit is None:
-        raise HttpError(404, "没有此上门，或无权查看 / no such visit, or not yours to see")
+        raise Refused(404, "没有此上门，或无权查看", "No such visit, or not yours to see")
     return visit
 
 
