@@ -114,9 +114,11 @@ def test_within_five_days_of_the_first_contact_the_rule_does_not_block(us_book):
 
 def test_the_nightly_batch_reads_the_same_debt_facts(us_book):
     # the set-based guard of the night reads its debts table from the same home
+    from arrears.bulk import BulkConnection
     from arrears.guard.debts import debt_facts_table
 
-    table = debt_facts_table(clock.today()).to_pylist()
+    with BulkConnection.for_django() as db:
+        table = debt_facts_table(db, clock.today()).to_pylist()
     barred = {row["debt_id"]: row["time_barred"] for row in table}
     assert barred == {str(us_book["US0001"].pk): True, str(us_book["US0002"].pk): False, str(us_book["US0003"].pk): False}
 

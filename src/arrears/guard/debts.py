@@ -1,8 +1,8 @@
 """The guard's debt facts, read from the ledger: when the debtor was first communicated with about
 each debt, when its validation notice went out, and whether it is time-barred in the debtor's state.
 
-    facts = debt_facts(as_of, loan_ids=[42])            # tuple[DebtFacts, ...] for check_now
-    table = debt_facts_table(as_of, dpd={42: 1200})      # the nightly batch's debts table
+    facts = debt_facts(as_of, loan_ids=[42])            # tuple[DebtFacts, ...] for check_now, loan by loan
+    table = debt_facts_table(db, as_of)                  # the nightly batch's debts table, the whole book in one query
 
 Only a US profile has rules on these (us.validation_notice, us.time_barred); under cn the guard
 reads nothing here (`needs_debt_facts`).
@@ -12,6 +12,10 @@ reads nothing here (`needs_debt_facts`).
 - validation notice: the first written notice (`notices.NOTICE_TEMPLATES`) that went out;
 - time-barred: the oldest unpaid instalment fell due longer ago than the state's limitation
   period (`compliance.limitation`, the borrower's `region`).
+
+The two reads say the same of every loan (tests/integration/test_us_regf_debts_set.py on a
+generated US book); `NOTICE_DUE_SQL` is the strategy's fact `validation_notice_due` from the same
+definitions.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce
 
@@ -29,19 +34,76 @@ from arrears.compliance.tables import DEBTS_SCHEMA
 
 WENT_OUT = ("sent", "done")
 """Attempt states of a contact that happened (contact.models.ContactAttempt.State)."""
+ON_ITS_WAY = ("planned", "claimed", "sending", "review")
+"""Attempt states of a contact that may still go out: a notice in one of them is not planned again."""
 
 
 def needs_debt_facts(profile_id: str) -> bool:
     return profile_id.lower().startswith("us")
 
 
+def _notice_templates() -> list[str]:
+    from arrears.notices import NOTICE_TEMPLATES
+
+    return sorted(NOTICE_TEMPLATES)
+
+
+def _words(words: Iterable[str]) -> str:
+    return ", ".join(f"'{word}'" for word in words)
+
+
+def _went_out_sql() -> str:
+    return (
+        "SELECT loan_id, COALESCE(sent_at, attempted_at) AS happened_at, channel, conversation, template "
+        f"FROM contact_contactattempt WHERE party = 'debtor' AND state IN ({_words(WENT_OUT)})"
+    )
+
+
+def _first_contact_sql() -> str:
+    """Each loan's initial communication (the per-loan read's `first_contact`)."""
+    return (
+        f"SELECT loan_id, MIN(happened_at) AS first_at FROM ({_went_out_sql()}) went "
+        "WHERE conversation OR channel <> 'call' GROUP BY loan_id"
+    )
+
+
+def _notice_sql() -> str:
+    return (
+        f"SELECT loan_id, MIN(happened_at) AS notice_at FROM ({_went_out_sql()}) went "
+        f"WHERE template IN ({_words(_notice_templates())}) GROUP BY loan_id"
+    )
+
+
+def notice_due_sql() -> str:
+    """The loans whose debtor was first communicated with and to whom no validation notice has gone
+    or is on its way: the strategy plans the notice for them (strategy.facts_source)."""
+    return (
+        f"SELECT fc.loan_id FROM ({_first_contact_sql()}) fc WHERE NOT EXISTS ("
+        "SELECT 1 FROM contact_contactattempt n WHERE n.loan_id = fc.loan_id AND n.party = 'debtor' "
+        f"AND n.template IN ({_words(_notice_templates())}) AND n.state IN ({_words(WENT_OUT + ON_ITS_WAY)}))"
+    )
+
+
+def debt_facts_sql() -> str:
+    """Every loan with its state (`region`), days past due, initial communication and notice, in one statement."""
+    return (
+        "SELECT l.id AS loan_id, b.region AS region, COALESCE(s.days_past_due, 0) AS dpd, "
+        "fc.first_at AS first_at, n.notice_at AS notice_at "
+        "FROM ledger_loan l JOIN ledger_borrower b ON b.id = l.borrower_id "
+        "LEFT JOIN cycle_accountstate s ON s.loan_id = l.id "
+        f"LEFT JOIN ({_first_contact_sql()}) fc ON fc.loan_id = l.id "
+        f"LEFT JOIN ({_notice_sql()}) n ON n.loan_id = l.id "
+        "ORDER BY l.id"
+    )
+
+
 def debt_facts(as_of: dt.date, *, loan_ids: Iterable[int] | None = None, dpd: Mapping[int, int] | None = None) -> tuple[DebtFacts, ...]:
-    """The facts of the loans named (default: every loan); `dpd` gives days past due where the
-    caller holds them (else the stored account states are read)."""
+    """The facts of the loans named (default: every loan), through Django's connection, for one
+    debtor's check (`guard.check_now`); `dpd` gives days past due where the caller holds them (else
+    the stored account states are read)."""
     from arrears.contact.models import ContactAttempt
     from arrears.cycle.models import AccountState
     from arrears.ledger.models import Loan
-    from arrears.notices import NOTICE_TEMPLATES
 
     loans = Loan.objects.all() if loan_ids is None else Loan.objects.filter(pk__in=list(loan_ids))
     regions = dict(loans.values_list("pk", "borrower__region"))
@@ -54,33 +116,67 @@ def debt_facts(as_of: dt.date, *, loan_ids: Iterable[int] | None = None, dpd: Ma
         .values_list("loan_id", "first")
     )
     notice = dict(
-        attempts.filter(template__in=sorted(NOTICE_TEMPLATES)).values("loan_id").annotate(first=Min(at))
+        attempts.filter(template__in=_notice_templates()).values("loan_id").annotate(first=Min(at))
         .values_list("loan_id", "first")
     )
-    facts = []
-    for loan_id, region in regions.items():
-        days = int(dpd.get(loan_id) or 0)
-        default_on = as_of - dt.timedelta(days=days) if days > 0 else None
-        facts.append(
-            DebtFacts(
-                debt_id=str(loan_id),
-                initial_communication_utc=first_contact.get(loan_id),
-                validation_notice_utc=notice.get(loan_id),
-                time_barred=is_time_barred(region, default_on=default_on, as_of=as_of),
-            )
+    barred = _TimeBarred(as_of)
+    return tuple(
+        DebtFacts(
+            debt_id=str(loan_id),
+            initial_communication_utc=first_contact.get(loan_id),
+            validation_notice_utc=notice.get(loan_id),
+            time_barred=barred(region, int(dpd.get(loan_id) or 0)),
         )
-    return tuple(facts)
+        for loan_id, region in regions.items()
+    )
 
 
-def debt_facts_table(as_of: dt.date, *, dpd: Mapping[int, int] | None = None) -> pa.Table:
-    """Every loan's debt facts as the guard's debts table (compliance.tables.DEBTS_SCHEMA)."""
-    rows = [
+class _TimeBarred:
+    """Whether a debt `dpd` days past due on `as_of` is time-barred in `region`, once per (state, days)."""
+
+    def __init__(self, as_of: dt.date) -> None:
+        self.as_of = as_of
+        self.known: dict[tuple[str | None, int], bool] = {}
+
+    def __call__(self, region: str | None, dpd: int) -> bool:
+        key = (region, dpd)
+        if key not in self.known:
+            default_on = self.as_of - dt.timedelta(days=dpd) if dpd > 0 else None
+            self.known[key] = is_time_barred(region, default_on=default_on, as_of=self.as_of)
+        return self.known[key]
+
+
+def debt_facts_table(db, as_of: dt.date, *, dpd: Mapping[int, int] | None = None) -> pa.Table:
+    """Every loan's debt facts as the guard's debts table (compliance.tables.DEBTS_SCHEMA), read in one
+    statement through `db` (a BulkConnection, or anything with `fetch(sql) -> pa.Table`); `dpd`
+    overrides the stored days past due where given (the night's facts)."""
+    rows = db.fetch(debt_facts_sql())
+    if rows.num_rows == 0:
+        return DEBTS_SCHEMA.empty_table()
+    loan_ids = rows.column("loan_id").to_pylist()
+    days = rows.column("dpd").to_pylist()
+    if dpd is not None:
+        days = [dpd.get(loan_id, stored) for loan_id, stored in zip(loan_ids, days, strict=True)]
+    barred = _TimeBarred(as_of)
+    return pa.table(
         {
-            "debt_id": fact.debt_id,
-            "initial_communication_utc": fact.initial_communication_utc,
-            "validation_notice_utc": fact.validation_notice_utc,
-            "time_barred": fact.time_barred,
-        }
-        for fact in debt_facts(as_of, dpd=dpd)
-    ]
-    return pa.Table.from_pylist(rows, schema=DEBTS_SCHEMA) if rows else DEBTS_SCHEMA.empty_table()
+            "debt_id": pc.cast(rows.column("loan_id"), pa.string()),
+            "initial_communication_utc": _utc(rows.column("first_at")),
+            "validation_notice_utc": _utc(rows.column("notice_at")),
+            "time_barred": pa.array(
+                [barred(region, int(day or 0)) for region, day in zip(rows.column("region").to_pylist(), days, strict=True)],
+                pa.bool_(),
+            ),
+        },
+        schema=DEBTS_SCHEMA,
+    )
+
+
+def _utc(column) -> pa.Array:
+    """An instant as UTC microseconds: SQLite hands back text ('2026-03-01 09:30:00.250000'), PostgreSQL a timestamp."""
+    if pa.types.is_null(column.type):
+        return pa.nulls(len(column), pa.timestamp("us", tz="UTC"))
+    if not pa.types.is_timestamp(column.type):
+        text = pc.utf8_slice_codeunits(pc.cast(column, pa.string()), 0, 26)
+        column = pc.cast(text, pa.timestamp("us"))
+    return pc.cast(pc.cast(column, pa.timestamp("us")), pa.timestamp("us", tz="UTC"))
