@@ -15,7 +15,7 @@ from arrears.cli import main
 from arrears.compliance.profiles import load_profile
 from arrears.contact.models import ContactAttempt
 from arrears.guard.debts import debt_facts
-from arrears.ledger.models import Borrower, ContactPoint, FeedImport, Loan
+from arrears.ledger.models import Borrower, ContactPoint, FeedImport, Loan, Product
 from arrears.simulate import BookOptions, generate_book
 from arrears.simulate.us_people import PLACES
 
@@ -57,6 +57,8 @@ def test_a_short_us_simulation_goes_through_the_feeds_and_breaks_no_rule(simulat
     loans_runs = FeedImport.objects.filter(kind="loans")
     assert loans_runs.exists() and sum(run.rows_rejected for run in loans_runs) == 0
     assert set(Loan.objects.values_list("currency", flat=True)) == {"USD"}
+    # its products are the US catalogue's, in cents with the lender's late fees
+    assert dict(Product.objects.values_list("code", "late_fee")) == {"CASH": 1500, "POS": 1000, "BULLET": 0}
     zones = set(Borrower.objects.values_list("time_zone", flat=True))
     assert {"America/New_York", "America/Chicago", "America/Los_Angeles"} <= zones and len(zones) >= 5
     assert not Borrower.objects.exclude(national_id_masked__startswith="***-**-").exists()
