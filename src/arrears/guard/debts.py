@@ -11,7 +11,9 @@ reads nothing here (`needs_debt_facts`).
   conversation, or a message or letter that went out (12 CFR 1006.2(d));
 - validation notice: the first written notice (`notices.NOTICE_TEMPLATES`) that went out;
 - time-barred: the oldest unpaid instalment fell due longer ago than the state's limitation
-  period (`compliance.limitation`, the borrower's `region`).
+  period (`compliance.limitation`, the borrower's `region`); in a state where a payment does not
+  revive the period (`payment_revives: false`), also a debt that was time-barred on the night the
+  cycle stored it furthest past due (`cycle_accountstatehistory`), whatever was paid since.
 
 The two reads say the same of every loan (tests/integration/test_us_regf_debts_set.py on a
 generated US book); `NOTICE_DUE_SQL` is the strategy's fact `validation_notice_due` from the same
@@ -29,7 +31,7 @@ from django.db.models import F, Min, Q
 from django.db.models.functions import Coalesce
 
 from arrears.compliance.context import DebtFacts
-from arrears.compliance.limitation import is_time_barred
+from arrears.compliance.limitation import is_time_barred, us_limitations
 from arrears.compliance.tables import DEBTS_SCHEMA
 
 WENT_OUT = ("sent", "done")
@@ -84,17 +86,55 @@ def notice_due_sql() -> str:
     )
 
 
+def _not_revived_states() -> list[str]:
+    """The states whose statute says a payment after the period ran does not revive it."""
+    return sorted(state for state, entry in us_limitations().items() if entry.payment_revives is False)
+
+
+def _worst_night_sql() -> str:
+    """For each loan of a state where payment does not revive, the night it stood furthest past due."""
+    states = _not_revived_states() or ["--"]
+    return (
+        "SELECT h.loan_id, MAX(h.as_of) AS worst_on, w.worst_dpd FROM cycle_accountstatehistory h "
+        "JOIN (SELECT hh.loan_id, MAX(hh.days_past_due) AS worst_dpd FROM cycle_accountstatehistory hh "
+        "JOIN ledger_loan ll ON ll.id = hh.loan_id JOIN ledger_borrower bb ON bb.id = ll.borrower_id "
+        f"WHERE bb.region IN ({_words(states)}) GROUP BY hh.loan_id) w "
+        "ON w.loan_id = h.loan_id AND h.days_past_due = w.worst_dpd GROUP BY h.loan_id, w.worst_dpd"
+    )
+
+
 def debt_facts_sql() -> str:
-    """Every loan with its state (`region`), days past due, initial communication and notice, in one statement."""
+    """Every loan with its state (`region`), days past due, initial communication and notice, and (in a
+    state where payment does not revive) its worst night, in one statement."""
     return (
         "SELECT l.id AS loan_id, b.region AS region, COALESCE(s.days_past_due, 0) AS dpd, "
-        "fc.first_at AS first_at, n.notice_at AS notice_at "
+        "fc.first_at AS first_at, n.notice_at AS notice_at, wn.worst_on AS worst_on, wn.worst_dpd AS worst_dpd "
         "FROM ledger_loan l JOIN ledger_borrower b ON b.id = l.borrower_id "
         "LEFT JOIN cycle_accountstate s ON s.loan_id = l.id "
         f"LEFT JOIN ({_first_contact_sql()}) fc ON fc.loan_id = l.id "
         f"LEFT JOIN ({_notice_sql()}) n ON n.loan_id = l.id "
+        f"LEFT JOIN ({_worst_night_sql()}) wn ON wn.loan_id = l.id "
         "ORDER BY l.id"
     )
+
+
+def _worst_nights(loan_ids: list[int], regions: Mapping[int, str | None]) -> dict[int, tuple[dt.date, int]]:
+    """The per-loan read of `_worst_night_sql`, through the ORM."""
+    from django.db.models import Max
+
+    from arrears.cycle.models import AccountStateHistory
+
+    states = set(_not_revived_states())
+    chosen = [loan_id for loan_id in loan_ids if (regions.get(loan_id) or "").upper() in states]
+    if not chosen:
+        return {}
+    history = AccountStateHistory.objects.filter(loan_id__in=chosen)
+    worst = dict(history.values("loan_id").annotate(worst=Max("days_past_due")).values_list("loan_id", "worst"))
+    found = {}
+    for loan_id, days in worst.items():
+        night = history.filter(loan_id=loan_id, days_past_due=days).aggregate(night=Max("as_of"))["night"]
+        found[loan_id] = (night, int(days))
+    return found
 
 
 def debt_facts(as_of: dt.date, *, loan_ids: Iterable[int] | None = None, dpd: Mapping[int, int] | None = None) -> tuple[DebtFacts, ...]:
@@ -120,12 +160,13 @@ def debt_facts(as_of: dt.date, *, loan_ids: Iterable[int] | None = None, dpd: Ma
         .values_list("loan_id", "first")
     )
     barred = _TimeBarred(as_of)
+    worst = _worst_nights(list(regions), regions)
     return tuple(
         DebtFacts(
             debt_id=str(loan_id),
             initial_communication_utc=first_contact.get(loan_id),
             validation_notice_utc=notice.get(loan_id),
-            time_barred=barred(region, int(dpd.get(loan_id) or 0)),
+            time_barred=barred(region, int(dpd.get(loan_id) or 0), worst.get(loan_id)),
         )
         for loan_id, region in regions.items()
     )
@@ -136,13 +177,13 @@ class _TimeBarred:
 
     def __init__(self, as_of: dt.date) -> None:
         self.as_of = as_of
-        self.known: dict[tuple[str | None, int], bool] = {}
+        self.known: dict[tuple, bool] = {}
 
-    def __call__(self, region: str | None, dpd: int) -> bool:
-        key = (region, dpd)
+    def __call__(self, region: str | None, dpd: int, worst: tuple[dt.date, int] | None = None) -> bool:
+        key = (region, dpd, worst)
         if key not in self.known:
             default_on = self.as_of - dt.timedelta(days=dpd) if dpd > 0 else None
-            self.known[key] = is_time_barred(region, default_on=default_on, as_of=self.as_of)
+            self.known[key] = is_time_barred(region, default_on=default_on, as_of=self.as_of, worst=worst)
         return self.known[key]
 
 
@@ -158,18 +199,28 @@ def debt_facts_table(db, as_of: dt.date, *, dpd: Mapping[int, int] | None = None
     if dpd is not None:
         days = [dpd.get(loan_id, stored) for loan_id, stored in zip(loan_ids, days, strict=True)]
     barred = _TimeBarred(as_of)
+    worst = [
+        None if night is None else (_date(night), int(worst_dpd))
+        for night, worst_dpd in zip(rows.column("worst_on").to_pylist(), rows.column("worst_dpd").to_pylist(), strict=True)
+    ]
+    regions = rows.column("region").to_pylist()
     return pa.table(
         {
             "debt_id": pc.cast(rows.column("loan_id"), pa.string()),
             "initial_communication_utc": _utc(rows.column("first_at")),
             "validation_notice_utc": _utc(rows.column("notice_at")),
             "time_barred": pa.array(
-                [barred(region, int(day or 0)) for region, day in zip(rows.column("region").to_pylist(), days, strict=True)],
+                [barred(region, int(day or 0), night) for region, day, night in zip(regions, days, worst, strict=True)],
                 pa.bool_(),
             ),
         },
         schema=DEBTS_SCHEMA,
     )
+
+
+def _date(value) -> dt.date:
+    """A stored date: SQLite hands back 'YYYY-MM-DD' text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _utc(column) -> pa.Array:
