@@ -46,13 +46,14 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
     result = measured.result
     table = Table(title=f"debts — the guard's debt facts, {result['accounts']:,} accounts "
                         f"({result['reached']:,} reached), as of {as_of}")
-    for column in ("read", "seconds", "what"):
-        table.add_column(column, justify="right" if column == "seconds" else "left")
+    for column in ("read", "seconds", "cpu s", "what"):
+        table.add_column(column, justify="left" if column in ("read", "what") else "right")
     table.add_row("whole book, one statement (the night's read)", f"{result['set_seconds']:.2f}",
-                  f"{result['accounts']:,} rows")
+                  f"{result['set_cpu_seconds']:.2f}", f"{result['accounts']:,} rows, {result['attempts']:,} attempts")
     table.add_row("whole book through the ORM (four queries, a loop)", f"{result['orm_book_seconds']:.2f}",
-                  f"{result['orm_book_rows']:,} rows")
+                  f"{result['orm_book_cpu_seconds']:.2f}", f"{result['orm_book_rows']:,} rows")
     table.add_row("loan by loan (check_now's read), scaled to the book", f"{result['per_loan_book_seconds']:.1f}",
+                  f"{result['per_loan_book_cpu_seconds']:.1f}",
                   f"{result['per_loan_ms']:.2f} ms a loan over {result['per_loan_sample']:,} loans")
     runner.console.print(table)
     runner.console.print(f"  peak {measured.peak_mib:,.0f} MiB, cpu {measured.cpu_seconds:.1f} s, "

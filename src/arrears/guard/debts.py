@@ -69,10 +69,13 @@ def _first_contact_sql() -> str:
     )
 
 
-def _notice_sql() -> str:
+def _contacts_sql() -> str:
+    """Each loan's initial communication and first notice that went out, in one pass over its attempts."""
     return (
-        f"SELECT loan_id, MIN(happened_at) AS notice_at FROM ({_went_out_sql()}) went "
-        f"WHERE template IN ({_words(_notice_templates())}) GROUP BY loan_id"
+        "SELECT loan_id, "
+        "MIN(CASE WHEN conversation OR channel <> 'call' THEN happened_at END) AS first_at, "
+        f"MIN(CASE WHEN template IN ({_words(_notice_templates())}) THEN happened_at END) AS notice_at "
+        f"FROM ({_went_out_sql()}) went GROUP BY loan_id"
     )
 
 
@@ -108,11 +111,10 @@ def debt_facts_sql() -> str:
     state where payment does not revive) its worst night, in one statement."""
     return (
         "SELECT l.id AS loan_id, b.region AS region, COALESCE(s.days_past_due, 0) AS dpd, "
-        "fc.first_at AS first_at, n.notice_at AS notice_at, wn.worst_on AS worst_on, wn.worst_dpd AS worst_dpd "
+        "went.first_at AS first_at, went.notice_at AS notice_at, wn.worst_on AS worst_on, wn.worst_dpd AS worst_dpd "
         "FROM ledger_loan l JOIN ledger_borrower b ON b.id = l.borrower_id "
         "LEFT JOIN cycle_accountstate s ON s.loan_id = l.id "
-        f"LEFT JOIN ({_first_contact_sql()}) fc ON fc.loan_id = l.id "
-        f"LEFT JOIN ({_notice_sql()}) n ON n.loan_id = l.id "
+        f"LEFT JOIN ({_contacts_sql()}) went ON went.loan_id = l.id "
         f"LEFT JOIN ({_worst_night_sql()}) wn ON wn.loan_id = l.id "
         "ORDER BY l.id"
     )
