@@ -546,6 +546,41 @@ def plan(args: dict) -> dict:
 
 
 
+@task
+def debt_facts(args: dict) -> dict:
+    """The guard's debt facts for the whole book: the nightly read (one statement over ADBC), the
+    same facts through Django's ORM for the whole book (four queries and a loop), and the per-loan
+    read `check_now` makes, timed on a sample of loans."""
+    _django()
+    from arrears.bulk import BulkConnection
+    from arrears.guard.debts import debt_facts as orm_debt_facts
+    from arrears.guard.debts import debt_facts_table
+    from arrears.ledger.models import Loan
+
+    as_of = dt.date.fromisoformat(args["as_of"])
+    sample = int(args.get("sample", 1000))
+    began, cpu = time.perf_counter(), time.process_time()
+    with BulkConnection.for_django() as db:
+        table = debt_facts_table(db, as_of)
+    set_seconds, set_cpu = time.perf_counter() - began, time.process_time() - cpu
+    began, cpu = time.perf_counter(), time.process_time()
+    orm = orm_debt_facts(as_of)
+    orm_seconds, orm_cpu = time.perf_counter() - began, time.process_time() - cpu
+    loan_ids = list(Loan.objects.order_by("pk").values_list("pk", flat=True)[:sample])
+    began, cpu = time.perf_counter(), time.process_time()
+    for loan_id in loan_ids:
+        orm_debt_facts(as_of, loan_ids=[loan_id])
+    per_loan = (time.perf_counter() - began) / max(1, len(loan_ids))
+    per_loan_cpu = (time.process_time() - cpu) / max(1, len(loan_ids))
+    reached = table.num_rows - table.column("initial_communication_utc").null_count
+    return {"accounts": table.num_rows, "reached": reached, "time_barred": sum(table.column("time_barred").to_pylist()),
+            "set_seconds": set_seconds, "set_cpu_seconds": set_cpu, "orm_book_seconds": orm_seconds,
+            "orm_book_cpu_seconds": orm_cpu, "orm_book_rows": len(orm), "per_loan_sample": len(loan_ids),
+            "per_loan_ms": per_loan * 1000, "per_loan_book_seconds": per_loan * table.num_rows,
+            "per_loan_book_cpu_seconds": per_loan_cpu * table.num_rows,
+            "attempts": _count("contact_contactattempt")}
+
+
 # --- the audit log --------------------------------------------------------------------------
 
 

@@ -13,7 +13,9 @@ import pytest
 
 from arrears.cli import main
 from arrears.compliance.profiles import load_profile
-from arrears.ledger.models import Borrower, ContactPoint, FeedImport, Loan
+from arrears.contact.models import ContactAttempt
+from arrears.guard.debts import debt_facts
+from arrears.ledger.models import Borrower, ContactPoint, FeedImport, Loan, Product
 from arrears.simulate import BookOptions, generate_book
 from arrears.simulate.us_people import PLACES
 
@@ -55,6 +57,8 @@ def test_a_short_us_simulation_goes_through_the_feeds_and_breaks_no_rule(simulat
     loans_runs = FeedImport.objects.filter(kind="loans")
     assert loans_runs.exists() and sum(run.rows_rejected for run in loans_runs) == 0
     assert set(Loan.objects.values_list("currency", flat=True)) == {"USD"}
+    # its products are the US catalogue's, in cents with the lender's late fees
+    assert dict(Product.objects.values_list("code", "late_fee")) == {"CASH": 1500, "POS": 1000, "BULLET": 0}
     zones = set(Borrower.objects.values_list("time_zone", flat=True))
     assert {"America/New_York", "America/Chicago", "America/Los_Angeles"} <= zones and len(zones) >= 5
     assert not Borrower.objects.exclude(national_id_masked__startswith="***-**-").exists()
@@ -65,6 +69,16 @@ def test_a_short_us_simulation_goes_through_the_feeds_and_breaks_no_rule(simulat
     assert set(report["blocked_by_rule"]) <= set(load_profile("us-regf").rule_ids)
     assert sum(report["contacts"].values()) > 0
     assert "Traceback" not in printed
+    # and the nightly plan sent each debt's validation notice within 5 days of the first contact
+    notices = report["validation_notices"]
+    assert notices["first_contacts"] > 0 and notices["in_time"] > 0 and notices["late"] == 0, notices
+    assert notices["in_time"] + notices["waiting"] == notices["first_contacts"]
+    assert "validation notices" in printed
+    facts = debt_facts(LAST_DAY)
+    sent = [f for f in facts if f.validation_notice_utc is not None]
+    assert sent and all(f.validation_notice_utc - f.initial_communication_utc <= dt.timedelta(days=5) for f in sent)
+    letters = ContactAttempt.objects.filter(template="written_collection_notice", state__in=("sent", "done"))
+    assert letters.count() == len(sent)  # one notice per debt, never planned again once it went
 
 
 def test_the_us_demo_is_served_in_english_and_dollars(tmp_path, settings, client, capsys):

@@ -16,6 +16,7 @@ from arrears.contact.models import ContactAttempt
 from arrears.cycle.service import run_cycle
 from arrears.feeds import import_loans
 from arrears.guard import check_now
+from arrears.guard.debts import debt_facts
 from arrears.ledger.models import ContactPoint, Loan
 from tests.integration.test_feeds import products  # noqa: F401
 from tests.integration.test_feeds_us import us_row, write
@@ -114,9 +115,11 @@ def test_within_five_days_of_the_first_contact_the_rule_does_not_block(us_book):
 
 def test_the_nightly_batch_reads_the_same_debt_facts(us_book):
     # the set-based guard of the night reads its debts table from the same home
+    from arrears.bulk import BulkConnection
     from arrears.guard.debts import debt_facts_table
 
-    table = debt_facts_table(clock.today()).to_pylist()
+    with BulkConnection.for_django() as db:
+        table = debt_facts_table(db, clock.today()).to_pylist()
     barred = {row["debt_id"]: row["time_barred"] for row in table}
     assert barred == {str(us_book["US0001"].pk): True, str(us_book["US0002"].pk): False, str(us_book["US0003"].pk): False}
 
@@ -146,3 +149,44 @@ def test_the_validation_notice_of_a_us_borrower_from_the_feed_states_every_field
     ):
         assert squeeze(field) in text, field
     assert "¥" not in text
+
+
+def test_in_new_york_a_payment_after_the_period_ran_does_not_revive_it(products, settings, tmp_path):  # noqa: F811
+    """Two five-year loans never paid since early 2021, one in New York (N.Y. C.P.L.R. § 214-i: no
+    revival), one in North Carolina (revival not modelled): each time-barred on a stored night; then
+    a payment clears all but the last year's instalments."""
+    from arrears.cycle.models import AccountState
+    from arrears.ledger.models import Instalment, Payment
+
+    settings.ARREARS_PROFILE = "us-regf"
+    assert limitation_for("NY").payment_revives is False and "214-i" in limitation_for("NY").revival
+    assert limitation_for("NC").payment_revives is None
+    rows = [
+        us_row(11, start_date="2021-01-31", term_months="60"),
+        us_row(12, state="NC", zip="27601", address="1 Fayetteville St", start_date="2021-01-31", term_months="60"),
+    ]
+    assert import_loans(write(tmp_path / "loans.csv", rows)).landed == 2
+    today = clock.today()
+    run_cycle(today - dt.timedelta(days=1))
+    loans = {loan.external_id: loan for loan in Loan.objects.all()}
+    assert all(debt.time_barred for debt in debt_facts(today - dt.timedelta(days=1)))
+    # when each borrower pays everything but the instalments of the last year
+    year_ago = today - dt.timedelta(days=365)
+    for number, loan in enumerate(loans.values()):
+        state = AccountState.objects.get(loan=loan)
+        recent = sum(i.principal + i.interest for i in Instalment.objects.filter(loan=loan, due_date__gte=year_ago, due_date__lt=today))
+        amount = state.overdue_principal + state.overdue_interest + state.fee_outstanding + state.penalty_outstanding - recent
+        Payment.objects.create(reference=f"P-REV-{number}", loan=loan, amount=amount, value_date=today, channel="app")
+    run_cycle(today)
+    # then on the day alone neither debt is past its period any more
+    for loan in loans.values():
+        assert 0 < AccountState.objects.get(loan=loan).days_past_due < 3 * 365
+    barred = {fact.debt_id: fact.time_barred for fact in debt_facts(today)}
+    # but the New York one stays time-barred: the payment did not revive the period
+    assert barred == {str(loans["US0011"].pk): True, str(loans["US0012"].pk): False}
+    # and the night's whole-book read says the same
+    from arrears.bulk import BulkConnection
+    from arrears.guard.debts import debt_facts_table
+
+    with BulkConnection.for_django() as db:
+        assert {r["debt_id"]: r["time_barred"] for r in debt_facts_table(db, today).to_pylist()} == barred

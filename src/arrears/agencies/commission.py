@@ -51,6 +51,8 @@ class StatementLine:
     recovery_bp: int
     rate_bp: int
     commission: int
+    currency: str = "CNY"
+    """The placed loan's (ISO 4217): every amount of the line is in its hundredths."""
 
 
 def statement_line(*, placement_id, loan_reference, bucket, placed_on, ended_on, placed_amount, recovered, tiers) -> StatementLine:

@@ -11,6 +11,10 @@ Recovered follows the statement's rule (agencies/statements.py) from activation 
 commission is what the monthly statements give, summed: each month's lines with the tier reached by
 that month's end, the month of `as_of` counted to `as_of`. So cost per yuan agrees with the statements.
 
+Amounts are in each placed loan's currency and never added across currencies: a row's `amounts` holds
+placed, recovered and commission per currency (the lender's first), and its `placed`, `recovered` and
+`commission` (and so the recovery rate and cost) are those of the lender's currency.
+
     >>> league(as_of, agency_ids)                 # one row per agency
     >>> league(as_of, agency_ids, by_arm=True)    # one row per agency and arm (champion, challenger)
 
@@ -45,8 +49,9 @@ def during_placement(placement: str, payment: str) -> str:
 COUNTED = "p.activated_on IS NOT NULL AND p.activated_on <= %(as_of)s"  # the placements the league measures
 
 PER_PLACEMENT_SQL = f"""
-SELECT p.agency_id, p.arm, COUNT(*), COALESCE(SUM(p.overdue_at_placement), 0), COALESCE(SUM(rec.amount), 0)
+SELECT p.agency_id, p.arm, l.currency, COUNT(*), COALESCE(SUM(p.overdue_at_placement), 0), COALESCE(SUM(rec.amount), 0)
 FROM agencies_placement p
+JOIN ledger_loan l ON l.id = p.loan_id
 LEFT JOIN (
   SELECT p2.id AS placement_id, SUM(pay.amount) AS amount
   FROM agencies_placement p2
@@ -58,7 +63,7 @@ LEFT JOIN (
   GROUP BY p2.id
 ) rec ON rec.placement_id = p.id
 WHERE {COUNTED}
-GROUP BY p.agency_id, p.arm
+GROUP BY p.agency_id, p.arm, l.currency
 """
 # attempted_at is UTC; `as_of` ends at midnight after it in the lender's zone
 CONTACTED_SQL = f"""
@@ -86,6 +91,21 @@ GROUP BY c.agency_id, p.arm
 
 
 @dataclass(frozen=True)
+class CurrencyAmounts:
+    """A league row's money in one currency (hundredths of it)."""
+
+    currency: str
+    placed: int = 0
+    recovered: int = 0
+    commission: int = 0
+
+    @property
+    def cost_per_unit(self) -> int | None:
+        """Commission per whole unit recovered (fen per yuan, cents per dollar)."""
+        return self.commission * 100 // self.recovered if self.recovered > 0 else None
+
+
+@dataclass(frozen=True)
 class AgencyPerformance:
     """A row of the league: one agency (`arm` None: both arms), one agency's arm, or one arm over
     every agency (`agency_id` None). Counts and amounts are integers, amounts in fen."""
@@ -100,6 +120,8 @@ class AgencyPerformance:
     promises_judged: int
     complaints: int
     arm: str | None = None
+    amounts: tuple[CurrencyAmounts, ...] = ()
+    """Placed, recovered and commission per currency, the lender's first (the scalar fields are the lender's currency's)."""
 
     @property
     def recovery_bp(self) -> int | None:
@@ -149,8 +171,8 @@ def _first_activation() -> dt.date | None:
     return None if first is None else first if isinstance(first, dt.date) else dt.date.fromisoformat(str(first)[:10])
 
 
-def statement_commission(as_of: dt.date, agency_ids) -> dict[tuple[int, str], int]:
-    """Commission by agency and arm: the monthly statements' lines up to `as_of`, summed."""
+def statement_commission(as_of: dt.date, agency_ids) -> dict[tuple[int, str, str], int]:
+    """Commission by agency, arm and currency: the monthly statements' lines up to `as_of`, summed."""
     from arrears.agencies.statements import month_bounds, month_starts, period_lines
 
     first = _first_activation()
@@ -158,10 +180,25 @@ def statement_commission(as_of: dt.date, agency_ids) -> dict[tuple[int, str], in
         return {}
     day_after = as_of + dt.timedelta(days=1)
     periods = [(start, min(month_bounds(start)[1], day_after)) for start in month_starts(first, as_of)]
-    totals: dict[tuple[int, str], int] = {}
+    totals: dict[tuple[int, str, str], int] = {}
     for row in period_lines(periods, agency_ids):
-        totals[(row.agency_id, row.arm)] = totals.get((row.agency_id, row.arm), 0) + row.line.commission
+        key = (row.agency_id, row.arm, row.line.currency)
+        totals[key] = totals.get(key, 0) + row.line.commission
     return totals
+
+
+MONEY = ("placed", "recovered", "commission")
+
+
+def _with_amounts(agency_id, arm, values: dict[str, int], money: dict[str, dict[str, int]]) -> AgencyPerformance:
+    """A league row: its counts, and its money per currency (the lender's first, and in the scalar fields)."""
+    from arrears.notices.lender import default_currency
+
+    lender = default_currency()
+    amounts = tuple(CurrencyAmounts(code, **money[code]) for code in sorted(money, key=lambda code: (code != lender, code)))
+    own = money.get(lender, dict.fromkeys(MONEY, 0))
+    counts = {name: value for name, value in values.items() if name not in MONEY}
+    return AgencyPerformance(agency_id=agency_id, arm=arm, **counts, **own, amounts=amounts)
 
 
 def league(as_of: dt.date, agency_ids, *, by_arm: bool = False) -> list[AgencyPerformance]:
@@ -169,27 +206,33 @@ def league(as_of: dt.date, agency_ids, *, by_arm: bool = False) -> list[AgencyPe
     placements, complaints about no placement left out."""
     order = {agency_id: n for n, agency_id in enumerate(agency_ids)}
     counts: dict[tuple[int, str | None], dict[str, int]] = {}
+    money: dict[tuple[int, str | None], dict[str, dict[str, int]]] = {}
     if not by_arm:
         counts = {(agency_id, None): dict.fromkeys(COUNTS, 0) for agency_id in order}
 
-    def add(agency_id: int, arm: str | None, **values) -> None:
+    def add(agency_id: int, arm: str | None, currency: str | None = None, **values) -> None:
         if agency_id not in order or (by_arm and arm is None):
             return
-        row = counts.setdefault((agency_id, arm if by_arm else None), dict.fromkeys(COUNTS, 0))
+        key = (agency_id, arm if by_arm else None)
+        row = counts.setdefault(key, dict.fromkeys(COUNTS, 0))
         for name, value in values.items():
-            row[name] += int(value or 0)
+            if name in MONEY:
+                in_currency = money.setdefault(key, {}).setdefault(currency, dict.fromkeys(MONEY, 0))
+                in_currency[name] += int(value or 0)
+            else:
+                row[name] += int(value or 0)
 
-    for agency_id, arm, n, placed, recovered in _rows(PER_PLACEMENT_SQL, as_of):
-        add(agency_id, arm, placements=n, placed=placed, recovered=recovered)
-    for (agency_id, arm), commission in statement_commission(as_of, list(order)).items():
-        add(agency_id, arm, commission=commission)
+    for agency_id, arm, currency, n, placed, recovered in _rows(PER_PLACEMENT_SQL, as_of):
+        add(agency_id, arm, currency, placements=n, placed=placed, recovered=recovered)
+    for (agency_id, arm, currency), commission in statement_commission(as_of, list(order)).items():
+        add(agency_id, arm, currency, commission=commission)
     for agency_id, arm, n in _rows(CONTACTED_SQL, as_of):
         add(agency_id, arm, contacted=n)
     for agency_id, arm, kept, judged in _rows(PROMISES_SQL, as_of):
         add(agency_id, arm, promises_kept=kept, promises_judged=judged)
     for agency_id, arm, n in _rows(COMPLAINTS_SQL, as_of):
         add(agency_id, arm, complaints=n)
-    rows = [AgencyPerformance(agency_id=agency_id, arm=arm, **values) for (agency_id, arm), values in counts.items()]
+    rows = [_with_amounts(agency_id, arm, values, money.get((agency_id, arm), {})) for (agency_id, arm), values in counts.items()]
     return sorted(rows, key=lambda r: (order[r.agency_id], r.arm or ""))
 
 
@@ -197,9 +240,15 @@ def arm_totals(rows: list[AgencyPerformance]) -> list[AgencyPerformance]:
     """The rows of `league(..., by_arm=True)` added up over the agencies, one per arm (agency_id None):
     the champion/challenger comparison itself."""
     totals: dict[str, dict[str, int]] = {}
+    money: dict[str, dict[str, dict[str, int]]] = {}
     for row in rows:
         if row.arm is not None:
             total = totals.setdefault(row.arm, dict.fromkeys(COUNTS, 0))
             for name in COUNTS:
-                total[name] += getattr(row, name)
-    return [AgencyPerformance(agency_id=None, arm=arm, **totals[arm]) for arm in sorted(totals)]
+                if name not in MONEY:
+                    total[name] += getattr(row, name)
+            for amounts in row.amounts:
+                in_currency = money.setdefault(row.arm, {}).setdefault(amounts.currency, dict.fromkeys(MONEY, 0))
+                for name in MONEY:
+                    in_currency[name] += getattr(amounts, name)
+    return [_with_amounts(None, arm, totals[arm], money.get(arm, {})) for arm in sorted(totals)]

@@ -21,14 +21,14 @@ from arrears.agencies.models import Agency, Contract
 from arrears.agencies.performance import during_placement
 from arrears.agencies.terms import schedule_tiers
 from arrears.ledger.recoveries import recovered_condition
-from arrears.money import format_yuan
+from arrears.money import format_money, format_yuan
 from arrears.spreadsheet import SafeWriter
 
 # One row per placement and period (any number of periods, all agencies or some, in one query): what
 # was recovered in the period and to its end. A period is [start, end) in business dates.
 PERIOD_LINES_SQL = """
 WITH periods (period_start, period_end) AS (VALUES {periods})
-SELECT p.agency_id, p.arm, per.period_start, p.id, l.external_id, p.bucket, p.placed_on,
+SELECT p.agency_id, p.arm, per.period_start, p.id, l.external_id, l.currency, p.bucket, p.placed_on,
        COALESCE(p.ended_on, p.expires_on) AS ends, p.overdue_at_placement, p.contract_id,
        COALESCE(SUM(CASE WHEN pay.value_date >= per.period_start THEN pay.amount ELSE 0 END), 0) AS in_period,
        COALESCE(SUM(pay.amount), 0) AS to_date
@@ -42,7 +42,7 @@ LEFT JOIN ledger_payment pay
  AND pay.value_date < per.period_end
  AND {recovered}
 {where}
-GROUP BY p.agency_id, p.arm, per.period_start, p.id, l.external_id, p.bucket, p.placed_on, p.ended_on, p.expires_on,
+GROUP BY p.agency_id, p.arm, per.period_start, p.id, l.external_id, l.currency, p.bucket, p.placed_on, p.ended_on, p.expires_on,
          p.overdue_at_placement, p.contract_id
 ORDER BY per.period_start, p.id
 """
@@ -66,11 +66,33 @@ class Statement:
 
     @property
     def recovered(self) -> int:
+        """Over every line: one currency's amount only when the statement has one (see `totals`)."""
         return sum(line.recovered for line in self.lines)
 
     @property
     def commission(self) -> int:
         return sum(line.commission for line in self.lines)
+
+    @property
+    def totals(self) -> tuple[CurrencyTotal, ...]:
+        """Recovered and commission per currency, the lender's first: amounts in different currencies are never added."""
+        from arrears.notices.lender import default_currency
+
+        sums: dict[str, list[int]] = {}
+        for line in self.lines:
+            found = sums.setdefault(line.currency, [0, 0])
+            found[0] += line.recovered
+            found[1] += line.commission
+        lender = default_currency()
+        order = sorted(sums, key=lambda code: (code != lender, code))
+        return tuple(CurrencyTotal(code, sums[code][0], sums[code][1]) for code in order) or (CurrencyTotal(lender, 0, 0),)
+
+
+@dataclass(frozen=True)
+class CurrencyTotal:
+    currency: str
+    recovered: int
+    commission: int
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -117,7 +139,7 @@ def period_lines(periods: list[tuple[dt.date, dt.date]], agency_ids=None) -> lis
     contracts = Contract.objects.all() if agency_ids is None else Contract.objects.filter(agency_id__in=agency_ids)
     tiers = {c.pk: schedule_tiers(c.commission_schedule) for c in contracts}
     lines = []
-    for agency_id, arm, period_start, pk, reference, bucket, placed_on, ends, placed, contract_id, in_period, to_date in rows:
+    for agency_id, arm, period_start, pk, reference, currency, bucket, placed_on, ends, placed, contract_id, in_period, to_date in rows:
         reached = recovery_bp(int(to_date), int(placed))
         tier = tier_for(reached, tiers[contract_id].get(bucket, ()))
         lines.append(PeriodLine(
@@ -133,6 +155,7 @@ def period_lines(periods: list[tuple[dt.date, dt.date]], agency_ids=None) -> lis
                 recovery_bp=reached,
                 rate_bp=0 if tier is None else tier.rate_bp,
                 commission=0 if tier is None else apply_rate(int(in_period), tier.rate_bp),
+                currency=currency,
             ),
         ))
     return lines
@@ -146,11 +169,14 @@ def build_statement(agency: Agency, month: dt.date) -> Statement:
 
 HEADER = (
     "placement", "loan", "bucket", "placed_on", "ends_on", "placed_fen", "recovered_fen", "recovery_bp", "rate_bp",
-    "commission_fen", "recovered_yuan", "commission_yuan",
+    "commission_fen", "recovered_yuan", "commission_yuan", "currency", "recovered_shown", "commission_shown",
 )
+"""The *_fen columns hold hundredths and the *_yuan columns the major unit (yuan, dollars) of the row's
+`currency`; the *_shown columns are as the reader's language writes that currency. One total row per currency."""
 
 
-def statement_csv(statement: Statement) -> str:
+def statement_csv(statement: Statement, language: str | None = None) -> str:
+    language = language or _language()
     out = io.StringIO()
     writer = SafeWriter(out)
     writer.writerow(HEADER)
@@ -158,11 +184,21 @@ def statement_csv(statement: Statement) -> str:
         writer.writerow((
             line.placement_id, line.loan_reference, line.bucket, line.placed_on, line.ended_on, line.placed_amount,
             line.recovered, line.recovery_bp, line.rate_bp, line.commission,
-            format_yuan(line.recovered, ""), format_yuan(line.commission, ""),
+            format_yuan(line.recovered, ""), format_yuan(line.commission, ""), line.currency,
+            format_money(line.recovered, line.currency, language), format_money(line.commission, line.currency, language),
         ))
-    writer.writerow(("total", "", "", "", "", "", statement.recovered, "", "", statement.commission,
-                     format_yuan(statement.recovered, ""), format_yuan(statement.commission, "")))
+    for total in statement.totals:
+        writer.writerow(("total", "", "", "", "", "", total.recovered, "", "", total.commission,
+                         format_yuan(total.recovered, ""), format_yuan(total.commission, ""), total.currency,
+                         format_money(total.recovered, total.currency, language),
+                         format_money(total.commission, total.currency, language)))
     return out.getvalue()
+
+
+def _language() -> str:
+    from django.utils.translation import get_language
+
+    return get_language() or "zh-hans"
 
 
 def _percent(bp: int) -> str:
@@ -170,17 +206,26 @@ def _percent(bp: int) -> str:
     return f"{whole}.{rest:02d}%"
 
 
-def statement_document(statement: Statement, agency: Agency):
-    """The statement as a printed document (arrears.notices lays it out): the same lines and total
-    as the CSV, in zh-Hans and English side by side, as the CSV is read by both sides."""
+def statement_document(statement: Statement, agency: Agency, language: str | None = None):
+    """The statement as a printed document (arrears.notices lays it out): the same lines and totals
+    as the CSV, in zh-Hans and English side by side, as the CSV is read by both sides; amounts in each
+    loan's currency as `language` (default: the reader's) writes it, totalled per currency."""
     from arrears.notices.document import Document, Section
+
+    language = language or _language()
+
+    def money(line_or_total, amount: int) -> str:
+        return format_money(amount, line_or_total.currency, language)
+
+    totals = statement.totals
+    suffix = (lambda total: f" · {total.currency}") if len(totals) > 1 else (lambda total: "")
 
     names = agency.name if not agency.name_en or agency.name_en == agency.name else f"{agency.name} / {agency.name_en}"
     lines = tuple(
         f"#{line.placement_id} · {line.loan_reference} · {line.bucket} · {line.placed_on}–{line.ended_on} · "
-        f"委案 placed {format_yuan(line.placed_amount)} · 回收 recovered {format_yuan(line.recovered)} · "
+        f"委案 placed {money(line, line.placed_amount)} · 回收 recovered {money(line, line.recovered)} · "
         f"回收率 recovery {_percent(line.recovery_bp)} · 费率 rate {_percent(line.rate_bp)} · "
-        f"佣金 commission {format_yuan(line.commission)}"
+        f"佣金 commission {money(line, line.commission)}"
         for line in statement.lines
     ) or ("本月无委案 / No placements in this month",)
     return Document(
@@ -191,9 +236,13 @@ def statement_document(statement: Statement, agency: Agency):
             Section(
                 heading="合计 / Total",
                 lines=(),
-                table=(
-                    ("回收合计 / Recovered", format_yuan(statement.recovered)),
-                    ("佣金合计 / Commission", format_yuan(statement.commission)),
+                table=tuple(
+                    row
+                    for total in totals
+                    for row in (
+                        (f"回收合计 / Recovered{suffix(total)}", money(total, total.recovered)),
+                        (f"佣金合计 / Commission{suffix(total)}", money(total, total.commission)),
+                    )
                 ),
             ),
         ),

@@ -9,16 +9,17 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("products", help="产品目录 / the product catalogue")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     load = actions.add_parser("load", help="载入产品目录（按代码新增或更新）/ load a catalogue, upserting by code")
-    load.add_argument("file", nargs="?", type=Path, help="YAML 文件，默认为随附目录 / YAML file, default: the shipped one")
+    load.add_argument("file", nargs="?", type=Path, help="YAML 文件，默认为随附的本辖区目录 / YAML file, default: the one shipped for the lender's profile")
     load.set_defaults(handler=run_load)
     listing = actions.add_parser("list", help="列出产品 / list the products")
     listing.set_defaults(handler=run_list)
 
 
 def run_load(args) -> int:
-    from arrears.ledger.catalogue import SHIPPED_CATALOGUE, lender_cost_ceiling_bp, read_catalogue, save_catalogue
+    from arrears.compliance.lender import lender_profile_name
+    from arrears.ledger.catalogue import lender_cost_ceiling_bp, read_catalogue, save_catalogue, shipped_catalogue
 
-    path = args.file or SHIPPED_CATALOGUE
+    path = args.file or shipped_catalogue(lender_profile_name())
     outcome = save_catalogue(read_catalogue(path, cost_ceiling_bp=lender_cost_ceiling_bp()))
     print(
         f"产品目录 {path}：新增 {len(outcome.created)}，更新 {len(outcome.updated)}，未变 {len(outcome.unchanged)}\n"

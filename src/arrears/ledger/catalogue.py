@@ -1,6 +1,7 @@
 """The product catalogue: read and check a products YAML file, then upsert it by code.
 
     specs = read_catalogue(SHIPPED_CATALOGUE)   # pure: raises InputError listing every problem
+    specs = read_catalogue(shipped_catalogue("us-regf"))   # a US lender's, in dollars
     outcome = save_catalogue(specs)             # the database, by product code
 
 Reading imports no Django; `save_catalogue` does, when called.
@@ -21,6 +22,17 @@ from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, Component, Repaymen
 from arrears.money import Fen, MoneyError, to_fen
 
 SHIPPED_CATALOGUE = Path(__file__).with_name("products.yaml")
+"""The catalogue shipped for a Chinese lender (yuan); `shipped_catalogue(profile)` names a profile's own."""
+
+
+def shipped_catalogue(profile: str | None = None) -> Path:
+    """The catalogue shipped for a lender's profile: `products-<profile>.yaml` where one is shipped
+    (us-regf: dollars, the lender's own late fees), else `products.yaml`."""
+    if profile:
+        own = SHIPPED_CATALOGUE.with_name(f"products-{profile}.yaml")
+        if own.is_file():
+            return own
+    return SHIPPED_CATALOGUE
 MAX_GRACE_DAYS = 27
 _CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _SMALLINT_MAX = 32767

@@ -66,8 +66,8 @@ def _segment_labels(days: set[dt.date]) -> dict[dt.date, dict[str, tuple[str, st
     """Each day's segment labels, from the strategy in force that day (as strategy.versions.strategy_in_force
     chooses it: the latest version activated on or before the day, else the shipped default), each version
     read once."""
-    from arrears.strategy.document import default_strategy
     from arrears.strategy.models import StrategyVersion
+    from arrears.strategy.versions import shipped_strategy
 
     if not days:
         return {}
@@ -78,7 +78,7 @@ def _segment_labels(days: set[dt.date]) -> dict[dt.date, dict[str, tuple[str, st
         in_force = next((version for version in reversed(versions) if version.active_from <= day), None)
         key = None if in_force is None else in_force.pk
         if key not in read:
-            strategy = default_strategy() if in_force is None else in_force.loaded()
+            strategy = shipped_strategy() if in_force is None else in_force.loaded()
             read[key] = {segment.id: (segment.label_zh, segment.label_en) for segment in strategy.segments}
         labels[day] = read[key]
     return labels

@@ -48,7 +48,8 @@ def current_profile() -> str:
 
 
 def preferred_language(loan: Loan) -> str:
-    """The borrower's preferred language where the ledger records one, else zh-Hans."""
+    """The borrower's preferred language where the ledger records one, else the lender's: English
+    under a US profile, zh-Hans otherwise."""
     borrower = loan.borrower
     for field in ("language", "preferred_language"):
         value = str(getattr(borrower, field, "") or "").lower().replace("_", "-")
@@ -56,7 +57,7 @@ def preferred_language(loan: Loan) -> str:
             return "en"
         if value.startswith("zh"):
             return "zh-hans"
-    return DEFAULT_LANGUAGE
+    return "en" if current_profile().lower().startswith("us") else DEFAULT_LANGUAGE
 
 
 def account_variables(loan: Loan, *, language: str, audience: str = "debtor", profile: str | None = None) -> AccountVariables:

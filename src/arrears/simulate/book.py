@@ -171,7 +171,7 @@ class Book:
 
 
 def iter_book(options: BookOptions, profiles: Sequence[ProductProfile] | None = None) -> Iterator[BookChunk]:
-    profiles = tuple(product_profiles() if profiles is None else profiles)
+    profiles = tuple(product_profiles(profile=options.profile) if profiles is None else profiles)
     pools = NamePools.build(options.seed) if options.profile == "cn" else USNamePools.build(options.seed)
     payments_before = 0
     for number, first_loan in enumerate(range(0, options.loans, CHUNK_LOANS)):

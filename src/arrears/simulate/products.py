@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from arrears.ledger.catalogue import ProductSpec, read_catalogue
+from arrears.ledger.catalogue import ProductSpec, read_catalogue, shipped_catalogue
 from arrears.ledger.records import RepaymentMethod
 from arrears.money import FEN_PER_YUAN
 
@@ -57,9 +57,10 @@ class ProductProfile:
     pattern: LendingPattern
 
 
-def product_profiles(specs: Sequence[ProductSpec] | None = None) -> tuple[ProductProfile, ...]:
-    """One profile per catalogue product; products sharing a method share its part of the book."""
-    specs = tuple(read_catalogue() if specs is None else specs)
+def product_profiles(specs: Sequence[ProductSpec] | None = None, *, profile: str = "cn") -> tuple[ProductProfile, ...]:
+    """One profile per catalogue product (default: the catalogue shipped for `profile`); products
+    sharing a method share its part of the book."""
+    specs = tuple(read_catalogue(shipped_catalogue(profile)) if specs is None else specs)
     if not specs:
         raise ValueError("the product catalogue is empty: a book needs at least one product")
     per_method = {method: sum(spec.repayment_method is method for spec in specs) for method in RepaymentMethod}

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
+from arrears import clock
 from arrears.money import DEFAULT_CURRENCY, format_money
 from arrears.simulate.params import Params
 
@@ -36,6 +37,9 @@ class SimulationReport:
     seconds: float = 0.0
     currency: str = DEFAULT_CURRENCY
     """The book's: every *_fen amount is in its hundredths (the cost parameters are read in it too)."""
+    validation_notices: dict[str, int] = field(default_factory=dict)
+    """Under a US profile (Reg F 1006.34): debts first communicated about, notices sent within the
+    days the rule allows and after them, and those still waiting (first contact fewer days ago)."""
 
     @property
     def total_cost_fen(self) -> int:
@@ -66,6 +70,13 @@ class SimulationReport:
             f"  合规复核 audit: {self.contacts_judged} 次联系复核，违规 {self.violations} / "
             f"{self.contacts_judged} contacts judged again, {self.violations} violations",
         ]
+        if self.validation_notices:
+            n = self.validation_notices
+            lines.append(
+                f"  债务确认通知 validation notices: 首次沟通 {n['first_contacts']}，{n['within_days']} 日内寄出 {n['in_time']}，"
+                f"逾期寄出 {n['late']}，待寄 {n['waiting']} / {n['first_contacts']} first contacts, {n['in_time']} sent within "
+                f"{n['within_days']} days, {n['late']} late, {n['waiting']} waiting"
+            )
         return "\n".join(lines)
 
 
@@ -161,7 +172,33 @@ def simulation_report(first_day: dt.date, last_day: dt.date, params: Params, *, 
         roll_rates=_roll_rates(first_day, last_day), blocked_by_rule=_blocks(first_day, last_day, activity),
         violations=len(found.findings), violations_by_rule=found.by_rule(), contacts_judged=found.judged,
         activity=activity, seconds=round(seconds, 1), currency=_book_currency(),
+        validation_notices=_validation_notices(last_day),
     )
+
+
+def _validation_notices(last_day: dt.date) -> dict[str, int]:
+    """How soon each debt's validation notice went after the first contact, under a US profile (else empty)."""
+    from arrears.compliance.lender import lender_profile_name
+    from arrears.compliance.profiles import load_profile
+    from arrears.guard.debts import debt_facts, needs_debt_facts
+
+    profile = lender_profile_name()
+    if not needs_debt_facts(profile):
+        return {}
+    days = next(rule.within_days for rule in load_profile(profile).rules if rule.kind == "validation_notice")
+    allowed = dt.timedelta(days=days)
+    end = clock.at_local(last_day + dt.timedelta(days=1), dt.time(0))
+    counts = {"within_days": days, "first_contacts": 0, "in_time": 0, "late": 0, "waiting": 0}
+    for fact in debt_facts(last_day):
+        first, notice = fact.initial_communication_utc, fact.validation_notice_utc
+        if first is None:
+            continue
+        counts["first_contacts"] += 1
+        if notice is not None:
+            counts["in_time" if notice - first <= allowed else "late"] += 1
+        else:
+            counts["waiting" if end - first <= allowed else "late"] += 1
+    return counts
 
 
 def _book_currency() -> str:

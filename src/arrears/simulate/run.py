@@ -81,12 +81,12 @@ def prepare(options: SimulationOptions, say: Callable[[str], None]) -> Setup:
     """Generate the book, import its past through the feeds, and put the shipped templates in force."""
     from arrears.feeds.loans import import_loans
     from arrears.feeds.payments import import_payments
-    from arrears.ledger.catalogue import read_catalogue, save_catalogue
+    from arrears.ledger.catalogue import read_catalogue, save_catalogue, shipped_catalogue
     from arrears.messaging.defaults import load_defaults
     from arrears.simulate import BookOptions, iter_book
     from arrears.simulate.world import natural_payments
 
-    save_catalogue(read_catalogue())
+    save_catalogue(read_catalogue(shipped_catalogue(options.profile)))  # a US book's products are in dollars
     say(f"生成 {options.loans} 笔贷款 / generating {options.loans} loans …")
     chunks = list(iter_book(BookOptions(loans=options.loans, seed=options.seed, start=options.book_start,
                                          days=options.history_days + options.days, profile=options.profile)))

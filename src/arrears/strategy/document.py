@@ -69,10 +69,14 @@ def load_strategy_file(path: str | Path, *, facts: Facts = ACCOUNT_FACTS) -> Str
 
 
 @functools.cache
-def default_strategy() -> Strategy:
-    """The strategy shipped with arrears (`strategy/default.yaml`)."""
-    text = resources.files("arrears.strategy").joinpath("default.yaml").read_text(encoding="utf-8")
-    return load_strategy(text, source="default.yaml")
+def default_strategy(profile: str | None = None) -> Strategy:
+    """The strategy shipped with arrears for a lender's profile: `strategy/<profile>.yaml` where one
+    is shipped (us-regf), else `strategy/default.yaml`."""
+    name = "default.yaml"
+    if profile and resources.files("arrears.strategy").joinpath(f"{profile}.yaml").is_file():
+        name = f"{profile}.yaml"
+    text = resources.files("arrears.strategy").joinpath(name).read_text(encoding="utf-8")
+    return load_strategy(text, source=name)
 
 
 def _strategy(root: Node, reader: Reader, facts: Facts) -> Strategy | None:

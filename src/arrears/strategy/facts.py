@@ -85,6 +85,7 @@ def account_facts(bucket_scheme: BucketScheme | None = None) -> Facts:
         Fact("refusal_count", FactType.INTEGER, "拒绝还款次数", "refusals to pay", minimum=0),
         Fact("failed_contacts", FactType.INTEGER, "连续联系失败次数", "consecutive failed contacts", minimum=0),
         Fact("broken_promises", FactType.INTEGER, "违约承诺次数", "broken promises", minimum=0),
+        Fact("validation_notice_due", FactType.FLAG, "应发债务确认通知", "validation notice due"),
     )
     return MappingProxyType({fact.name: fact for fact in facts})
 

@@ -6,6 +6,8 @@
 One SQL statement, portable between SQLite and PostgreSQL, read as Arrow over ADBC. Promises and
 repayment plans are judged as of `as_of` from their own dates, so a past day reads as it stood.
 `score` is the loan's latest score on or before `as_of` (the scores feed), null when it has none.
+`validation_notice_due`: the debtor was first communicated with about the loan and no validation
+notice has gone or is on its way (arrears.guard.debts, the facts the guard's rule reads).
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ plans_in_force AS (
           WHERE ended.plan_id = p.id AND ended.kind IN ('kept', 'broken') AND ended.business_date <= {day}
       )
 ),
+notice_due AS (
+    SELECT loan_id FROM ({notice_due}) due WHERE 1 = 1{only_loan}
+),
 latest_scores AS (
     SELECT h.loan_id, h.score FROM ledger_loanscore h
     JOIN (SELECT loan_id, MAX(scored_on) AS scored_on FROM ledger_loanscore
@@ -86,7 +91,8 @@ SELECT s.loan_id,
        CASE WHEN pl.loan_id IS NULL THEN 0 ELSE 1 END AS plan_active,
        COALESCE(o.refusal_count, 0) AS refusal_count,
        COALESCE(f.failed_contacts, 0) AS failed_contacts,
-       COALESCE(pr.broken, 0) AS broken_promises
+       COALESCE(pr.broken, 0) AS broken_promises,
+       CASE WHEN nd.loan_id IS NULL THEN 0 ELSE 1 END AS validation_notice_due
 FROM {states} s
 JOIN ledger_loan l ON l.id = s.loan_id
 JOIN ledger_product p ON p.id = l.product_id
@@ -97,6 +103,7 @@ LEFT JOIN verified_addresses v ON v.loan_id = s.loan_id
 LEFT JOIN promises pr ON pr.loan_id = s.loan_id
 LEFT JOIN plans_in_force pl ON pl.loan_id = s.loan_id
 LEFT JOIN latest_scores sc ON sc.loan_id = s.loan_id
+LEFT JOIN notice_due nd ON nd.loan_id = s.loan_id
 {where}
 """
 
@@ -120,6 +127,7 @@ FACTS_SCHEMA = pa.schema(
         ("refusal_count", pa.int64()),
         ("failed_contacts", pa.int64()),
         ("broken_promises", pa.int64()),
+        ("validation_notice_due", pa.bool_()),
     ]
 )
 
@@ -157,8 +165,11 @@ def read_facts(db, as_of: dt.date, *, loan_id: int | None = None, from_history: 
         for name, column in (("only_loan", "loan_id"), ("only_a_loan", "a.loan_id"), ("only_l_id", "l.id"),
                              ("only_p_loan", "p.loan_id"))
     }
+    from arrears.guard.debts import notice_due_sql  # one home for the initial communication and the notice
+
     sql = FACTS_SQL.format(
         **only,
+        notice_due=notice_due_sql(),
         reached=_quoted(REACHED),
         failed=_quoted(FAILED),
         unreachable_after=UNREACHABLE_AFTER_FAILED_ATTEMPTS,

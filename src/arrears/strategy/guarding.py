@@ -116,7 +116,7 @@ def guard_inputs(
 
     if needs_debt_facts(profile_id):
         dpd = dict(zip(facts.column("loan_id").to_pylist(), facts.column("dpd").to_pylist(), strict=True))
-        context = replace(context, debts=debt_facts_table(as_of, dpd=dpd))
+        context = replace(context, debts=debt_facts_table(db, as_of, dpd=dpd))
     return guard_actions, _history(db, as_of, send_times), context
 
 

@@ -11,9 +11,16 @@ from arrears.strategy.models import StrategyVersion
 
 
 def strategy_in_force(on: dt.date) -> Strategy:
-    """The latest version activated on or before `on`; the shipped default when none is stored."""
+    """The latest version activated on or before `on`; the one shipped for the lender's profile when none is stored."""
     version = StrategyVersion.objects.filter(active_from__lte=on).order_by("-active_from", "-version").first()
-    return version.loaded() if version else default_strategy()
+    return version.loaded() if version else shipped_strategy()
+
+
+def shipped_strategy() -> Strategy:
+    """The strategy shipped for the lender's profile (strategy/us-regf.yaml under us-regf, else default.yaml)."""
+    from arrears.compliance.lender import lender_profile_name
+
+    return default_strategy(lender_profile_name())
 
 
 def store_version(document: str, active_from: dt.date, *, user=None) -> StrategyVersion:
@@ -40,7 +47,7 @@ def version_in_force_id(on: dt.date | None = None) -> int | None:
 
 
 def default_or_stored(version_id: int | None) -> Strategy:
-    """A stored version by id, or the shipped default for None."""
+    """A stored version by id, or the one shipped for the lender's profile for None."""
     if version_id is None:
-        return default_strategy()
+        return shipped_strategy()
     return StrategyVersion.objects.get(pk=version_id).loaded()

@@ -11,11 +11,17 @@ access log (arrears.agencies.models.DataAccess), one per placement shown.
 from __future__ import annotations
 
 from arrears.agencies.masking import shown_fields
-from arrears.money import format_yuan
+from arrears.money import format_money
 from arrears.visits.access import placements_by_loan, staff_of
 
 VISIT_FIELDS = ("borrower_name", "loan_reference", "days_past_due", "overdue_amount", "address")
 """The borrower's data a visit page shows, named as the contract's shared fields name them."""
+
+
+def _language() -> str:
+    from django.utils.translation import get_language
+
+    return get_language() or "zh-hans"
 
 
 def values_of(visit) -> dict[str, object]:
@@ -24,7 +30,7 @@ def values_of(visit) -> dict[str, object]:
         "borrower_name": visit.loan.borrower.name,
         "loan_reference": visit.loan.external_id,
         "days_past_due": visit.days_past_due,
-        "overdue_amount": format_yuan(visit.overdue_amount),
+        "overdue_amount": format_money(visit.overdue_amount, visit.loan.currency, _language()),
         "address": visit.address.value if visit.address_id else "",
     }
 
