@@ -64,6 +64,13 @@ def hold_released(hold, *, by=None) -> None:
     record("hold.released", subject=f"loan:{hold.loan_id}", by=by, detail={"hold": hold.pk, "kind": hold.kind})
 
 
+def ledger_corrected(payment, *, dispute_id: int, by=None) -> None:
+    """A correction posted to the ledger by a decided dispute (a waiver-channel payment row)."""
+    record("ledger.correction", subject=f"loan:{payment.loan_id}", by=by,
+           detail={"dispute": dispute_id, "payment": payment.pk, "amount": payment.amount,
+                   "value_date": payment.value_date.isoformat()})
+
+
 def opted_out(opt_out, *, blocked: int) -> None:
     record("contact.opt_out", subject=f"contact_point:{opt_out.contact_point_id}",
            detail={"opt_out": opt_out.pk, "channel": opt_out.channel, "source": opt_out.source,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from arrears.money import MoneyError, to_fen
 from arrears.disputes.models import ComplaintCategory, DisputeReason, Responsible, Source
 
 STAFF_SOURCES = [(s.value, s.label) for s in (Source.PHONE, Source.LETTER, Source.AGENCY, Source.REGULATOR)]
@@ -32,6 +33,18 @@ class DecideDisputeForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[
         ("upheld", _("upheld")), ("corrected", _("corrected")), ("rejected", _("rejected"))])
     reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    correction = forms.CharField(label=_("Correction to the amount owed (yuan, for an amount wrong)"), max_length=20,
+                                 required=False, widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "0.00"}))
+
+    def clean_correction(self) -> int:
+        """Fen, read from yuan with at most two decimals; never a float."""
+        text = (self.cleaned_data.get("correction") or "").strip()
+        if not text:
+            return 0
+        try:
+            return to_fen(text)
+        except MoneyError:
+            raise forms.ValidationError(_("Enter an amount in yuan with at most two decimals, such as 120.50")) from None
 
 
 class ExtendForm(forms.Form):

@@ -24,6 +24,7 @@ from arrears import clock
 from arrears.cases.holds import place_hold, release_hold
 from arrears.compliance.lender import lender_profile_name
 from arrears.disputes import deadlines
+from arrears.disputes.correction import check_correction, post_correction
 from arrears.disputes.evidence import MAX_FILES, check_upload
 from arrears.disputes.models import (
     BorrowerComplaint, ComplaintCategory, ComplaintState, Dispute, DisputeReason, DisputeState, Evidence, Responsible,
@@ -31,6 +32,7 @@ from arrears.disputes.models import (
 )
 from arrears.disputes.notify import tell_borrower
 from arrears.errors import InputError
+from arrears.money import format_money
 
 MAX_TEXT = 4000
 CHANNELS = ("call", "sms", "email", "letter", "visit", "app_push")
@@ -116,9 +118,10 @@ OUTCOME_WORDS = {
 }
 
 
-def decide_dispute(dispute_id: int, *, outcome: str, reasons: str, by=None) -> Dispute:
+def decide_dispute(dispute_id: int, *, outcome: str, reasons: str, by=None, correction: int = 0) -> Dispute:
     """Write the outcome with its reasons, tell the borrower through the outbox, and release the hold.
-    An upheld "not my debt" or "identity theft" keeps collection stopped with a cease-contact hold."""
+    An upheld "not my debt" or "identity theft" keeps collection stopped with a cease-contact hold; an
+    upheld or corrected "amount wrong" with a `correction` (fen) posts it to the ledger (correction.py)."""
     if outcome not in OUTCOME_WORDS:
         raise InputError("请选择处理结果：成立、更正或驳回", "Choose the outcome: upheld, corrected or rejected")
     reasons = _text(reasons, required=True, zh="理由", en="reasons")
@@ -129,7 +132,14 @@ def decide_dispute(dispute_id: int, *, outcome: str, reasons: str, by=None) -> D
             raise InputError(f"找不到争议 {dispute_id}", f"No dispute {dispute_id}")
         if dispute.state != DisputeState.OPEN:
             raise InputError("此争议已有处理结果", "This dispute has already been decided")
+        check_correction(dispute, outcome, correction)
         zh, en = OUTCOME_WORDS[outcome]
+        if correction:
+            dispute.correction_amount = correction
+            dispute.correction = post_correction(dispute, amount=correction, by=by)
+            currency = dispute.loan.currency
+            zh = f"{zh}，应还金额已减少 {format_money(correction, currency, 'zh-hans')}"
+            en = f"{en}; what you owe is reduced by {format_money(correction, currency, 'en')}"
         dispute.state, dispute.outcome_text, dispute.decided_at = outcome, reasons, now
         dispute.decided_by = by if getattr(by, "pk", None) else None
         dispute.outcome_letter = tell_borrower(

@@ -116,7 +116,8 @@ def enter_complaint(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
     return _act(request, DecideDisputeForm(request.POST), lambda d: services.decide_dispute(
-        pk, outcome=d["outcome"], reasons=d["reasons"], by=request.user), _("Dispute decided; the borrower is told."))
+        pk, outcome=d["outcome"], reasons=d["reasons"], correction=d["correction"], by=request.user),
+        _("Dispute decided; the borrower is told."))
 
 
 @require_POST
