@@ -57,7 +57,10 @@ def attempts_written_in_bulk(db, kind: str, where_sql: str, parameters=()) -> in
 def hold_placed(hold, *, by=None) -> None:
     record("hold.placed", subject=f"loan:{hold.loan_id}", by=by,
            detail={"hold": hold.pk, "kind": hold.kind, "source": hold.source,
-                   "until": hold.until.isoformat() if hold.until else None})
+                   "until": hold.until.isoformat() if hold.until else None,
+                   **({"agency": hold.scope_agency_id} if hold.scope_agency_id else {}),
+                   **({"collector": hold.scope_collector_id} if hold.scope_collector_id else {}),
+                   **({"channel": hold.scope_channel} if hold.scope_channel else {})})
 
 
 def hold_released(hold, *, by=None) -> None:

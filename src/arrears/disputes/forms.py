@@ -24,9 +24,17 @@ class StaffComplaintForm(forms.Form):
     source = forms.ChoiceField(label=_("Received through"), choices=STAFF_SOURCES)
     details = forms.CharField(label=_("Details"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     complex = forms.BooleanField(label=_("Complex case"), required=False)
+    agency = forms.ModelChoiceField(label=_("About the agency"), queryset=None, required=False)
     collector = forms.CharField(label=_("About the collector (user name)"), max_length=150, required=False)
     channel = forms.ChoiceField(label=_("About the channel"), required=False, choices=[
         ("", "—"), ("call", _("call")), ("sms", _("SMS")), ("email", _("email")), ("letter", _("letter")), ("visit", _("visit"))])
+
+
+    def __init__(self, *args, **kwargs) -> None:
+        from arrears.agencies.models import Agency
+
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.order_by("name")
 
 
 class DecideDisputeForm(forms.Form):

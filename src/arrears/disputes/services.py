@@ -174,8 +174,9 @@ def _open_placement(loan, agency_id=None):
 
 def raise_complaint(*, loan=None, category: str, details: str, source: str, complex: bool = False, agency=None,
                     collector=None, channel: str = "", contact_details: str = "", by=None) -> BorrowerComplaint:
-    """Store the complaint with its deadline; while it is open a complaint-review hold stands on the loan.
-    About an agency (named, or the one holding the loan), it is also the agency's complaint."""
+    """Store the complaint with its deadline; while it is open a complaint-review hold stands on what it
+    is about (`hold_scope`). About an agency (named, or the one holding the loan), it is also the
+    agency's complaint."""
     from arrears.agencies.models import Complaint
 
     category = _choice(category, ComplaintCategory, "投诉类别", "complaint category")
@@ -188,6 +189,7 @@ def raise_complaint(*, loan=None, category: str, details: str, source: str, comp
     profile = lender_profile_name()
     with transaction.atomic():
         placement = _open_placement(loan, getattr(agency, "pk", None)) if loan is not None else None
+        scope = hold_scope(agency=agency, collector=collector, channel=channel)
         if agency is None and placement is not None and category != ComplaintCategory.IMPOSTOR:
             agency = placement.agency
         complaint = BorrowerComplaint.objects.create(
@@ -202,9 +204,23 @@ def raise_complaint(*, loan=None, category: str, details: str, source: str, comp
                 received_on=clock.today(), summary=f"[{category}] {details}"[:4000])
         if loan is not None:
             complaint.hold = place_hold(loan_id=loan.pk, kind="complaint_review", source="complaint", since=now,
-                                        reason=f"投诉 #{complaint.pk} 处理中 / complaint #{complaint.pk} under review")
+                                        reason=f"投诉 #{complaint.pk} 处理中 / complaint #{complaint.pk} under review", **scope)
         complaint.save()
     return complaint
+
+
+def hold_scope(*, agency=None, collector=None, channel: str = "") -> dict:
+    """What a complaint's hold covers: the agency it names, else the collector, else the channel; a
+    complaint that names none of them is about the debt itself, and its hold covers the whole loan.
+    (The agency holding the loan is recorded on an unnamed complaint for its scorecard, but does not
+    narrow the hold.)"""
+    if agency is not None:
+        return {"agency_id": agency.pk}
+    if collector is not None:
+        return {"collector_id": collector.pk}
+    if channel:
+        return {"channel": channel}
+    return {}
 
 
 def extend_complaint(complaint_id: int, *, reason: str, by=None) -> BorrowerComplaint:

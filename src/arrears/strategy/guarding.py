@@ -230,16 +230,17 @@ def _debtors(loans: pa.Table, facts: pa.Table) -> pa.Table:
 
 
 def _context(db: BulkConnection, loans: pa.Table, facts: pa.Table, send_times: pa.Table) -> ContextTables:
-    holds = db.fetch(
-        "SELECT l.borrower_id, h.loan_id, h.kind, h.since, h.until FROM cases_accounthold h "
-        "JOIN ledger_loan l ON l.id = h.loan_id"
+    holds = db.fetch(  # a hold on one collector binds only their calls and visits, none of the plan's actions
+        "SELECT l.borrower_id, h.loan_id, h.kind, h.since, h.until, h.scope_agency_id, h.scope_channel FROM cases_accounthold h "
+        "JOIN ledger_loan l ON l.id = h.loan_id WHERE h.scope_collector_id IS NULL"
     )
     holds = _in_force(holds, send_times, "since", "until")
     points = db.fetch("SELECT id, consent, do_not_contact, valid, verified FROM ledger_contactpoint")
     return ContextTables(
         debtors=_debtors(loans, facts),
         holds=pa.table(
-            {"debtor_id": _text(holds.column("borrower_id")), "loan_id": _text(holds.column("loan_id")), "hold": holds.column("kind")},
+            {"debtor_id": _text(holds.column("borrower_id")), "loan_id": _text(holds.column("loan_id")), "hold": holds.column("kind"),
+             "agency_id": _text(holds.column("scope_agency_id")), "channel": _empty_as_null(holds.column("scope_channel"))},
             schema=HOLDS_SCHEMA,
         ) if holds.num_rows else HOLDS_SCHEMA.empty_table(),
         opt_outs=_opt_outs(db, send_times),
@@ -254,6 +255,11 @@ def _context(db: BulkConnection, loans: pa.Table, facts: pa.Table, send_times: p
         debts=DEBTS_SCHEMA.empty_table(),
         agencies=_agencies(db),
     )
+
+
+def _empty_as_null(column) -> pa.Array:
+    text = _text(column)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def _opt_outs(db: BulkConnection, send_times: pa.Table) -> pa.Table:
