@@ -101,8 +101,8 @@ def portal_lines(base_url: str) -> list[str]:
     counts = [f"{Dispute.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "corrected", "rejected")]
     lines.append("  争议 / disputes: " + ", ".join(counts))
     corrected = Dispute.objects.filter(correction__isnull=False)
-    lines.append(f"  账目更正 / ledger corrections from disputes: {corrected.count()}"
-                 + (f" (#{corrected.order_by('pk').first().pk} …)" if corrected.exists() else ""))
+    numbers = ", ".join(f"#{pk}" for pk in corrected.order_by("pk").values_list("pk", flat=True)[:5])
+    lines.append(f"  账目更正 / ledger corrections from disputes: {corrected.count()}" + (f" ({numbers})" if numbers else ""))
     counts = [f"{BorrowerComplaint.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "not_upheld")]
     lines.append("  投诉 / complaints: " + ", ".join(counts))
     scoped = BorrowerComplaint.objects.filter(hold__isnull=False)

@@ -78,12 +78,12 @@ def borrowers_use_the_portal(day: dt.date, world) -> None:
 
 
 def _complained_of(loan) -> dict:
-    """What a simulated complaint names, by the loan: the agency collecting now, text messages, or
-    nothing (the debt itself, so the whole loan is held)."""
+    """What a simulated complaint names, by the loan: the agency collecting now (two in three of the
+    loans an agency holds), text messages, or nothing (the debt itself, so the whole loan is held)."""
     from arrears.borrower.account import collector_now
 
     which = loan.pk % 3
-    agency = collector_now(loan) if which == 0 else None
+    agency = collector_now(loan) if which != 2 else None
     if agency is not None:
         return {"agency": agency}
     return {"channel": "sms"} if which == 1 else {}
