@@ -100,8 +100,16 @@ def portal_lines(base_url: str) -> list[str]:
     ]
     counts = [f"{Dispute.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "corrected", "rejected")]
     lines.append("  争议 / disputes: " + ", ".join(counts))
+    corrected = Dispute.objects.filter(correction__isnull=False)
+    numbers = ", ".join(f"#{pk}" for pk in corrected.order_by("pk").values_list("pk", flat=True)[:5])
+    lines.append(f"  账目更正 / ledger corrections from disputes: {corrected.count()}" + (f" ({numbers})" if numbers else ""))
     counts = [f"{BorrowerComplaint.objects.filter(state=s).count()} {s}" for s in ("open", "upheld", "not_upheld")]
     lines.append("  投诉 / complaints: " + ", ".join(counts))
+    scoped = BorrowerComplaint.objects.filter(hold__isnull=False)
+    counts = [f"{scoped.filter(hold__scope_agency__isnull=False).count()} agency",
+              f"{scoped.exclude(hold__scope_channel='').count()} channel",
+              f"{scoped.filter(hold__scope_agency__isnull=True, hold__scope_collector__isnull=True, hold__scope_channel='').count()} whole loan"]
+    lines.append("  投诉暂停范围 / what complaint holds cover: " + ", ".join(counts))
     from arrears.plans.models import Plan
 
     mine = Plan.objects.filter(proposed_by__username="borrower-portal")

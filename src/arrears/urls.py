@@ -6,6 +6,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from arrears.api import api
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("my/", include("arrears.borrower.routes")),
+    path("v", RedirectView.as_view(pattern_name="my:verify")),  # the short link in every SMS footer
     *_app_urls(),
     path("", include("arrears.web.urls")),
 ]

@@ -99,3 +99,33 @@ def test_raised_in_the_portal_it_stops_the_sms_the_outbox_the_agency_and_the_vis
     assert {road: hold in rules for road, rules in after.items()} == dict.fromkeys(after, True), after
     visit.refresh_from_db()
     assert visit.state == "scheduled"
+
+
+@pytest.mark.parametrize(("about", "stopped"), [
+    # about the agency collecting now: its portal and its visit stop, the lender's own SMS and queued reminder go
+    ("agency", {"planned_sms": False, "outbox": False, "agency_portal": True, "visit": True}),
+    # about text messages: the SMS roads stop, the agency's call and its visit go
+    ("sms", {"planned_sms": True, "outbox": True, "agency_portal": False, "visit": False}),
+    # about the debt itself (nothing named): everything stops
+    ("", {"planned_sms": True, "outbox": True, "agency_portal": True, "visit": True}),
+])
+def test_a_complaint_holds_only_what_it_is_about(visit_day, about, stopped):
+    from arrears.disputes.models import BorrowerComplaint
+    from arrears.disputes.services import close_complaint
+
+    visit, staff, at = visit_day
+    queue_a_reminder(visit.loan, at)
+    client = portal(visit.loan)
+    response = client.post(f"/my/loans/{visit.loan.external_id}/complaint/",
+                           {"category": "rude_language", "details": "辱骂", "about": about})
+    assert response.status_code == 302
+    hold = BorrowerComplaint.objects.get().hold
+    placement = Placement.objects.get(loan=visit.loan)
+    assert (hold.scope_agency_id, hold.scope_channel) == (
+        placement.agency_id if about == "agency" else None, about if about not in ("", "agency") else "")
+    after = what_stops(visit, staff, at)
+    assert {road: "cn.hold.complaint_review" in rules for road, rules in after.items()} == stopped, after
+    # and when the complaint is closed, its hold ends: nothing it stopped is held any more
+    close_complaint(BorrowerComplaint.objects.get().pk, upheld=False, responsible="nobody", outcome="已核实 / checked")
+    later = what_stops(visit, staff, at + dt.timedelta(minutes=2), check_in=False)
+    assert all("cn.hold.complaint_review" not in rules for rules in later.values()), later

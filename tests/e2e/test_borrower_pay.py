@@ -116,7 +116,7 @@ def test_a_payment_goes_through_the_provider_and_lands_through_the_payments_feed
     assert [status for _, _, status in provider.sent] == [200]
     order = PaymentOrder.objects.get()
     payment = Payment.objects.get(reference=order.reference)
-    assert (payment.amount, payment.channel, payment.loan.external_id) == (50_000, "app", "L-1001")
+    assert (payment.amount, payment.channel, payment.loan.external_id) == (50_000, "online", "L-1001")
     assert order.state == "paid" and not order.late
     landed_from = settings.VAR_DIR / "payments-online" / f"{order.reference}.csv"
     assert landed_from.read_text(encoding="utf-8").splitlines()[1].startswith(f"{order.reference},L-1001,500.00,")
@@ -127,7 +127,7 @@ def test_a_replayed_callback_lands_nothing_more(provider, live_server, book):
     body, signature, _ = provider.sent[0]
     status, answer = post(f"{live_server.url}/my/pay/callback/", body, signature)
     assert (status, answer) == (200, {"result": "already"})
-    assert Payment.objects.filter(channel="app").count() == 1
+    assert Payment.objects.filter(channel="online").count() == 1
 
 
 def test_a_forged_callback_is_refused_and_lands_nothing(provider, live_server, book):
@@ -137,7 +137,7 @@ def test_a_forged_callback_is_refused_and_lands_nothing(provider, live_server, b
                        "paid_at": clock.now().isoformat()}).encode()
     status, answer = post(f"{live_server.url}/my/pay/callback/", body, sign("not-the-secret", body))
     assert status == 400 and answer["error"] == "forged" and "签名无效" in answer["zh"]
-    assert not Payment.objects.filter(channel="app").exists()
+    assert not Payment.objects.filter(channel="online").exists()
     order.refresh_from_db()
     assert order.state == "pending"
     # and a redirect whose amount was changed on the way is refused by the provider
@@ -148,7 +148,7 @@ def test_a_callback_with_the_wrong_amount_lands_nothing(provider, live_server, b
     provider.amount_shift = -100
     visit(checkout(live_server))
     assert [status for _, _, status in provider.sent] == [400]
-    assert not Payment.objects.filter(channel="app").exists()
+    assert not Payment.objects.filter(channel="online").exists()
     assert PaymentOrder.objects.get().state == "pending"
 
 

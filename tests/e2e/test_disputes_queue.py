@@ -189,3 +189,21 @@ def test_a_complaint_about_the_agency_holding_the_loan_counts_on_its_scorecard(w
     services.close_complaint(complaint.pk, upheld=True, responsible="agency", outcome="核实属实，扣减佣金")
     row.refresh_from_db()
     assert row.upheld is True
+
+
+def test_the_night_alerts_an_overdue_complaint_once_and_counts_the_same_when_run_again(world, caplog):
+    from arrears.nightly.steps import STEP_NAMES, NightOptions, complaints
+
+    complaint = services.raise_complaint(loan=loan(world), category="night_contact", details="夜间来电", source="phone")
+    assert STEP_NAMES[-1] == "complaints"
+    # the night of its due day: not yet overdue (the officer had the whole day)
+    assert complaints(dt.date(2026, 5, 26), NightOptions()) == {"overdue_complaints": 0, "overdue_disputes": 0}
+    # the night of its due day, still undecided: overdue the next morning, alerted once
+    with caplog.at_level("ERROR", logger="arrears.alerts"):
+        first = complaints(dt.date(2026, 5, 27), NightOptions())
+        again = complaints(dt.date(2026, 5, 27), NightOptions())
+    assert first == again == {"overdue_complaints": 1, "overdue_disputes": 0}
+    alerts = [r for r in caplog.records if f"complaint #{complaint.pk} is overdue" in r.getMessage()]
+    assert len(alerts) == 1
+    complaint.refresh_from_db()
+    assert complaint.overdue_alerted_on == dt.date(2026, 5, 28)

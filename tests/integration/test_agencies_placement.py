@@ -294,3 +294,23 @@ def test_a_night_that_places_nothing_says_why():
     full = an_agency("乙催收", "91310000MA1FL00002", capacity=0)
     a_contract(full, "C-FULL")
     assert place(AS_OF).why_none == "所有机构的案件容量已满 / every agency is at its capacity"
+
+
+def test_a_hold_on_one_agency_keeps_the_case_from_it_and_a_hold_on_a_channel_does_not_keep_it_in_house():
+    from arrears.cases.holds import place_hold
+
+    # given one agency under contract and three pool cases: one with a complaint hold naming that agency,
+    # one with a hold on text messages only, one with a hold on the whole loan
+    agency = an_agency("甲催收", "91310000MA1FL00001")
+    a_contract(agency, "C-1")
+    named, by_sms, whole = overdue_book(3)
+    since = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
+    place_hold(loan_id=named.pk, kind="complaint_review", reason="投诉该机构 / about the agency", source="complaint",
+               agency_id=agency.pk, since=since)
+    place_hold(loan_id=by_sms.pk, kind="complaint_review", reason="投诉短信 / about SMS", source="complaint",
+               channel="sms", since=since)
+    place_hold(loan_id=whole.pk, kind="complaint_review", reason="投诉 / about the debt", source="complaint", since=since)
+    # when the day's placement runs
+    place(AS_OF)
+    # then only the case held on a channel is placed; the one naming the agency never goes to it
+    assert set(Placement.objects.values_list("loan_id", flat=True)) == {by_sms.pk}

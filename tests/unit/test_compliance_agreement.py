@@ -124,7 +124,9 @@ def debtor(draw, index: int, agencies: tuple[AgencyAuthority, ...]):
         debtor_id=prefix,
         consecutive_failed_attempts=draw(st.integers(0, 5)),
         holds=tuple(
-            AccountHold(hold=draw(st.sampled_from(list(Hold))), loan_id=draw(st.sampled_from(loans + [None])))
+            AccountHold(hold=draw(st.sampled_from(list(Hold))), loan_id=draw(st.sampled_from(loans + [None])),
+                        agency_id=draw(st.sampled_from([None] * 3 + ["ag-1", "ag-2"])),
+                        channel=draw(st.sampled_from([None] * 3 + [Channel.SMS, Channel.CALL, Channel.VISIT])))
             for _ in range(draw(st.sampled_from([0] * 6 + [1, 2])))
         ),
         opt_outs=tuple(

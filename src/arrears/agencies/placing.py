@@ -32,7 +32,7 @@ from arrears.agencies.models import (
     PlacementState,
 )
 from arrears.bulk import BulkConnection
-from arrears.cases.holds import in_force_sql
+from arrears.cases.holds import in_force_sql, whole_loan_sql
 from arrears.strategy.facts_source import facts_instant
 from arrears.workday import contact_instant
 from arrears.compliance.lender import lender_profile
@@ -56,10 +56,16 @@ JOIN ledger_loan l ON l.id = a.loan_id
 WHERE a.as_of = '{as_of}' AND a.owner = 'agency_pool' AND s.status IN ('delinquent', 'charged_off')
   AND NOT EXISTS (SELECT 1 FROM agencies_placement p WHERE p.loan_id = a.loan_id
                   AND p.state IN ('awaiting_notice', 'active'))
-  AND NOT EXISTS (SELECT 1 FROM cases_accounthold h WHERE h.loan_id = a.loan_id AND {hold_in_force})
+  AND NOT EXISTS (SELECT 1 FROM cases_accounthold h WHERE h.loan_id = a.loan_id AND {hold_in_force} AND {whole_loan})
 """
-# a case recalled from an agency never goes back to that same agency
-EXCLUDED_SQL = "SELECT DISTINCT loan_id, agency_id FROM agencies_placement WHERE state = 'recalled'"
+# a case recalled from an agency never goes back to that same agency, nor goes to an agency a hold
+# in force names (a complaint about it under review)
+EXCLUDED_SQL = """
+SELECT DISTINCT loan_id, agency_id FROM agencies_placement WHERE state = 'recalled'
+UNION
+SELECT DISTINCT h.loan_id, h.scope_agency_id AS agency_id FROM cases_accounthold h
+WHERE h.scope_agency_id IS NOT NULL AND {hold_in_force}
+"""
 
 
 @dataclass(frozen=True)
@@ -96,9 +102,10 @@ def place(as_of: dt.date, *, profile_name: str | None = None, challenger_share: 
     with BulkConnection.for_django() as db:  # no ORM call while it is open (SQLite)
         instant = f"'{facts_instant(as_of):%Y-%m-%d %H:%M:%S}'"
         candidates = db.fetch(  # a date and an instant, formatted: safe
-            CANDIDATES_SQL.format(as_of=as_of.isoformat(), hold_in_force=in_force_sql("h", instant))
+            CANDIDATES_SQL.format(as_of=as_of.isoformat(), hold_in_force=in_force_sql("h", instant),
+                                  whole_loan=whole_loan_sql("h"))
         )
-        excluded = db.fetch(EXCLUDED_SQL)
+        excluded = db.fetch(EXCLUDED_SQL.format(hold_in_force=in_force_sql("h", instant)))
     offers = offers_on(as_of)
     allocated = allocate(
         candidates.select(["loan_id", "bucket", "overdue", "balance"]), offers,

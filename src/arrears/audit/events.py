@@ -57,11 +57,21 @@ def attempts_written_in_bulk(db, kind: str, where_sql: str, parameters=()) -> in
 def hold_placed(hold, *, by=None) -> None:
     record("hold.placed", subject=f"loan:{hold.loan_id}", by=by,
            detail={"hold": hold.pk, "kind": hold.kind, "source": hold.source,
-                   "until": hold.until.isoformat() if hold.until else None})
+                   "until": hold.until.isoformat() if hold.until else None,
+                   **({"agency": hold.scope_agency_id} if hold.scope_agency_id else {}),
+                   **({"collector": hold.scope_collector_id} if hold.scope_collector_id else {}),
+                   **({"channel": hold.scope_channel} if hold.scope_channel else {})})
 
 
 def hold_released(hold, *, by=None) -> None:
     record("hold.released", subject=f"loan:{hold.loan_id}", by=by, detail={"hold": hold.pk, "kind": hold.kind})
+
+
+def ledger_corrected(payment, *, dispute_id: int, by=None) -> None:
+    """A correction posted to the ledger by a decided dispute (a waiver-channel payment row)."""
+    record("ledger.correction", subject=f"loan:{payment.loan_id}", by=by,
+           detail={"dispute": dispute_id, "payment": payment.pk, "amount": payment.amount,
+                   "value_date": payment.value_date.isoformat()})
 
 
 def opted_out(opt_out, *, blocked: int) -> None:

@@ -22,8 +22,21 @@ class DisputeForm(forms.Form):
     details = forms.CharField(label=_("Tell us more"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
+COMPLAINT_ABOUT = [
+    ("", _("The debt itself, or all contact about it")),
+    ("agency", _("The agency collecting for the lender now")),
+    ("call", _("Phone calls")),
+    ("sms", _("Text messages")),
+    ("email", _("Emails")),
+    ("letter", _("Letters")),
+    ("visit", _("Visits")),
+]
+"""What a portal complaint is about, and so what contact pauses while it is looked into."""
+
+
 class ComplaintForm(forms.Form):
     category = forms.ChoiceField(label=_("What happened?"), choices=ComplaintCategory.choices)
+    about = forms.ChoiceField(label=_("What is it about?"), choices=COMPLAINT_ABOUT, required=False)
     details = forms.CharField(label=_("Details"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
 

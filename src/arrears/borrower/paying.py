@@ -29,9 +29,10 @@ from django.db import transaction
 
 from arrears import clock
 from arrears.errors import InputError
+from arrears.feeds.schemas import ONLINE_CHANNEL
 
 ORDER_LIFETIME = dt.timedelta(minutes=30)
-CHANNEL = "app"  # the payments feed's channel for what the borrower pays in the lender's own app or portal
+CHANNEL = ONLINE_CHANNEL  # the payments feed's channel for a payment made through the portal
 MIN_AMOUNT = 100  # ¥1.00
 
 

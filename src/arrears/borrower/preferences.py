@@ -4,6 +4,10 @@ channel opt-out (`contact.optouts`), and the hours add a refusal to an otherwise
 
     set_preferences(borrower, earliest=time(10), latest=time(18), opt_out=("call",))
     decision = with_preferences(decision, debtor_id=7, channel="sms", at=instant, time_zone="Asia/Shanghai")
+    planned_start(as_of, "Asia/Shanghai", "18:00:00", "20:00:00")   # when the night plans their contacts
+
+The night plans a borrower's contacts at the start of their hours when the usual contact time
+(arrears.workday) falls outside them, so the plan, the outbox and the send-time check agree.
 """
 
 from __future__ import annotations
@@ -23,6 +27,45 @@ RULE_ID = "borrower.preferred_hours"
 def outside(earliest: dt.time, latest: dt.time, local: dt.time) -> bool:
     """Pure: `local` falls outside [earliest, latest)."""
     return not (earliest <= local < latest)
+
+
+PREFERRED_HOURS_SQL = (
+    "LEFT JOIN borrower_contactpreference pref ON pref.borrower_id = {borrower}"
+)
+"""Joined by the night's set-based readers; they select `CAST(pref.earliest AS TEXT)` and `CAST(pref.latest AS TEXT)`."""
+
+
+def _time(value) -> dt.time | None:
+    if value is None or isinstance(value, dt.time):
+        return value
+    return dt.time.fromisoformat(str(value)[:8])
+
+
+def planned_start(as_of: dt.date, time_zone: str, earliest=None, latest=None) -> dt.datetime:
+    """When the night's contacts for a borrower start (UTC): the usual contact time, or the start of
+    the borrower's hours (a time or its text, e.g. "18:00:00") when the usual time is outside them."""
+    from arrears.workday import contact_instant
+
+    usual = contact_instant(as_of, time_zone)
+    earliest, latest = _time(earliest), _time(latest)
+    if earliest is None or latest is None:
+        return usual
+    zone = ZoneInfo(time_zone)
+    local = usual.astimezone(zone)
+    if not outside(earliest, latest, local.time()):
+        return usual
+    return dt.datetime.combine(local.date(), earliest, tzinfo=zone).astimezone(dt.UTC)
+
+
+def planned_starts(as_of: dt.date, zones: list, earliest: list, latest: list) -> list[dt.datetime]:
+    """`planned_start` for many rows, each distinct (zone, hours) worked out once."""
+    cache: dict[tuple, dt.datetime] = {}
+    out = []
+    for key in zip(zones, earliest, latest, strict=True):
+        if key not in cache:
+            cache[key] = planned_start(as_of, *key)
+        out.append(cache[key])
+    return out
 
 
 def set_preferences(borrower, *, earliest: dt.time, latest: dt.time, preferred_channel: str = "", opt_out=()):

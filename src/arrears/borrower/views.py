@@ -18,7 +18,7 @@ from arrears.borrower.account import loan_view
 from arrears.borrower.forms import CodeForm, ComplaintForm, DisputeForm, SignInForm
 from arrears.borrower.paper import request_paper_copy
 from arrears.disputes.evidence import MAX_BYTES
-from arrears.errors import ArrearsError
+from arrears.errors import ArrearsError, InputError
 from arrears.visits.access import client_address
 
 PENDING = "borrower_pending"
@@ -179,8 +179,11 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
+                about = form.cleaned_data["about"]
                 made = raise_complaint(loan=the_loan, category=form.cleaned_data["category"],
-                                       details=form.cleaned_data["details"], source="portal")
+                                       details=form.cleaned_data["details"], source="portal",
+                                       agency=_agency_complained_of(the_loan) if about == "agency" else None,
+                                       channel="" if about in ("", "agency") else about)
             except ArrearsError as error:
                 form.add_error(None, _words(error))
                 status = 400
@@ -191,6 +194,15 @@ def complaint(request: HttpRequest, reference: str) -> HttpResponse:
         else:
             status = 400
     return _private(render(request, "borrower/complaint.html", {"form": form, "loan": the_loan}, status=status))
+
+
+def _agency_complained_of(loan):
+    from arrears.borrower.account import collector_now
+
+    agency = collector_now(loan)
+    if agency is None:
+        raise InputError("目前没有委外机构在催收此贷款", "No agency is collecting this loan now")
+    return agency
 
 
 @require_POST

@@ -37,6 +37,8 @@ def hold_json(line: HoldLine) -> dict:
         "loan_id": hold.loan_id,
         "kind": hold.kind,
         "kind_words": {"zh": line.kind_zh, "en": line.kind_en},
+        "scope": {"agency": line.hold.scope_agency_id, "collector": line.hold.scope_collector_id,
+                  "channel": line.hold.scope_channel or None, "words": {"zh": line.scope_zh, "en": line.scope_en}},
         "state": line.state,
         "in_force": line.in_force,
         "since": _iso(hold.since),

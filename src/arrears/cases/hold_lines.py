@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from arrears import clock
-from arrears.cases.holds import KINDS, kind_words, may_place, may_release
+from arrears.cases.holds import KINDS, kind_words, may_place, may_release, scope_words
 
 IN_FORCE = "in_force"
 ENDED = "ended"
@@ -62,6 +62,14 @@ class HoldLine:
         return kind_words(self.hold.kind)[1]
 
     @property
+    def scope_zh(self) -> str:
+        return scope_words(self.hold)[0]
+
+    @property
+    def scope_en(self) -> str:
+        return scope_words(self.hold)[1]
+
+    @property
     def state_zh(self) -> str:
         return STATE_WORDS[self.state][0]
 
@@ -88,7 +96,7 @@ def hold_lines(loan_id: int, *, user=None, at: dt.datetime | None = None) -> lis
     from arrears.cases.models import AccountHold
 
     at = at or clock.now()
-    holds = AccountHold.objects.filter(loan_id=loan_id).select_related("placed_by", "released_by").order_by("-since", "-pk")
+    holds = AccountHold.objects.filter(loan_id=loan_id).select_related("placed_by", "released_by", "scope_agency", "scope_collector").order_by("-since", "-pk")
     return [line_of(hold, user=user, at=at) for hold in holds]
 
 

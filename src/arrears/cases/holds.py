@@ -3,6 +3,12 @@
     hold = place_hold(loan_id=7, kind="bankruptcy", reason="court notice 2026-0412", by=user, source="web")
     release_hold(hold.pk, reason="stay lifted", by=user)
     in_force(loan_id=7)                       # the holds in force now
+    place_hold(loan_id=7, kind="complaint_review", reason="…", source="complaint", agency_id=3)  # only agency 3
+
+A hold covers the whole loan, or only what it names: one agency (its portal, its messages, its
+visits, and no new placement with it), one in-house collector (their calls and visits) or one
+channel. A scoped hold binds an action only when the action is by that agency, that collector or on
+that channel; everything else on the loan goes on (docs/holds.md).
 
 A hold is in force from `since` until `until`; with no `until` it stands until released. A hold with
 an end date expires by itself: nothing has to run for it to stop binding, since everything that
@@ -64,6 +70,28 @@ def in_force_sql(alias: str, at: str) -> str:
     return f"{alias}.since <= {at} AND ({alias}.until IS NULL OR {alias}.until > {at})"
 
 
+def whole_loan_sql(alias: str) -> str:
+    """SQL: the hold `alias` covers the whole loan (it names no agency, collector or channel)."""
+    return f"{alias}.scope_agency_id IS NULL AND {alias}.scope_collector_id IS NULL AND {alias}.scope_channel = ''"
+
+
+def scope_words(hold) -> tuple[str, str]:
+    """What a hold covers, in both languages."""
+    if hold.scope_agency_id is not None:
+        name = hold.scope_agency.name
+        return f"仅限委外机构“{name}”", f"only the agency {getattr(hold.scope_agency, 'name_en', '') or name}"
+    if hold.scope_collector_id is not None:
+        user = hold.scope_collector
+        return f"仅限催收员 {user.get_username()}", f"only the collector {user.get_username()}"
+    if hold.scope_channel:
+        return f"仅限{CHANNEL_WORDS.get(hold.scope_channel, (hold.scope_channel,))[0]}渠道", f"only the channel {hold.scope_channel}"
+    return "整笔贷款", "the whole loan"
+
+
+CHANNEL_WORDS = {"call": ("电话", "call"), "sms": ("短信", "SMS"), "email": ("邮件", "email"), "letter": ("信函", "letter"),
+                 "visit": ("上门", "visit"), "app_push": ("App 推送", "app push")}
+
+
 def in_force(loan_id: int, at: dt.datetime | None = None):
     """The loan's holds in force at `at` (default now), oldest first."""
     from django.db.models import Q
@@ -116,13 +144,24 @@ def _reason(text: str, *, what_zh: str, what_en: str) -> str:
     return text
 
 
+def _check_scope(agency_id, collector_id, channel: str) -> None:
+    named = [value for value in (agency_id, collector_id, channel) if value]
+    if len(named) > 1:
+        raise InputError("暂停只能限于一个委外机构、一名催收员或一个渠道", "A hold may name one agency, one collector or one channel")
+    if channel and channel not in CHANNEL_WORDS:
+        raise InputError(f"未知渠道：{channel}", f"unknown channel {channel!r}")
+
+
 def place_hold(*, loan_id: int, kind: str, reason: str, source: str, by=None, since: dt.datetime | None = None,
-               until: dt.datetime | None = None):
-    """Place a hold from `since` (default now) until `until` (None: until released)."""
+               until: dt.datetime | None = None, agency_id: int | None = None, collector_id: int | None = None,
+               channel: str = ""):
+    """Place a hold from `since` (default now) until `until` (None: until released), on the whole
+    loan or only on one agency, one collector or one channel."""
     from arrears.cases.models import AccountHold
     from arrears.ledger.models import Loan
 
     _check_kind(kind)
+    _check_scope(agency_id, collector_id, channel)
     reason = _reason(reason, what_zh="设置暂停", what_en="A hold")
     since = since or clock.now()
     if until is not None and until <= since:
@@ -134,7 +173,8 @@ def place_hold(*, loan_id: int, kind: str, reason: str, source: str, by=None, si
     with transaction.atomic():
         hold = AccountHold.objects.create(
             loan_id=loan_id, kind=kind, since=since, until=until, reason=reason, source=source[:24],
-            placed_by=by if getattr(by, "pk", None) else None,
+            placed_by=by if getattr(by, "pk", None) else None, scope_agency_id=agency_id, scope_collector_id=collector_id,
+            scope_channel=channel or "",
         )
         hold_placed(hold, by=by)
     return hold

@@ -128,6 +128,16 @@ class AccountHold(models.Model):
         verbose_name=_("released by"),
     )
     release_reason = models.TextField(_("reason for release"), blank=True, default="", db_default="")
+    # what the hold covers: one agency, one collector or one channel; none of them: the whole loan
+    scope_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                     verbose_name=_("only the agency"))
+    scope_collector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name=_("only the collector"))
+    scope_channel = models.CharField(_("only the channel"), max_length=16, blank=True, default="", db_default="")
+
+    @property
+    def whole_loan(self) -> bool:
+        return self.scope_agency_id is None and self.scope_collector_id is None and not self.scope_channel
 
     class Meta:
         verbose_name = _("hold")

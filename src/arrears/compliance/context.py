@@ -155,13 +155,20 @@ class ContactPoint:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AccountHold:
-    """A hold on one loan, or on every loan of the debtor when `loan_id` is None."""
+    """A hold on one loan, or on every loan of the debtor when `loan_id` is None.
+
+    agency_id: it binds only that agency's actions; channel: only actions on that channel; None: all.
+    """
 
     hold: Hold
     loan_id: LoanId | None = None
+    agency_id: AgencyId | None = None
+    channel: Channel | None = None
 
     def __post_init__(self) -> None:
         _set(self, "hold", _word(Hold, self.hold, "hold"))
+        if self.channel is not None:
+            _set(self, "channel", _word(Channel, self.channel, "channel"))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -81,7 +81,7 @@ SOURCES: dict[str, Source] = {
             distinct="attempt_id",
         ),
         Source("debtors", "debtor_id", "debtor_id", ("debtor_id", "consecutive_failed_attempts")),
-        Source("holds", "debtor_id", "debtor_id", ("debtor_id", "hold", "loan_id", "all_loans")),
+        Source("holds", "debtor_id", "debtor_id", ("debtor_id", "hold", "loan_id", "all_loans", "agency_id", "channel")),
         Source("opt_outs", "debtor_id", "debtor_id", ("debtor_id", "channel", "contact_point_id", "all_points", "confirmed")),
         Source(
             "contact_points",
@@ -183,7 +183,8 @@ def source_rows(source: str, a: Row, context: Context) -> list[Row]:
         return [Row(debtor_id=context.debtor_id, consecutive_failed_attempts=context.consecutive_failed_attempts)]
     if source == "holds":
         return [
-            Row(debtor_id=context.debtor_id, hold=h.hold.value, loan_id=h.loan_id or "", all_loans=h.loan_id is None)
+            Row(debtor_id=context.debtor_id, hold=h.hold.value, loan_id=h.loan_id or "", all_loans=h.loan_id is None,
+                agency_id=h.agency_id or "", channel=h.channel.value if h.channel else "")
             for h in context.holds
         ]
     if source == "opt_outs":

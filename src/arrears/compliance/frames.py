@@ -208,7 +208,8 @@ def source_rows(name: str) -> ir.Table:
     if name == "debtors":
         return t.select(debtor_id=t.debtor_id, consecutive_failed_attempts=ibis.coalesce(t.consecutive_failed_attempts, 0))
     if name == "holds":
-        return t.select(debtor_id=t.debtor_id, hold=_text(t, "hold"), loan_id=_text(t, "loan_id"), all_loans=t.loan_id.isnull())
+        return t.select(debtor_id=t.debtor_id, hold=_text(t, "hold"), loan_id=_text(t, "loan_id"), all_loans=t.loan_id.isnull(),
+                        agency_id=_text(t, "agency_id"), channel=_text(t, "channel"))
     if name == "opt_outs":
         return t.select(
             debtor_id=t.debtor_id,

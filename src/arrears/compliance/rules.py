@@ -537,7 +537,8 @@ class ElectronicOptOutNotice(Rule):
 
 @dataclass(frozen=True, kw_only=True)
 class AccountHoldRule(Rule):
-    """While `hold` is on the account, only `allowed_templates` may go out."""
+    """While `hold` is on the account, only `allowed_templates` may go out. A hold that names an
+    agency or a channel binds only that agency's actions, or only actions on that channel."""
 
     kind: ClassVar[str] = "account_hold"
     source: ClassVar[str] = "holds"
@@ -545,7 +546,12 @@ class AccountHoldRule(Rule):
     allowed_templates: frozenset[TemplateKind] = param(Tighten.FEWER)
 
     def matches(self, a, row, ops):
-        return (row.hold == self.hold.value) & (row.all_loans | (row.loan_id == a.loan_id))
+        return (
+            (row.hold == self.hold.value)
+            & (row.all_loans | (row.loan_id == a.loan_id))
+            & ((row.agency_id == "") | (row.agency_id == a.agency_id))
+            & ((row.channel == "") | (row.channel == a.channel))
+        )
 
     def blocks(self, a, n, ops):
         return (n > 0) & ops.not_(ops.isin(a.template_kind, self.allowed_templates))

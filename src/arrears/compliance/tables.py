@@ -56,7 +56,9 @@ HISTORY_SCHEMA = pa.schema(
     ]
 )
 DEBTORS_SCHEMA = pa.schema([("debtor_id", _STR), ("consecutive_failed_attempts", _INT)])
-HOLDS_SCHEMA = pa.schema([("debtor_id", _STR), ("loan_id", _STR), ("hold", _STR)])  # loan_id null: every loan
+HOLDS_SCHEMA = pa.schema(
+    [("debtor_id", _STR), ("loan_id", _STR), ("hold", _STR), ("agency_id", _STR), ("channel", _STR)]
+)  # loan_id null: every loan; agency_id / channel null: every agency and the lender itself / every channel
 OPT_OUTS_SCHEMA = pa.schema(
     [("debtor_id", _STR), ("contact_point_id", _STR), ("channel", _STR), ("confirmed", _BOOL)]
 )  # contact_point_id null: every contact point on that channel
@@ -177,7 +179,11 @@ def context_tables(contexts: Iterable[Context]) -> ContextTables:
     debtors, holds, opt_outs, points, loans, debts, agencies = [], [], [], [], [], [], []
     for c in contexts:
         debtors.append({"debtor_id": c.debtor_id, "consecutive_failed_attempts": c.consecutive_failed_attempts})
-        holds += [{"debtor_id": c.debtor_id, "loan_id": h.loan_id, "hold": h.hold.value} for h in c.holds]
+        holds += [
+            {"debtor_id": c.debtor_id, "loan_id": h.loan_id, "hold": h.hold.value, "agency_id": h.agency_id,
+             "channel": h.channel.value if h.channel else None}
+            for h in c.holds
+        ]
         opt_outs += [
             {"debtor_id": c.debtor_id, "contact_point_id": o.contact_point_id, "channel": o.channel.value, "confirmed": o.confirmed}
             for o in c.opt_outs

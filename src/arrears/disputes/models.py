@@ -53,6 +53,9 @@ class Dispute(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     outcome_letter = models.ForeignKey("contact.ContactAttempt", on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="+")
+    correction_amount = models.BigIntegerField(_("correction (fen)"), default=0, db_default=0)
+    correction = models.ForeignKey("ledger.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("correction posted"))
 
     class Meta:
         verbose_name = _("dispute")

@@ -24,6 +24,7 @@ from arrears import clock
 from arrears.cases.holds import place_hold, release_hold
 from arrears.compliance.lender import lender_profile_name
 from arrears.disputes import deadlines
+from arrears.disputes.correction import check_correction, post_correction
 from arrears.disputes.evidence import MAX_FILES, check_upload
 from arrears.disputes.models import (
     BorrowerComplaint, ComplaintCategory, ComplaintState, Dispute, DisputeReason, DisputeState, Evidence, Responsible,
@@ -31,6 +32,7 @@ from arrears.disputes.models import (
 )
 from arrears.disputes.notify import tell_borrower
 from arrears.errors import InputError
+from arrears.money import format_money
 
 MAX_TEXT = 4000
 CHANNELS = ("call", "sms", "email", "letter", "visit", "app_push")
@@ -116,9 +118,10 @@ OUTCOME_WORDS = {
 }
 
 
-def decide_dispute(dispute_id: int, *, outcome: str, reasons: str, by=None) -> Dispute:
+def decide_dispute(dispute_id: int, *, outcome: str, reasons: str, by=None, correction: int = 0) -> Dispute:
     """Write the outcome with its reasons, tell the borrower through the outbox, and release the hold.
-    An upheld "not my debt" or "identity theft" keeps collection stopped with a cease-contact hold."""
+    An upheld "not my debt" or "identity theft" keeps collection stopped with a cease-contact hold; an
+    upheld or corrected "amount wrong" with a `correction` (fen) posts it to the ledger (correction.py)."""
     if outcome not in OUTCOME_WORDS:
         raise InputError("请选择处理结果：成立、更正或驳回", "Choose the outcome: upheld, corrected or rejected")
     reasons = _text(reasons, required=True, zh="理由", en="reasons")
@@ -129,7 +132,14 @@ def decide_dispute(dispute_id: int, *, outcome: str, reasons: str, by=None) -> D
             raise InputError(f"找不到争议 {dispute_id}", f"No dispute {dispute_id}")
         if dispute.state != DisputeState.OPEN:
             raise InputError("此争议已有处理结果", "This dispute has already been decided")
+        check_correction(dispute, outcome, correction)
         zh, en = OUTCOME_WORDS[outcome]
+        if correction:
+            dispute.correction_amount = correction
+            dispute.correction = post_correction(dispute, amount=correction, by=by)
+            currency = dispute.loan.currency
+            zh = f"{zh}，应还金额已减少 {format_money(correction, currency, 'zh-hans')}"
+            en = f"{en}; what you owe is reduced by {format_money(correction, currency, 'en')}"
         dispute.state, dispute.outcome_text, dispute.decided_at = outcome, reasons, now
         dispute.decided_by = by if getattr(by, "pk", None) else None
         dispute.outcome_letter = tell_borrower(
@@ -164,8 +174,9 @@ def _open_placement(loan, agency_id=None):
 
 def raise_complaint(*, loan=None, category: str, details: str, source: str, complex: bool = False, agency=None,
                     collector=None, channel: str = "", contact_details: str = "", by=None) -> BorrowerComplaint:
-    """Store the complaint with its deadline; while it is open a complaint-review hold stands on the loan.
-    About an agency (named, or the one holding the loan), it is also the agency's complaint."""
+    """Store the complaint with its deadline; while it is open a complaint-review hold stands on what it
+    is about (`hold_scope`). About an agency (named, or the one holding the loan), it is also the
+    agency's complaint."""
     from arrears.agencies.models import Complaint
 
     category = _choice(category, ComplaintCategory, "投诉类别", "complaint category")
@@ -178,6 +189,7 @@ def raise_complaint(*, loan=None, category: str, details: str, source: str, comp
     profile = lender_profile_name()
     with transaction.atomic():
         placement = _open_placement(loan, getattr(agency, "pk", None)) if loan is not None else None
+        scope = hold_scope(agency=agency, collector=collector, channel=channel)
         if agency is None and placement is not None and category != ComplaintCategory.IMPOSTOR:
             agency = placement.agency
         complaint = BorrowerComplaint.objects.create(
@@ -192,9 +204,23 @@ def raise_complaint(*, loan=None, category: str, details: str, source: str, comp
                 received_on=clock.today(), summary=f"[{category}] {details}"[:4000])
         if loan is not None:
             complaint.hold = place_hold(loan_id=loan.pk, kind="complaint_review", source="complaint", since=now,
-                                        reason=f"投诉 #{complaint.pk} 处理中 / complaint #{complaint.pk} under review")
+                                        reason=f"投诉 #{complaint.pk} 处理中 / complaint #{complaint.pk} under review", **scope)
         complaint.save()
     return complaint
+
+
+def hold_scope(*, agency=None, collector=None, channel: str = "") -> dict:
+    """What a complaint's hold covers: the agency it names, else the collector, else the channel; a
+    complaint that names none of them is about the debt itself, and its hold covers the whole loan.
+    (The agency holding the loan is recorded on an unnamed complaint for its scorecard, but does not
+    narrow the hold.)"""
+    if agency is not None:
+        return {"agency_id": agency.pk}
+    if collector is not None:
+        return {"collector_id": collector.pk}
+    if channel:
+        return {"channel": channel}
+    return {}
 
 
 def extend_complaint(complaint_id: int, *, reason: str, by=None) -> BorrowerComplaint:

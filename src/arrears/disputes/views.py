@@ -105,7 +105,8 @@ def enter_complaint(request: HttpRequest) -> HttpResponse:
             if collector is None:
                 raise InputError(f"找不到用户 {d['collector']}", f"No user {d['collector']}")
         services.raise_complaint(loan=_loan(d["loan"]) if d["loan"] else None, category=d["category"], details=d["details"],
-                                 source=d["source"], complex=d["complex"], collector=collector, channel=d["channel"],
+                                 source=d["source"], complex=d["complex"], agency=d["agency"], collector=collector,
+                                 channel=d["channel"],
                                  by=request.user)
 
     return _act(request, StaffComplaintForm(request.POST), enter, _("Complaint entered."))
@@ -116,7 +117,8 @@ def enter_complaint(request: HttpRequest) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request)
     return _act(request, DecideDisputeForm(request.POST), lambda d: services.decide_dispute(
-        pk, outcome=d["outcome"], reasons=d["reasons"], by=request.user), _("Dispute decided; the borrower is told."))
+        pk, outcome=d["outcome"], reasons=d["reasons"], correction=d["correction"], by=request.user),
+        _("Dispute decided; the borrower is told."))
 
 
 @require_POST

@@ -11,7 +11,10 @@ from arrears.contact.outcomes import RECORDABLE
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 EMERGENCY_RELATIONS = ("spouse", "parent", "sibling", "friend", "colleague")
-CHANNELS = ("bank_transfer", "app", "withhold", "counter")
+ONLINE_CHANNEL = "online"
+"""A payment the borrower made online through the lender's payment page (the portal's provider), not in the app."""
+CHANNELS = ("bank_transfer", "app", "withhold", "counter", ONLINE_CHANNEL)
+"""Every channel a payment may arrive through (a waiver is booked by the ledger itself, arrears.ledger.recoveries)."""
 CONTACT_CHANNELS = {"call": "mobile", "sms": "mobile", "app_push": "mobile", "email": "email", "letter": "address"}
 """The channels the contacts feed reports, and the kind of contact point each uses (the app is bound to the mobile)."""
 CONTACT_OUTCOMES = (*RECORDABLE, "delivered", "undelivered", "returned_mail")

@@ -83,11 +83,13 @@ def check_now(
     opt_out_notice: bool = True,
     profile_name: str | None = None,
     context_at: dt.datetime | None = None,
+    collector_id: int | None = None,
 ) -> Decision:
     """May this contact happen at `at` (default: now)? Allowed, or blocked with every rule that
     forbids it. `opt_out_notice`: the message tells the reader how to opt out (every approved
     electronic template does). `context_at`: read what had happened by this instant instead (an audit
-    judges a past contact at its own moment, on what was known just before it)."""
+    judges a past contact at its own moment, on what was known just before it). `collector_id`: the
+    in-house collector who would make the contact (a hold on that collector then binds it too)."""
     at = at or clock.now()
     subject = subject_for(loan_id=loan_id, contact_point_id=contact_point_id)
     action = Action(
@@ -108,7 +110,8 @@ def check_now(
         opt_out_notice=opt_out_notice,
     )
     profile = lender_profile(profile_name)
-    context = read_context(subject.debtor_id, context_at or at, profile.profile_id)
+    context = read_context(subject.debtor_id, context_at or at, profile.profile_id,
+                           collector_ids=() if collector_id is None else (collector_id,))
     from arrears.borrower.preferences import with_preferences
 
     return with_preferences(decide(action, context, profile), debtor_id=subject.debtor_id,

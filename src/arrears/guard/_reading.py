@@ -34,9 +34,10 @@ def read_subject(loan_id: int, contact_point_id: int | None):
     return loan["borrower_id"], loan["borrower__time_zone"], point
 
 
-def read_context(debtor_id: int, at: dt.datetime, profile_id: str | None = None) -> Context:
+def read_context(debtor_id: int, at: dt.datetime, profile_id: str | None = None, *, collector_ids=()) -> Context:
     """The debtor's context at `at`, read now in three queries: attempts, holds, contact points
-    with their opt-outs; and, for a US profile (default: the lender's), the facts of each debt."""
+    with their opt-outs; and, for a US profile (default: the lender's), the facts of each debt.
+    `collector_ids`: the in-house collectors who would act; a hold on one of them binds as one on the loan."""
     from django.utils import timezone
 
     from arrears.compliance.lender import lender_profile_name
@@ -52,7 +53,7 @@ def read_context(debtor_id: int, at: dt.datetime, profile_id: str | None = None)
         debts=debts,
         debtor_id=str(debtor_id),
         consecutive_failed_attempts=failed,
-        holds=_holds(debtor_id, at),
+        holds=_holds(debtor_id, at, tuple(collector_ids)),
         opt_outs=opt_outs,
         contact_points=contact_points,
         history=history,
@@ -96,9 +97,16 @@ def _attempts(debtor_id: int, at: dt.datetime) -> tuple[int, tuple[Attempt, ...]
     return max(failed.values(), default=0), tuple(history)
 
 
-def _holds(debtor_id: int, at: dt.datetime) -> tuple[GuardHold, ...]:
-    active = AccountHold.objects.filter(loan__borrower_id=debtor_id, since__lte=at).filter(Q(until__isnull=True) | Q(until__gt=at))
-    return tuple(GuardHold(hold=kind, loan_id=str(loan_id)) for loan_id, kind in active.values_list("loan_id", "kind"))
+def _holds(debtor_id: int, at: dt.datetime, collector_ids: tuple[int, ...] = ()) -> tuple[GuardHold, ...]:
+    """The holds in force at `at`. One that names a collector binds only that collector's contacts:
+    it is read (as a hold on its loan) only when the guard is asked about that collector."""
+    mine = Q(scope_collector__isnull=True) | Q(scope_collector_id__in=collector_ids)
+    active = (AccountHold.objects.filter(mine, loan__borrower_id=debtor_id, since__lte=at)
+              .filter(Q(until__isnull=True) | Q(until__gt=at)))
+    return tuple(
+        GuardHold(hold=kind, loan_id=str(loan_id), agency_id=None if agency is None else str(agency), channel=channel or None)
+        for loan_id, kind, agency, channel in active.values_list("loan_id", "kind", "scope_agency_id", "scope_channel")
+    )
 
 
 def _contact_points(debtor_id: int, at: dt.datetime) -> tuple[tuple[ContactPoint, ...], tuple[ChannelOptOut, ...]]:

@@ -15,7 +15,7 @@ from arrears.ledger.models import Loan
 from arrears.messaging.errors import ApprovalRefused, NoApprovedTemplate, TemplateError
 from arrears.messaging.message import RenderedMessage
 from arrears.messaging.models import Audience, TemplateState, TemplateVersion
-from arrears.messaging.opt_out import with_opt_out
+from arrears.messaging.footer import verify_url, with_footer
 from arrears.messaging.rendering import check_syntax, render_text
 from arrears.messaging.variables import AccountVariables, account_variables, current_profile, preferred_language
 
@@ -55,6 +55,13 @@ def render_attempt(attempt) -> RenderedMessage:
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def public_url() -> str:
+    """Where the footer's links start (the outbox configuration's public address)."""
+    from arrears.borrower.replies import public_url as configured
+
+    return configured()
+
+
 def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
     """An attempt's own text (a visit notice, a collector's or an agency's message), held to the
     rules a template meets: the content lint finds nothing in it, read for its reader (a third
@@ -74,10 +81,14 @@ def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
         "sender": "debt_collector" if attempt.segment == "agency" else "lender",
     }
     findings = lint(body, channel=attempt.channel, **audience) + lint(attempt.subject or "", **audience)
-    body = with_opt_out(body, profile, attempt.channel, language)
+    public = public_url()
+    body = with_footer(body, profile, attempt.channel, language, public_url=public,
+                       third_party=audience["recipient"] == "third_party")
     if not findings:
-        # the sender's name is not required of an attempt's own text: the SMS gateway signs it
-        findings = required_content(body, channel=attempt.channel, verify=(lender_for(profile).hotline,), **audience)
+        # the sender's name is not required of an attempt's own text: the SMS gateway signs it; the
+        # footer's check link is a way to verify the collector, as the lender's hotline is
+        verify = (lender_for(profile).hotline, verify_url(public), verify_url(public, short=True))
+        findings = required_content(body, channel=attempt.channel, verify=verify, **audience)
     if findings:
         rules = ", ".join(sorted({finding.rule_id for finding in findings}))
         raise TemplateError(
@@ -104,7 +115,8 @@ def render_version(version: TemplateVersion, loan: Loan, *, audience: str | None
     variables = account_variables(loan, language=version.language, audience=audience or version.audience, profile=profile)
     subject = render_text(version.subject, variables.values, unavailable=variables.unavailable)
     body = render_text(version.body, variables.values, unavailable=variables.unavailable)
-    body = with_opt_out(body, profile, version.channel, version.language)
+    body = with_footer(body, profile, version.channel, version.language, public_url=public_url(),
+                       third_party=(audience or version.audience) == Audience.THIRD_PARTY)
     return RenderedMessage(subject=subject, body=body, language=version.language, template_version=version.pk)
 
 
@@ -119,7 +131,8 @@ def preview(version: TemplateVersion, loan_external_id: str, *, profile: str | N
 def _linted(version: TemplateVersion, variables: AccountVariables, profile: str, label: str) -> Preview:
     subject = render_text(version.subject, variables.values, unavailable=variables.unavailable)
     body = render_text(version.body, variables.values, unavailable=variables.unavailable)
-    body = with_opt_out(body, profile, version.channel, version.language)
+    body = with_footer(body, profile, version.channel, version.language, public_url=public_url(),
+                       third_party=version.audience == Audience.THIRD_PARTY)
     message = RenderedMessage(subject=subject, body=body, language=version.language, template_version=version.pk)
     text = f"{subject}\n{body}" if subject else body
     audience = {

@@ -10,6 +10,7 @@ options and returns its counts; each is safe to run again for the same day.
     visits     the planned visit reviews become visits awaiting approval
     legal      the planned legal reviews become reviews awaiting a legal officer
     queue      the in-house work queue ordered by the night's plan, scores and states
+    complaints complaints and disputes past their deadline at the end of the day raise an alert
 """
 
 from __future__ import annotations
@@ -178,6 +179,16 @@ def queue(as_of: dt.date, options: NightOptions) -> dict:
     return {"in_queue": CollectionCase.objects.filter(in_queue=True, closed_on__isnull=True).count()}
 
 
+def complaints(as_of: dt.date, options: NightOptions) -> dict:
+    """What is still undecided at the end of `as_of` is overdue the next morning: each overdue
+    complaint is alerted once (a rerun finds it marked), and the counts are the same every time."""
+    from arrears.disputes.services import overdue_complaints, overdue_disputes, raise_overdue_alert
+
+    morning = as_of + dt.timedelta(days=1)
+    raise_overdue_alert(morning)
+    return {"overdue_complaints": overdue_complaints(morning).count(), "overdue_disputes": overdue_disputes(morning).count()}
+
+
 STEPS: tuple[Step, ...] = (
     Step("feeds", "数据接入", "feeds in", feeds),
     Step("cycle", "账龄计算", "cycle", cycle),
@@ -188,5 +199,6 @@ STEPS: tuple[Step, ...] = (
     Step("visits", "上门审查", "visit screening", visits),
     Step("legal", "法务审查入案", "legal review intake", legal),
     Step("queue", "工作队列刷新", "work queue refresh", queue),
+    Step("complaints", "逾期投诉与争议报警", "overdue complaints alert", complaints),
 )
 STEP_NAMES = tuple(step.name for step in STEPS)

@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 
 from arrears import clock
 from arrears.bulk import BulkConnection
-from arrears.strategy.guarding import CONTACT_KIND, SENT_AS
+from arrears.borrower.preferences import PREFERRED_HOURS_SQL
+from arrears.strategy.guarding import CONTACT_KIND, SENT_AS, planned_instants
 from arrears.workday import contact_instant
 
 OUTBOX_CHANNELS = ("sms", "email", "app_push", "letter")
@@ -30,6 +31,7 @@ ATTEMPT_SPACING = dt.timedelta(hours=2)
 
 ALLOWED_ACTIONS_SQL = f"""
 SELECT p.loan_id, p.channel, p.template, p.segment, p.rule, p.attempts, b.time_zone,
+       CAST(pref.earliest AS TEXT) AS pref_earliest, CAST(pref.latest AS TEXT) AS pref_latest,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
          AND c.kind = 'mobile' AND c.valid) AS mobile_id,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
@@ -39,6 +41,7 @@ SELECT p.loan_id, p.channel, p.template, p.segment, p.rule, p.attempts, b.time_z
 FROM strategy_plannedaction p
 JOIN ledger_loan l ON l.id = p.loan_id
 JOIN ledger_borrower b ON b.id = l.borrower_id
+{PREFERRED_HOURS_SQL.format(borrower="l.borrower_id")}
 WHERE p.as_of = ? AND p.allowed AND p.channel IN ({", ".join(f"'{c}'" for c in OUTBOX_CHANNELS + tuple(SENT_AS))})
 """
 
@@ -62,9 +65,13 @@ class Enqueued:
         )
 
 
-def _send_instants(zones: list[str], as_of: dt.date) -> pa.Array:
-    by_zone = {zone: contact_instant(as_of, zone).replace(tzinfo=None) for zone in set(zones)}
-    return pa.array([by_zone[zone] for zone in zones], pa.timestamp("us"))
+def _send_instants(actions: pa.Table, as_of: dt.date) -> pa.Array:
+    """Each action's first send instant (naive UTC): as the plan judged it (strategy.guarding), in
+    the borrower's preferred hours when they set some."""
+    if "pref_earliest" not in actions.column_names:
+        by_zone = {zone: contact_instant(as_of, zone).replace(tzinfo=None) for zone in set(actions.column("time_zone").to_pylist())}
+        return pa.array([by_zone[zone] for zone in actions.column("time_zone").to_pylist()], pa.timestamp("us"))
+    return pc.cast(planned_instants(actions, as_of), pa.timestamp("us"))
 
 
 def _one_row_per_attempt(actions: pa.Table) -> tuple[pa.Table, np.ndarray]:
@@ -98,7 +105,7 @@ def attempt_rows(actions: pa.Table, as_of: dt.date, now: dt.datetime) -> pa.Tabl
     number = pa.array(numbers.astype(str).tolist(), pa.string())
     key = pc.binary_join_element_wise(account, channel, actions.column("template"), pa.array([date] * n), number, "/")
     later = pa.array((numbers - 1) * int(ATTEMPT_SPACING / dt.timedelta(microseconds=1)), pa.duration("us"))
-    planned_for = pc.add(_send_instants(actions.column("time_zone").to_pylist(), as_of), later)
+    planned_for = pc.add(_send_instants(actions, as_of), later)
     text = lambda value: pa.array([value] * n, pa.string())  # noqa: E731
     return pa.table(
         {

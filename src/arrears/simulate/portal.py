@@ -69,11 +69,36 @@ def borrowers_use_the_portal(day: dt.date, world) -> None:
                                   details="我对这笔欠款有异议，请核实 / please check this debt")
                     world.tally["portal_disputes"] += 1
                 else:
+                    about = _complained_of(loan)
                     raise_complaint(loan=loan, category=CATEGORIES[loan.pk % len(CATEGORIES)], source="portal",
-                                    details="催收方式不当，请调查 / the way I was contacted was not right")
-                    world.tally["portal_complaints"] += 1
+                                    details="催收方式不当，请调查 / the way I was contacted was not right", **about)
+                    world.tally[f"portal_complaints_about_{next(iter(about), 'the_debt')}"] += 1
             except ArrearsError:
                 world.tally["portal_refused"] += 1
+
+
+def _complained_of(loan) -> dict:
+    """What a simulated complaint names, by the loan: the agency collecting now (two in three of the
+    loans an agency holds), text messages, or nothing (the debt itself, so the whole loan is held)."""
+    from arrears.borrower.account import collector_now
+
+    which = loan.pk % 3
+    agency = collector_now(loan) if which != 2 else None
+    if agency is not None:
+        return {"agency": agency}
+    return {"channel": "sms"} if which == 1 else {}
+
+
+def correction_for(dispute) -> int:
+    """The fen an upheld or corrected "amount wrong" dispute takes off: a tenth of the balance last
+    aged, at most ¥200 (0 for any other dispute, or no balance)."""
+    from arrears.cycle.models import AccountState
+    from arrears.disputes.correction import CORRECTABLE_REASONS, CORRECTING_OUTCOMES
+
+    if dispute.reason not in CORRECTABLE_REASONS or ("rejected", "upheld", "corrected")[dispute.pk % 3] not in CORRECTING_OUTCOMES:
+        return 0
+    balance = AccountState.objects.filter(loan_id=dispute.loan_id).values_list("balance", flat=True).first() or 0
+    return min(balance // 10, 20_000)
 
 
 def compliance_answers(day: dt.date, world) -> None:
@@ -86,9 +111,12 @@ def compliance_answers(day: dt.date, world) -> None:
         for dispute in Dispute.objects.filter(state="open", received_at__lte=ready).order_by("pk"):
             outcome = ("rejected", "upheld", "corrected")[dispute.pk % 3]
             try:
-                decide_dispute(dispute.pk, outcome=outcome, by=officer,
+                correction = correction_for(dispute)
+                decide_dispute(dispute.pk, outcome=outcome, by=officer, correction=correction,
                                reasons="已核对合同与还款流水 / checked against the contract and the payment record")
                 world.tally[f"disputes_{outcome}"] += 1
+                if correction:
+                    world.tally["disputes_corrections_fen"] += correction
             except ArrearsError:
                 pass
         ready = clock.at_local(day - dt.timedelta(days=COMPLAINT_REVIEW_DAYS), dt.time(23, 59))

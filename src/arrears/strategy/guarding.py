@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from arrears.bulk import BulkConnection
-from arrears.workday import contact_instant
+from arrears.borrower.preferences import PREFERRED_HOURS_SQL, planned_starts
 from arrears.compliance.frames import decide_frame
 from arrears.contact.outcomes import GUARD_OUTCOME
 from arrears.compliance.tables import (
@@ -47,8 +47,9 @@ CONTACT_KIND = {  # the app is bound to the mobile; an offer goes out as an SMS
     "forbearance_offer": "mobile",
 }
 
-LOAN_CONTACTS_SQL = """
+LOAN_CONTACTS_SQL = f"""
 SELECT l.id AS loan_id, l.borrower_id, b.time_zone,
+       CAST(pref.earliest AS TEXT) AS pref_earliest, CAST(pref.latest AS TEXT) AS pref_latest,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
          AND c.kind = 'mobile' AND c.valid) AS mobile_id,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
@@ -56,6 +57,7 @@ SELECT l.id AS loan_id, l.borrower_id, b.time_zone,
        (SELECT MIN(c.id) FROM ledger_contactpoint c WHERE c.borrower_id = l.borrower_id AND c.owner = 'borrower'
          AND c.kind = 'address' AND c.valid) AS address_id
 FROM ledger_loan l JOIN ledger_borrower b ON b.id = l.borrower_id
+{PREFERRED_HOURS_SQL.format(borrower="l.borrower_id")}
 """
 
 
@@ -63,9 +65,13 @@ def _text(column) -> pa.Array:
     return pc.cast(column, pa.string())
 
 
-def _send_instants(zones: list[str], as_of: dt.date) -> dict[str, dt.datetime]:
-    """The instant each zone's planned contacts start (arrears.workday)."""
-    return {zone: contact_instant(as_of, zone) for zone in zones}
+def planned_instants(rows: pa.Table, as_of: dt.date) -> pa.Array:
+    """Each row's planned instant (UTC): the usual contact time in its `time_zone` (arrears.workday),
+    or the start of the borrower's preferred hours (`pref_earliest`, `pref_latest`) when the usual
+    time is outside them."""
+    starts = planned_starts(as_of, rows.column("time_zone").to_pylist(), rows.column("pref_earliest").to_pylist(),
+                            rows.column("pref_latest").to_pylist())
+    return pa.array(starts, pa.timestamp("us", tz="UTC"))
 
 
 def guarded_actions(actions: pa.Table) -> pa.Table:
@@ -87,8 +93,6 @@ def guard_inputs(
     for kind, column in (("mobile", "mobile_id"), ("email", "email_id"), ("address", "address_id")):
         chosen = pc.fill_null(pc.equal(contact_kind, kind), False)
         contact_ids = pc.if_else(chosen, pc.cast(joined.column(column), pa.int64()), contact_ids)
-    zones = joined.column("time_zone")
-    instants = _send_instants(sorted(set(pc.unique(zones).to_pylist())), as_of)
     guard_actions = pa.table(
         {
             "action_id": _text(joined.column("action_id")),
@@ -100,7 +104,7 @@ def guard_inputs(
             "channel": _mapped(channel, GUARD_CHANNEL, pa.string()),
             "contact_point_id": pc.cast(contact_ids, pa.string()),
             "template_kind": _template_kinds(joined),
-            "planned_utc": _mapped(zones, instants, pa.timestamp("us", tz="UTC")),
+            "planned_utc": planned_instants(joined, as_of),
             "time_zone": joined.column("time_zone"),
             "agency_id": pa.nulls(joined.num_rows, pa.string()),
             "collectors": pa.array([0] * joined.num_rows, pa.int64()),
@@ -141,15 +145,11 @@ def _mapped(column, mapping: dict, value_type: pa.DataType) -> pa.Array:
 def _send_times(loans: pa.Table, as_of: dt.date) -> pa.Table:
     """Each debtor's send instant: holds, opt-outs and history are taken as they stand then,
     as `arrears.guard.check_now` takes them at its instant."""
-    debtors = loans.group_by(["borrower_id", "time_zone"]).aggregate([])
-    zones = debtors.column("time_zone").to_pylist()
-    instants = _send_instants(sorted(set(zones)), as_of)
-    return pa.table(
-        {
-            "debtor_id": _text(debtors.column("borrower_id")),
-            "send_utc": pa.array([instants[zone] for zone in zones], pa.timestamp("us", tz="UTC")),
-        }
-    )
+    debtors = loans.select(["borrower_id", "time_zone", "pref_earliest", "pref_latest"])
+    debtors = debtors.cast(pa.schema([(name, pa.string() if name != "borrower_id" else debtors.schema.field(name).type)
+                                      for name in debtors.column_names]))
+    debtors = debtors.group_by(["borrower_id", "time_zone", "pref_earliest", "pref_latest"]).aggregate([])
+    return pa.table({"debtor_id": _text(debtors.column("borrower_id")), "send_utc": planned_instants(debtors, as_of)})
 
 
 def _utc_column(column) -> pa.Array:
@@ -230,16 +230,17 @@ def _debtors(loans: pa.Table, facts: pa.Table) -> pa.Table:
 
 
 def _context(db: BulkConnection, loans: pa.Table, facts: pa.Table, send_times: pa.Table) -> ContextTables:
-    holds = db.fetch(
-        "SELECT l.borrower_id, h.loan_id, h.kind, h.since, h.until FROM cases_accounthold h "
-        "JOIN ledger_loan l ON l.id = h.loan_id"
+    holds = db.fetch(  # a hold on one collector binds only their calls and visits, none of the plan's actions
+        "SELECT l.borrower_id, h.loan_id, h.kind, h.since, h.until, h.scope_agency_id, h.scope_channel FROM cases_accounthold h "
+        "JOIN ledger_loan l ON l.id = h.loan_id WHERE h.scope_collector_id IS NULL"
     )
     holds = _in_force(holds, send_times, "since", "until")
     points = db.fetch("SELECT id, consent, do_not_contact, valid, verified FROM ledger_contactpoint")
     return ContextTables(
         debtors=_debtors(loans, facts),
         holds=pa.table(
-            {"debtor_id": _text(holds.column("borrower_id")), "loan_id": _text(holds.column("loan_id")), "hold": holds.column("kind")},
+            {"debtor_id": _text(holds.column("borrower_id")), "loan_id": _text(holds.column("loan_id")), "hold": holds.column("kind"),
+             "agency_id": _text(holds.column("scope_agency_id")), "channel": _empty_as_null(holds.column("scope_channel"))},
             schema=HOLDS_SCHEMA,
         ) if holds.num_rows else HOLDS_SCHEMA.empty_table(),
         opt_outs=_opt_outs(db, send_times),
@@ -254,6 +255,11 @@ def _context(db: BulkConnection, loans: pa.Table, facts: pa.Table, send_times: p
         debts=DEBTS_SCHEMA.empty_table(),
         agencies=_agencies(db),
     )
+
+
+def _empty_as_null(column) -> pa.Array:
+    text = _text(column)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def _opt_outs(db: BulkConnection, send_times: pa.Table) -> pa.Table:

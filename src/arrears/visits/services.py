@@ -270,7 +270,8 @@ def _context(visit: Visit, *, agency_id: str | None, at: dt.datetime) -> Context
     from arrears.guard._reading import read_context
 
     loan = visit.loan
-    context = read_context(loan.borrower_id, at)
+    own = visit.collectors.filter(user__isnull=False).values_list("user_id", flat=True) if visit.pk else ()
+    context = read_context(loan.borrower_id, at, collector_ids=tuple(own))  # a hold on one of them binds the visit
     booked = []
     for other in Visit.objects.filter(loan=loan, state__in=[State.SCHEDULED, State.IN_PROGRESS], record__isnull=True).exclude(pk=visit.pk):
         booked.append(

@@ -30,6 +30,7 @@ PAYMENT_CHANNELS = {
     "app": _("in the app"),
     "withhold": _("direct debit"),
     "counter": _("at a counter"),
+    "online": _("online (portal payment)"),
     "waiver": _("waiver"),
 }
 ARMS = {"champion": _("champion"), "challenger": _("challenger")}

@@ -121,7 +121,7 @@ def render_account(
     may_i_call = None
     check_form = MayICallForm(request.GET if "check-contact_point" in request.GET else None, prefix="check")
     if check_form.is_bound and check_form.is_valid() and work.may_work:
-        may_i_call = _may_i_call(page, check_form.cleaned_data)
+        may_i_call = _may_i_call(page, check_form.cleaned_data, collector_id=request.user.pk)
     case = work.case
     if contact_form is None and case is not None:
         contact_form = ContactForm(initial={"version": case.version, "party": "debtor"})
@@ -176,7 +176,7 @@ def _optional_template(name: str) -> str | None:
     return name
 
 
-def _may_i_call(page, choice: dict):
+def _may_i_call(page, choice: dict, *, collector_id: int | None = None):
     """The guard's answer now for one of the borrower's contact points, or None if it is not theirs."""
     from arrears.guard import check_now
 
@@ -185,7 +185,8 @@ def _may_i_call(page, choice: dict):
         return None
     from arrears import clock
 
-    decision = check_now(loan_id=page.loan.pk, channel=choice["channel"], contact_point_id=point.pk, at=clock.now())
+    decision = check_now(loan_id=page.loan.pk, channel=choice["channel"], contact_point_id=point.pk, at=clock.now(),
+                         collector_id=collector_id)
     return {"point": point, "channel": choice["channel"], "decision": decision}
 
 

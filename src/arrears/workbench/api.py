@@ -220,7 +220,8 @@ def may_i_call(request, loan_id: int, contact_point: int, channel: str = "call")
                                                    "en": "That contact point does not belong to this borrower."}]}}
     at = clock.now()
     decision = check_now(
-        loan_id=loan.pk, channel=form.cleaned_data["channel"], contact_point_id=contact_point, at=at
+        loan_id=loan.pk, channel=form.cleaned_data["channel"], contact_point_id=contact_point, at=at,
+        collector_id=request.user.pk,
     )
     return 200, {
         "allowed": decision.allowed,

@@ -46,7 +46,7 @@ def pass_over(user, *, case_id: int, version: int, channel: str = "call", contac
         raise InputError(f"没有编号为 {case_id} 的未结案件", f"No open case with id {case_id}")
     require(user, Action.RECORD_CONTACT, case)
     point = borrowers_point(case, contact_point_id)
-    decision = check_now(loan_id=case.loan_id, channel=channel, contact_point_id=contact_point_id, at=now)
+    decision = check_now(loan_id=case.loan_id, channel=channel, contact_point_id=contact_point_id, at=now, collector_id=user.pk)
     if decision.allowed:
         raise InputError(
             "此时可以联系该借款人：请联系并记录结果，不能跳过",

@@ -113,7 +113,7 @@ def record_contact(user, entry: ContactEntry, *, now: dt.datetime | None = None)
                              confirmed_points=tuple(entry.confirmed_points), note=entry.note)
     check_outcome(entry.outcome, channel=entry.channel, contact_point_id=entry.contact_point_id, details=details,
                   day=timezone.localdate(now))
-    verdict = _guard_verdict(case.loan_id, entry.channel, entry.contact_point_id, now)
+    verdict = _guard_verdict(case.loan_id, entry.channel, entry.contact_point_id, now, collector_id=user.pk)
     with transaction.atomic():
         version = edit_case(case_id=case.pk, version=entry.version, last_worked_at=now, lease_until=None, leased_by=None)
         attempt = ContactAttempt.objects.create(
@@ -173,11 +173,12 @@ def verdict_fields(decision) -> dict[str, str]:
     }
 
 
-def _guard_verdict(loan_id: int, channel: str, contact_point_id: int | None, at: dt.datetime):
+def _guard_verdict(loan_id: int, channel: str, contact_point_id: int | None, at: dt.datetime, *,
+                   collector_id: int | None = None):
     """The guard's decision on this contact at the moment it is recorded (kept on the attempt).
 
     A recorded contact is never refused for it: the record is the evidence compliance reviews."""
     from arrears.guard import check_now
 
-    decision = check_now(loan_id=loan_id, channel=channel, contact_point_id=contact_point_id, at=at)
+    decision = check_now(loan_id=loan_id, channel=channel, contact_point_id=contact_point_id, at=at, collector_id=collector_id)
     return None if decision.allowed else decision
