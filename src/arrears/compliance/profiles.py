@@ -111,6 +111,10 @@ def _parse_value(hint, value, rule_id: str, name: str):
         if not isinstance(value, bool):
             raise _refuse(rule_id, name, f"须为 true 或 false（读到 {value!r}）", f"must be true or false (read {value!r})")
         return value
+    if hint is str:
+        if not isinstance(value, str) or not value.strip():
+            raise _refuse(rule_id, name, f"须为非空文字（读到 {value!r}）", f"must be a non-empty word (read {value!r})")
+        return value
     if hint is int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise _refuse(rule_id, name, f"须为非负整数（读到 {value!r}）", f"must be a whole number ≥ 0 (read {value!r})")

@@ -31,6 +31,7 @@ from arrears.compliance.vocabulary import (
     TemplateKind,
 )
 from arrears.errors import InputError
+from arrears.legal.court_process import court_contacts
 
 
 class Tighten(StrEnum):
@@ -557,6 +558,35 @@ class AccountHoldRule(Rule):
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class LegalHoldRule(AccountHoldRule):
+    """A legal hold: ordinary collection stops, but the contacts the court process needs still go out.
+
+    `court_process` names a family of routes in arrears/legal/court_process.yaml (cn, us-regf): the
+    channel and template kind of each contact it lets through (the filing and service of documents,
+    court-ordered notices by post, the legal officer's settlement contact). Every other rule still
+    judges them."""
+
+    kind: ClassVar[str] = "legal_hold"
+    court_process: str = param(Tighten.FIXED)
+
+    def __post_init__(self) -> None:
+        court_contacts(self.court_process)  # an unknown family is refused when the profile loads
+
+    def blocks(self, a, n, ops):
+        court = ops.false
+        for channel, template_kind in sorted(court_contacts(self.court_process)):
+            court = court | ((a.channel == channel) & (a.template_kind == template_kind))
+        return (n > 0) & ops.not_(ops.isin(a.template_kind, self.allowed_templates)) & ops.not_(court)
+
+    def reason(self):
+        contacts = _list(f"{channel}/{kind}" for channel, kind in court_contacts(self.court_process))
+        return (
+            f"账户处于法律程序暂停，普通催收停止；只能发送诉讼程序所需的联系：{contacts}",
+            f"The account is on a legal hold: ordinary collection stops; only the court process's contacts may go out: {contacts}",
+        )
+
+
 # --- debts -----------------------------------------------------------------------------------
 
 
@@ -723,6 +753,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         ChannelOptOutRule,
         ElectronicOptOutNotice,
         AccountHoldRule,
+        LegalHoldRule,
         ValidationNotice,
         TimeBarred,
         AgencyAuthorityRule,
