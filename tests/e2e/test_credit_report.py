@@ -167,3 +167,45 @@ def test_staff_record_and_answer_objections_over_json(book, officer, client, tmp
                         content_type="application/json")
     assert again.status_code == 409
     assert [row["id"] for row in client.get("/api/credit/objections").json()["objections"]] == [objection_id]
+
+
+# --- the nightly step -----------------------------------------------------------------------------
+
+
+def test_the_reporting_day_follows_the_profile():
+    from arrears.compliance.profiles import apply_policy, load_profile
+    from arrears.credit.schedule import is_reporting_day
+
+    cn = load_profile("cn")
+    assert is_reporting_day(dt.date(2026, 4, 30), cn) and not is_reporting_day(dt.date(2026, 4, 29), cn)
+    assert is_reporting_day(dt.date(2028, 2, 29), cn)
+    on_15th = apply_policy(cn, {"policy": "p", "extends": "cn", "rules": {"cn.credit_reporting": {"day_of_month": 15}}})
+    assert is_reporting_day(dt.date(2026, 4, 15), on_15th) and not is_reporting_day(dt.date(2026, 4, 30), on_15th)
+    on_31st = apply_policy(cn, {"policy": "p", "extends": "cn", "rules": {"cn.credit_reporting": {"day_of_month": 31}}})
+    assert is_reporting_day(dt.date(2026, 2, 28), on_31st) and is_reporting_day(dt.date(2026, 3, 31), on_31st)
+    daily = apply_policy(cn, {"policy": "p", "extends": "cn", "rules": {"cn.credit_reporting": {"daily": True}}})
+    assert is_reporting_day(dt.date(2026, 4, 29), daily)
+    with pytest.raises(Exception) as loosened:  # daily reporting, once on, stays on
+        apply_policy(daily, {"policy": "q", "extends": "cn", "rules": {"cn.credit_reporting": {"daily": False}}})
+    assert "daily" in loosened.value.en and loosened.value.zh
+
+
+def test_the_nightly_credit_step_reports_on_the_day_once_and_again_gives_the_same(book, tmp_path, settings):
+    from arrears.compliance.profiles import load_profile
+    from arrears.credit.models import CreditReport
+    from arrears.credit.reporting import nightly_report
+    from arrears.nightly.steps import STEP_NAMES, NightOptions, credit
+
+    assert STEP_NAMES.index("credit") == STEP_NAMES.index("legal") + 1 and STEP_NAMES[-1] == "queue"
+    cn = load_profile("cn")
+    assert nightly_report(dt.date(2026, 4, 29), directory=tmp_path, profile=cn) == {"reporting_day": 0}
+    settings.VAR_DIR = tmp_path
+    first = credit(END, NightOptions(profile="cn"))
+    assert first == {"reporting_day": 1, "records": 6, "held_back": 0}
+    written = (tmp_path / "credit" / "D1-20260430.jsonl").read_bytes()
+    # run again (a night resumed after a kill): nothing new is recorded or sent, the counts are the same
+    assert credit(END, NightOptions(profile="cn")) == first
+    assert CreditReport.objects.count() == 1 and SentRecord.objects.count() == 6
+    assert (tmp_path / "credit" / "D1-20260430.jsonl").read_bytes() == written
+    # an earlier day after a later report: nothing sent behind it
+    assert nightly_report(dt.date(2026, 3, 31), directory=tmp_path, profile=cn) == {"reporting_day": 1, "later_report": 1}

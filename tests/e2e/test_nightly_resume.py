@@ -195,7 +195,7 @@ def test_nights_run_again_and_resumed_after_kills_leave_the_same_tables(book, tm
     expected = digest(uninterrupted, tmp_path)
     starting = time.monotonic() - began  # a process that starts and reads: no kill before this does anything
     assert expected["ledger_loan"]["rows"] > 0 and expected["cycle_accountstate"]["rows"] > 0
-    assert expected["nightly_nightlystep"]["rows"] == NIGHTS * 9
+    assert expected["nightly_nightlystep"]["rows"] == NIGHTS * 10
     assert expected["strategy_plannedaction"]["rows"] > 0 and expected["contact_contactattempt"]["rows"] > 0
 
     # when the same nights run again, then the tables are the same

@@ -257,6 +257,8 @@ def _is_tighter_or_same(direction: Tighten, base, new) -> bool:
         return base or not new
     if direction == Tighten.QUIET_MODE:
         return MODE_ORDER.index(QuietDayMode(new)) >= MODE_ORDER.index(QuietDayMode(base))
+    if direction == Tighten.LENDER_CHOICE:
+        return True
     return new == base  # FIXED
 
 
@@ -271,6 +273,7 @@ _DIRECTION_WORDS = {
     Tighten.MAY_TURN_OFF: ("不能打开", "may not be turned on"),
     Tighten.QUIET_MODE: ("只能更严格（off < public_holidays < rest_days）", "may only get stricter (off < public_holidays < rest_days)"),
     Tighten.FIXED: ("不能修改", "may not be changed"),
+    Tighten.LENDER_CHOICE: ("可由出借机构设定", "is the lender's to set"),
 }
 
 

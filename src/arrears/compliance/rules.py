@@ -47,6 +47,7 @@ class Tighten(StrEnum):
     MAY_TURN_OFF = "may_turn_off"  # an allowance that may be withdrawn
     QUIET_MODE = "quiet_mode"  # off < public_holidays < rest_days
     FIXED = "fixed"  # names what the rule is about; not a number to move
+    LENDER_CHOICE = "lender_choice"  # a lender's own setting that protects nobody: any value
 
 
 def param(tighten: Tighten, **kwargs) -> Any:
@@ -730,6 +731,29 @@ class CostCeiling(Rule):
         return (f"年化综合成本不得超过 {percent}", f"The annualised cost may not exceed {percent}")
 
 
+@dataclass(frozen=True, kw_only=True)
+class CreditReporting(Rule):
+    """When the lender reports to the credit bureau: every business day (`daily`), or once a month on
+    `day_of_month` (0: the month's last day; a day past the month's end is its last day). Read by the nightly
+    run's credit step (arrears.credit.schedule), not by `decide`. A policy may turn daily reporting on, never
+    off, and may move the monthly day."""
+
+    kind: ClassVar[str] = "credit_reporting"
+    checks_actions: ClassVar[bool] = False
+    daily: bool = param(Tighten.KEEP_ON)
+    day_of_month: int = param(Tighten.LENDER_CHOICE)
+
+    def blocks(self, a, n, ops):
+        return ops.false
+
+    def reason(self):
+        if self.daily:
+            return ("每个工作日报送征信", "The credit report goes out every business day")
+        day = "月末" if self.day_of_month == 0 else f"每月 {self.day_of_month} 日"
+        day_en = "the month's last day" if self.day_of_month == 0 else f"day {self.day_of_month} of each month"
+        return (f"征信报送日：{day}", f"The credit report goes out on {day_en}")
+
+
 RULE_KINDS: dict[str, type[Rule]] = {
     kind.kind: kind
     for kind in (
@@ -761,6 +785,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         OutsourcingNotice,
         RecordsRetention,
         CostCeiling,
+        CreditReporting,
     )
 }
 
