@@ -435,8 +435,12 @@ def test_a_cohort_walks_the_ladder_on_the_days_the_strategy_says(tmp_path, setti
     assert after.status == "cured" and after.overdue_principal == 0 and after.balance == after.principal_outstanding
     # the credit report: on 30 April C is reported in legal recovery (账户状态 8), past due; once the arrears were
     # enforced and the case closed, normal again, the five-category classification back to 正常
+    from arrears.credit.models import SentRecord
+
+    first = SentRecord.objects.filter(loan=c).order_by("as_of", "pk").first()
+    assert first.event == "new" and first.as_of < dt.date(2026, 4, 30)  # the night of an earlier month end sent it
     april = reports[dt.date(2026, 4, 30)]["LN-C"]
-    assert april["event"] == "new" and april["record"]["月度表现段"]["AcctStatus"] == "8"
+    assert april["event"] == "five_category" and april["record"]["月度表现段"]["AcctStatus"] == "8"
     assert april["record"]["月度表现段"]["OverdPrd"] >= 3
     closing = reports[close_day]["LN-C"]
     assert closing["event"] == "five_category" and closing["record"]["月度表现段"]["AcctStatus"] == "1"
