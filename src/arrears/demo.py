@@ -51,9 +51,11 @@ def legal_and_credit_files(directory, day) -> list[str]:
     the lines that say where they are and how many cases stand at each stage."""
     from django.db.models import Count
 
+    from arrears.credit.models import CreditReport
     from arrears.credit.reporting import run_report
     from arrears.errors import ArrearsError
     from arrears.legal.models import LegalCase
+    from arrears.legal.costs import awarded_costs
     from arrears.legal.pack import write_pack
     from arrears.legal.routes import stage_words
 
@@ -61,6 +63,10 @@ def legal_and_credit_files(directory, day) -> list[str]:
     stages = dict(LegalCase.objects.filter(state="open").values_list("stage").annotate(n=Count("pk")))
     lines.append("法律案件 / legal cases: " + ("，".join(f"{stage_words(stage)[0]} {n}" for stage, n in sorted(stages.items()))
                                           or "无 / none"))
+    awarded = [awarded_costs(case.loan_id) for case in LegalCase.objects.filter(stages__costs_awarded__gt=0).distinct()]
+    if awarded:
+        lines.append(f"判决承担的费用 / costs awarded: {len(awarded)} 案 / cases，尚欠 / outstanding "
+                     f"{sum(c.outstanding for c in awarded) / 100:.2f}")
     order = ["enforcement", "effective", "served", "issued", "filed", "prepare"]
     furthest = sorted(LegalCase.objects.select_related("loan"), key=lambda case: order.index(case.stage)
                       if case.stage in order else len(order))
@@ -69,8 +75,13 @@ def legal_and_credit_files(directory, day) -> list[str]:
         path = write_pack(loan, cut_off=day, target=directory / "packs" / f"{loan}-{day.isoformat()}.zip")
         lines.append(f"证据材料包 / evidence pack: {path}")
     try:
-        outcome = run_report(day, directory=directory / "credit")
-        lines.append(f"征信报送文件 / credit report: {outcome.path} ({outcome.sent})；校验 / validation: {outcome.validation_path}")
+        made = CreditReport.objects.filter(as_of=day).first()  # a reporting day: the night's credit step wrote it
+        path, sent = (made.path, made.records) if made else (None, None)
+        if made is None:
+            outcome = run_report(day, directory=directory / "credit")
+            path, sent = outcome.path, outcome.sent
+        validation = str(path).replace(".jsonl", ".validation.txt")
+        lines.append(f"征信报送文件 / credit report: {path} ({sent})；校验 / validation: {validation}")
     except ArrearsError as refused:
         lines.append(f"征信报送未生成 / no credit report: {refused.zh} / {refused.en}")
     return lines

@@ -840,6 +840,14 @@ ROUTES: tuple[Route, ...] = (
           prepare=reviews_referred),
     Route("POST", "legal:advance", "page", lambda w, o: reverse("legal:advance", args=[w.legal_cases[o].pk]),
           case_step(302), LEGAL_CASES, body=lambda w, o: {"stage": "filed", "case_number": "(2026)矩阵1号"}),
+    # credit-report objections
+    Route("GET", "credit:objections", "page", u("credit:objections"), objections_read,
+          listed=lambda who, _o: frozenset(OBJECTIONS) & SEES.get(who, NOTHING),
+          seen=in_body(frozenset(OBJECTIONS), loan_ref)),
+    Route("POST", "credit:record", "page", u("credit:record"), objection_step(302), LOANS,
+          body=lambda w, o: {"loan": LOAN_IDS[o], "claim": "矩阵 / matrix"}),
+    Route("POST", "credit:answer", "page", lambda w, o: reverse("credit:answer", args=[w.objections[o].pk]),
+          objection_step(302), OBJECTIONS, body=lambda w, o: {"outcome": "unchanged", "answer": "经核实无误 / checked"}),
     # the record of the nights
     Route("GET", "nightly:nights", "page", u("nightly:nights"), nights_read),
     # outbox: the providers' callbacks and the unsubscribe link prove themselves (signature, signed token)
@@ -875,6 +883,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "my:paper-copy", "public", my_url("my:paper-copy"), to_portal),
     Route("GET", "my:dispute", "public", my_url("my:dispute"), to_portal),
     Route("POST", "my:dispute", "public", my_url("my:dispute"), to_portal, body=lambda w, o: {"reason": "not_my_debt"}),
+    Route("GET", "my:credit-objection", "public", my_url("my:credit-objection"), to_portal),
+    Route("POST", "my:credit-objection", "public", my_url("my:credit-objection"), to_portal,
+          body=lambda w, o: {"claim": "矩阵 / matrix"}),
     Route("GET", "my:complaint", "public", my_url("my:complaint"), to_portal),
     Route("POST", "my:complaint", "public", my_url("my:complaint"), to_portal,
           body=lambda w, o: {"category": "other", "details": "矩阵 / matrix"}),

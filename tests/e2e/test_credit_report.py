@@ -167,3 +167,108 @@ def test_staff_record_and_answer_objections_over_json(book, officer, client, tmp
                         content_type="application/json")
     assert again.status_code == 409
     assert [row["id"] for row in client.get("/api/credit/objections").json()["objections"]] == [objection_id]
+
+
+def test_the_objection_page_shows_deadlines_and_records_answers_in_both_languages(book, officer, client, tmp_path,
+                                                                                  django_user_model):
+    run_report(END, directory=tmp_path)
+    late = file_objection(loan_id=book.loans["L-1002"].pk, claim="从未借款", source="portal",
+                          received_on=dt.date(2026, 5, 1))  # due 2026-05-21: late on 2026-06-01
+    client.force_login(officer)
+    page = client.get("/credit/objections/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "征信异议" in page and f'id="objection-{late.pk}"' in page and "2026-05-21" in page
+    assert "-11（已逾期）" in page and "借款人自助服务" in page and 'id="nav-credit"' in page
+    # staff record an objection on the page: the same service, the 20-day deadline
+    recorded = client.post("/credit/objections/record/", {"loan": "L-1003", "claim": "四月已还款"})
+    assert recorded.status_code == 302
+    made = CreditObjection.objects.get(loan=book.loans["L-1003"])
+    assert (made.source, made.answer_by, made.recorded_by) == ("staff", dt.date(2026, 6, 21), officer)
+    assert client.post("/credit/objections/record/", {"loan": "L-404", "claim": "x"}).status_code == 404
+    empty = client.post("/credit/objections/record/", {"loan": "L-1003", "claim": " "}, HTTP_ACCEPT_LANGUAGE="en")
+    assert empty.status_code == 400 and "The objection is required" in empty.content.decode()
+    # an answer without its text is refused, nothing stored; then recorded, with the correction to send
+    bad = client.post(f"/credit/objections/{made.pk}/answer/", {"outcome": "corrected", "answer": " "},
+                      HTTP_ACCEPT_LANGUAGE="en")
+    assert bad.status_code == 400 and "written answer is required" in bad.content.decode()
+    assert client.post(f"/credit/objections/{made.pk}/answer/", {"outcome": "corrected", "answer": "已更正"}).status_code == 302
+    made.refresh_from_db()
+    assert made.outcome == "corrected" and made.correction["event"] == "correction" and made.answered_by == officer
+    again = client.post(f"/credit/objections/{made.pk}/answer/", {"outcome": "unchanged", "answer": "x"})
+    assert again.status_code == 409
+    english = client.get("/credit/objections/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Credit-report objections" in english and "Awaiting an answer" in english and "corrected" in english
+    # a team lead reads, without the forms; a collector is refused
+    lead = django_user_model.objects.create_user(username="lead9", password=None)
+    lead.groups.add(Group.objects.get(name="team_lead"))
+    client.force_login(lead)
+    read = client.get("/credit/objections/")
+    assert read.status_code == 200 and "answer-form" not in read.content.decode()
+    assert client.post(f"/credit/objections/{late.pk}/answer/", {"outcome": "unchanged", "answer": "x"}).status_code == 403
+
+
+def test_a_borrower_objects_to_the_credit_record_on_the_portal(book, officer, client, tmp_path):
+    from tests.e2e.test_borrower_portal import english, signed_in
+
+    signed_in(client, "L-1001")
+    nothing = client.get("/my/loans/L-1001/credit-objection/").content.decode()
+    assert 'id="nothing-reported"' in nothing and "send-objection" not in nothing  # nothing sent yet
+    assert client.post("/my/loans/L-1001/credit-objection/", {"claim": "x"}).status_code == 400
+    run_report(END, directory=tmp_path)
+    page = client.get("/my/loans/L-1001/credit-objection/").content.decode()
+    sent = last_sent([book.loans["L-1001"].pk])[book.loans["L-1001"].pk]["月度表现段"]
+    assert "对征信记录提出异议" in page and sent["RpyStatus24"] in page
+    assert 'id="raise-credit-objection"' in client.get("/my/loans/L-1001/").content.decode()
+    assert client.post("/my/loans/L-1001/credit-objection/", {"claim": "  "}).status_code == 400
+    made = client.post("/my/loans/L-1001/credit-objection/", {"claim": "三月已按时还款，却报逾期"})
+    assert made.status_code == 302 and made["Location"] == "/my/loans/L-1001/"
+    objection = CreditObjection.objects.get(loan=book.loans["L-1001"])
+    assert (objection.source, objection.answer_by) == ("portal", dt.date(2026, 6, 21))
+    # another borrower's loan is not found; the staff page lists it with its deadline
+    assert client.get("/my/loans/L-1003/credit-objection/").status_code == 404
+    english(client)
+    assert "Object to your credit report" in client.get("/my/loans/L-1001/credit-objection/").content.decode()
+    client.force_login(officer)
+    staff = client.get("/credit/objections/").content.decode()
+    assert f'id="objection-{objection.pk}"' in staff and "2026-06-21" in staff
+
+
+# --- the nightly step -----------------------------------------------------------------------------
+
+
+def test_the_reporting_day_follows_the_profile():
+    from arrears.compliance.profiles import apply_policy, load_profile
+    from arrears.credit.schedule import is_reporting_day
+
+    cn = load_profile("cn")
+    assert is_reporting_day(dt.date(2026, 4, 30), cn) and not is_reporting_day(dt.date(2026, 4, 29), cn)
+    assert is_reporting_day(dt.date(2028, 2, 29), cn)
+    on_15th = apply_policy(cn, {"policy": "p", "extends": "cn", "rules": {"cn.credit_reporting": {"day_of_month": 15}}})
+    assert is_reporting_day(dt.date(2026, 4, 15), on_15th) and not is_reporting_day(dt.date(2026, 4, 30), on_15th)
+    on_31st = apply_policy(cn, {"policy": "p", "extends": "cn", "rules": {"cn.credit_reporting": {"day_of_month": 31}}})
+    assert is_reporting_day(dt.date(2026, 2, 28), on_31st) and is_reporting_day(dt.date(2026, 3, 31), on_31st)
+    daily = apply_policy(cn, {"policy": "p", "extends": "cn", "rules": {"cn.credit_reporting": {"daily": True}}})
+    assert is_reporting_day(dt.date(2026, 4, 29), daily)
+    with pytest.raises(Exception) as loosened:  # daily reporting, once on, stays on
+        apply_policy(daily, {"policy": "q", "extends": "cn", "rules": {"cn.credit_reporting": {"daily": False}}})
+    assert "daily" in loosened.value.en and loosened.value.zh
+
+
+def test_the_nightly_credit_step_reports_on_the_day_once_and_again_gives_the_same(book, tmp_path, settings):
+    from arrears.compliance.profiles import load_profile
+    from arrears.credit.models import CreditReport
+    from arrears.credit.reporting import nightly_report
+    from arrears.nightly.steps import STEP_NAMES, NightOptions, credit
+
+    assert STEP_NAMES.index("credit") == STEP_NAMES.index("legal") + 1 and STEP_NAMES[-1] == "queue"
+    cn = load_profile("cn")
+    assert nightly_report(dt.date(2026, 4, 29), directory=tmp_path, profile=cn) == {"reporting_day": 0}
+    settings.VAR_DIR = tmp_path
+    first = credit(END, NightOptions(profile="cn"))
+    assert first == {"reporting_day": 1, "records": 6, "held_back": 0}
+    written = (tmp_path / "credit" / "D1-20260430.jsonl").read_bytes()
+    # run again (a night resumed after a kill): nothing new is recorded or sent, the counts are the same
+    assert credit(END, NightOptions(profile="cn")) == first
+    assert CreditReport.objects.count() == 1 and SentRecord.objects.count() == 6
+    assert (tmp_path / "credit" / "D1-20260430.jsonl").read_bytes() == written
+    # an earlier day after a later report: nothing sent behind it
+    assert nightly_report(dt.date(2026, 3, 31), directory=tmp_path, profile=cn) == {"reporting_day": 1, "later_report": 1}

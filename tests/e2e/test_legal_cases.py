@@ -18,6 +18,7 @@ from arrears.cases.holds import in_force, place_hold
 from arrears.contact.models import ContactAttempt
 from arrears.errors import InputError
 from arrears.ledger.models import Instalment, Payment
+from arrears.legal.costs import AwardedCosts, awarded_costs, split_recovery
 from arrears.legal.cases import CaseRefused, advance, open_case, opening_checks, totals
 from arrears.legal.limitation import add_years, limitation_date, limitation_of
 from arrears.legal.models import LegalReview
@@ -140,14 +141,56 @@ def test_a_payment_order_served_unopposed_enforced_and_recovered(world, legal, r
         advance(case.pk, user=legal, to="closed", entered_on=TODAY, recovered=-1)
     advance(case.pk, user=legal, to="enforcement", entered_on=TODAY, recovered=300_000, costs_awarded=5_000)
     payment = Payment.objects.get(loan_id=case.loan_id, channel="enforcement")
-    assert (payment.amount, payment.value_date) == (300_000, TODAY)
+    # the costs awarded are paid first; the rest reaches the ledger as a payment
+    assert (payment.amount, payment.value_date) == (295_000, TODAY)
+    assert awarded_costs(case.loan_id) == AwardedCosts(awarded=5_000, recovered=5_000)
     advance(case.pk, user=legal, to="closed", entered_on=TODAY, note="执行完毕")
     case.refresh_from_db()
     assert case.state == "closed" and case.case_number == "(2026)京0105民督123号"
     assert not in_force(case.loan_id).filter(kind="legal_hold").exists()
-    assert totals(case).recovered == 300_000 and totals(case).fees_paid == 5_000
+    assert totals(case).recovered == 300_000 and totals(case).fees_paid == 5_000 and totals(case).costs_recovered == 5_000
     assert list(case.stages.values_list("stage", flat=True)) == [
         "prepare", "filed", "issued", "served", "effective", "enforcement", "closed"]
+
+
+def test_costs_awarded_are_owed_apart_and_paid_first_by_enforcement(client, world, legal, referred, capsys):
+    from arrears.cli import main
+    from arrears.cycle.statement import account_statement
+    from tests.e2e.workbench_world import signed_in
+
+    assert split_recovery(100, outstanding=30) == (30, 70) and split_recovery(20, outstanding=30) == (20, 0)
+    assert split_recovery(50, outstanding=0) == (0, 50)
+    loan = world.book.loans["L-1001"]
+    before = account_statement(loan.pk, TODAY).state
+    balance_before = before.balance
+    case = open_case(user=legal, route="suit", review_id=referred.pk)
+    for stage in ("filed", "served", "hearing"):
+        advance(case.pk, user=legal, to=stage, entered_on=TODAY)
+    # the judgment makes the debtor bear ¥512.34 of court fees: owed from that day, the loan's ledger untouched
+    advance(case.pk, user=legal, to="effective", entered_on=TODAY, costs_awarded=51_234, amount_awarded=1_000_000)
+    assert awarded_costs(loan.pk, TODAY) == AwardedCosts(awarded=51_234, recovered=0)
+    assert awarded_costs(loan.pk, TODAY - dt.timedelta(days=1)) == AwardedCosts(0, 0)
+    assert account_statement(loan.pk, TODAY).state.balance == balance_before
+    # a first recovery smaller than the costs pays only costs: no payment reaches the ledger
+    advance(case.pk, user=legal, to="enforcement", entered_on=TODAY, recovered=20_000)
+    assert not Payment.objects.filter(loan=loan, channel="enforcement").exists()
+    assert awarded_costs(loan.pk).outstanding == 31_234
+    # closing with the rest: the costs are settled and the remainder is a payment, allocated by the waterfall
+    advance(case.pk, user=legal, to="closed", entered_on=TODAY, recovered=131_234)
+    payment = Payment.objects.get(loan=loan, channel="enforcement")
+    assert payment.amount == 100_000 and awarded_costs(loan.pk) == AwardedCosts(51_234, 51_234)
+    statement = account_statement(loan.pk, TODAY)
+    part = next(a for a in statement.allocations if a.payment_id == payment.pk)
+    assert part.penalty + part.fee + part.interest + part.principal + part.credit == 100_000
+    assert statement.state.paid_total == before.paid_total + 100_000
+    assert statement.state.principal_outstanding == before.principal_outstanding - part.principal
+    # shown on the account page, in explain and on the case page
+    assert main(["explain", "L-1001"]) == 0
+    out = capsys.readouterr().out
+    assert "512.34" in out and "Costs awarded against the debtor" in out
+    page = signed_in(client, legal).get("/accounts/L-1001/").content.decode()
+    assert "法院判决由债务人承担的费用 512.34 元" in page
+    assert client.get(f"/api/legal/cases/{case.pk}").json()["costs_outstanding_fen"] == 0
 
 
 def test_bad_amounts_and_dates_are_refused_in_both_languages(world, legal, referred):
@@ -227,7 +270,7 @@ def test_the_limitation_list_names_accounts_nearing_it(client, world, legal):
 # --- the evidence pack --------------------------------------------------------------------------
 
 
-def test_the_evidence_pack_reconciles_from_its_own_files_and_every_hash_holds(world, tmp_path):
+def test_the_evidence_pack_reconciles_from_its_own_files_and_every_hash_holds(world, legal, referred, tmp_path):
     import csv
     import hashlib
     import io
@@ -239,6 +282,11 @@ def test_the_evidence_pack_reconciles_from_its_own_files_and_every_hash_holds(wo
     loan = world.book.loans["L-1001"]
     ContactAttempt.objects.create(idempotency_key="pack-1", loan=loan, channel="sms", template="formal_demand_letter",
                                   state="sent", sent_at=NOW, receipt_at=NOW, provider="local", provider_message_id="m-1")
+    case = open_case(user=legal, route="payment_order", review_id=referred.pk)
+    for stage in ("filed", "issued", "served"):
+        advance(case.pk, user=legal, to=stage, entered_on=TODAY)
+    advance(case.pk, user=legal, to="effective", entered_on=TODAY, costs_awarded=10_050)
+    advance(case.pk, user=legal, to="enforcement", entered_on=TODAY, recovered=4_000)
     target = tmp_path / "pack.zip"
     assert main(["legal", "pack", "L-1001", "--cut-off", "2026-05-12", "--out", str(target)]) == 0
     archive = zipfile.ZipFile(target)
@@ -269,6 +317,15 @@ def test_the_evidence_pack_reconciles_from_its_own_files_and_every_hash_holds(wo
         int(row["interest_fen"]) for row in schedule if row["due_date"] <= "2026-05-12")
     assert int(ledger["balance"]["outstanding_fen"]) == sum(
         int(ledger[name]["outstanding_fen"]) for name in ("principal", "interest", "penalty", "fee"))
+    # the costs awarded: their own component, rebuilt from the stages, and the total owed adds them
+    stages = table("legal_costs.csv")
+    assert [(row["stage"], row["costs_awarded_fen"], row["costs_recovered_fen"]) for row in stages] == [
+        ("effective", "10050", "0"), ("enforcement", "0", "4000")]
+    court = ledger["court_costs"]
+    assert (int(court["charged_fen"]), int(court["paid_fen"]), int(court["outstanding_fen"])) == (
+        sum(int(row["costs_awarded_fen"]) for row in stages), sum(int(row["costs_recovered_fen"]) for row in stages), 6_050)
+    assert int(ledger["total_owed"]["outstanding_fen"]) == int(ledger["balance"]["outstanding_fen"]) + 6_050
+    assert not [row for row in payments if row["channel"] == "enforcement"]  # all of it paid costs
     # the demand with its delivery proof; identity masked
     notices = table("notices.csv")
     assert [(row["template"], row["provider_message_id"], row["receipt_at"][:10]) for row in notices] == [

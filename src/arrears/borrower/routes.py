@@ -3,6 +3,7 @@
 from django.urls import path
 
 from arrears.borrower import views
+from arrears.credit import portal as credit_portal
 
 app_name = "my"
 
@@ -20,6 +21,7 @@ urlpatterns = [
     path("loans/<str:reference>/paper-copy/", views.paper_copy, name="paper-copy"),
     path("loans/<str:reference>/dispute/", views.dispute, name="dispute"),
     path("loans/<str:reference>/complaint/", views.complaint, name="complaint"),
+    path("loans/<str:reference>/credit-objection/", credit_portal.credit_objection, name="credit-objection"),
     path("loans/<str:reference>/plan/", views.plan, name="plan"),
     path("loans/<str:reference>/pay/", views.pay, name="pay"),
     path("pay/callback/", views.pay_callback, name="pay-callback"),

@@ -1,6 +1,7 @@
 """`arrears credit …`: the day's credit report file, and objections to what was reported.
 
     arrears credit report --as-of 2026-04-30 [--out var/credit]
+    arrears credit report --format metro2 --as-of 2026-11-30     (us-regf: the month's Metro 2 file)
     arrears credit object L-1001 --claim "3月已还款却报逾期"
     arrears credit answer 12 --outcome corrected|unchanged|cannot_settle --answer "…" [--delete]
 """
@@ -18,6 +19,9 @@ def register(subparsers) -> None:
     report = actions.add_parser("report", help="生成当日报送文件与校验报告 / write the day's submission file and validation report")
     report.add_argument("--as-of", type=iso_date, required=True, help="报送日期 / the day reported")
     report.add_argument("--out", default=None, help="输出目录 / output directory (default var/credit)")
+    report.add_argument("--format", choices=("d1", "metro2"), default="d1",
+                        help="d1：人行二代征信 D1 记录（JSONL）；metro2：美国 Metro 2（us-regf）/ d1: the PBOC D1 records "
+                             "(JSONL); metro2: the US Metro 2 file (us-regf)")
     report.set_defaults(handler=run_report)
     objecting = actions.add_parser("object", help="登记异议 / record an objection")
     objecting.add_argument("loan", help="贷款编号 / the loan's external id")
@@ -38,8 +42,23 @@ def run_report(args) -> int:
     from arrears.credit.reporting import run_report as make
 
     directory = Path(args.out) if args.out else Path(settings.VAR_DIR) / "credit"
+    if args.format == "metro2":
+        return _metro2(args.as_of, directory)
     outcome = make(args.as_of, directory=directory)
     print(f"报送文件 / submission file: {outcome.path} ({outcome.sent})")
+    print(f"校验报告 / validation report: {outcome.validation_path} (暂缓 / held back {outcome.held_back})")
+    return 0
+
+
+def _metro2(as_of, directory: Path) -> int:
+    from arrears.compliance.lender import lender_profile_name
+    from arrears.credit.furnishing import write_metro2
+    from arrears.errors import InputError
+
+    if lender_profile_name() != "us-regf":
+        raise InputError("Metro 2 只用于 us-regf 配置的出借机构", "Metro 2 is for a lender under the us-regf profile")
+    outcome = write_metro2(as_of, directory=directory)
+    print(f"Metro 2 文件 / file: {outcome.path} ({outcome.records})")
     print(f"校验报告 / validation report: {outcome.validation_path} (暂缓 / held back {outcome.held_back})")
     return 0
 

@@ -111,6 +111,10 @@ def _parse_value(hint, value, rule_id: str, name: str):
         if not isinstance(value, bool):
             raise _refuse(rule_id, name, f"须为 true 或 false（读到 {value!r}）", f"must be true or false (read {value!r})")
         return value
+    if hint is str:
+        if not isinstance(value, str) or not value.strip():
+            raise _refuse(rule_id, name, f"须为非空文字（读到 {value!r}）", f"must be a non-empty word (read {value!r})")
+        return value
     if hint is int:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise _refuse(rule_id, name, f"须为非负整数（读到 {value!r}）", f"must be a whole number ≥ 0 (read {value!r})")
@@ -253,6 +257,8 @@ def _is_tighter_or_same(direction: Tighten, base, new) -> bool:
         return base or not new
     if direction == Tighten.QUIET_MODE:
         return MODE_ORDER.index(QuietDayMode(new)) >= MODE_ORDER.index(QuietDayMode(base))
+    if direction == Tighten.LENDER_CHOICE:
+        return True
     return new == base  # FIXED
 
 
@@ -267,6 +273,7 @@ _DIRECTION_WORDS = {
     Tighten.MAY_TURN_OFF: ("不能打开", "may not be turned on"),
     Tighten.QUIET_MODE: ("只能更严格（off < public_holidays < rest_days）", "may only get stricter (off < public_holidays < rest_days)"),
     Tighten.FIXED: ("不能修改", "may not be changed"),
+    Tighten.LENDER_CHOICE: ("可由出借机构设定", "is the lender's to set"),
 }
 
 

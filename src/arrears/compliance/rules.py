@@ -31,6 +31,7 @@ from arrears.compliance.vocabulary import (
     TemplateKind,
 )
 from arrears.errors import InputError
+from arrears.legal.court_process import court_contacts
 
 
 class Tighten(StrEnum):
@@ -46,6 +47,7 @@ class Tighten(StrEnum):
     MAY_TURN_OFF = "may_turn_off"  # an allowance that may be withdrawn
     QUIET_MODE = "quiet_mode"  # off < public_holidays < rest_days
     FIXED = "fixed"  # names what the rule is about; not a number to move
+    LENDER_CHOICE = "lender_choice"  # a lender's own setting that protects nobody: any value
 
 
 def param(tighten: Tighten, **kwargs) -> Any:
@@ -563,6 +565,35 @@ class AccountHoldRule(Rule):
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class LegalHoldRule(AccountHoldRule):
+    """A legal hold: ordinary collection stops, but the contacts the court process needs still go out.
+
+    `court_process` names a family of routes in arrears/legal/court_process.yaml (cn, us-regf): the
+    channel and template kind of each contact it lets through (the filing and service of documents,
+    court-ordered notices by post, the legal officer's settlement contact). Every other rule still
+    judges them."""
+
+    kind: ClassVar[str] = "legal_hold"
+    court_process: str = param(Tighten.FIXED)
+
+    def __post_init__(self) -> None:
+        court_contacts(self.court_process)  # an unknown family is refused when the profile loads
+
+    def blocks(self, a, n, ops):
+        court = ops.false
+        for channel, template_kind in sorted(court_contacts(self.court_process)):
+            court = court | ((a.channel == channel) & (a.template_kind == template_kind))
+        return (n > 0) & ops.not_(ops.isin(a.template_kind, self.allowed_templates)) & ops.not_(court)
+
+    def reason(self):
+        contacts = _list(f"{channel}/{kind}" for channel, kind in court_contacts(self.court_process))
+        return (
+            f"账户处于法律程序暂停，普通催收停止；只能发送诉讼程序所需的联系：{contacts}",
+            f"The account is on a legal hold: ordinary collection stops; only the court process's contacts may go out: {contacts}",
+        )
+
+
 # --- debts -----------------------------------------------------------------------------------
 
 
@@ -706,6 +737,29 @@ class CostCeiling(Rule):
         return (f"年化综合成本不得超过 {percent}", f"The annualised cost may not exceed {percent}")
 
 
+@dataclass(frozen=True, kw_only=True)
+class CreditReporting(Rule):
+    """When the lender reports to the credit bureau: every business day (`daily`), or once a month on
+    `day_of_month` (0: the month's last day; a day past the month's end is its last day). Read by the nightly
+    run's credit step (arrears.credit.schedule), not by `decide`. A policy may turn daily reporting on, never
+    off, and may move the monthly day."""
+
+    kind: ClassVar[str] = "credit_reporting"
+    checks_actions: ClassVar[bool] = False
+    daily: bool = param(Tighten.KEEP_ON)
+    day_of_month: int = param(Tighten.LENDER_CHOICE)
+
+    def blocks(self, a, n, ops):
+        return ops.false
+
+    def reason(self):
+        if self.daily:
+            return ("每个工作日报送征信", "The credit report goes out every business day")
+        day = "月末" if self.day_of_month == 0 else f"每月 {self.day_of_month} 日"
+        day_en = "the month's last day" if self.day_of_month == 0 else f"day {self.day_of_month} of each month"
+        return (f"征信报送日：{day}", f"The credit report goes out on {day_en}")
+
+
 RULE_KINDS: dict[str, type[Rule]] = {
     kind.kind: kind
     for kind in (
@@ -729,6 +783,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         ChannelOptOutRule,
         ElectronicOptOutNotice,
         AccountHoldRule,
+        LegalHoldRule,
         ValidationNotice,
         TimeBarred,
         AgencyAuthorityRule,
@@ -736,6 +791,7 @@ RULE_KINDS: dict[str, type[Rule]] = {
         OutsourcingNotice,
         RecordsRetention,
         CostCeiling,
+        CreditReporting,
     )
 }
 

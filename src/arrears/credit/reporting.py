@@ -219,3 +219,29 @@ def retention_lines_for(loan_id: int, as_of: dt.date) -> tuple[tuple[str, ...], 
         return (), ()
     close = record["月度表现段"].get("CloseDate")
     return d1.retention_lines(dt.date.fromisoformat(close) if close else None, d1.is_negative(record), as_of)
+
+
+def nightly_report(as_of: dt.date, *, directory: Path, profile) -> dict:
+    """The nightly run's credit step: on the profile's reporting day, the day's file (cn: the D1 records and
+    their validation report; us-regf: the Metro 2 file). Run again for the day, it writes nothing new and
+    says what the day's report holds: a D1 report is recorded once (CreditReport), the Metro 2 file is the
+    same bytes written again."""
+    from arrears.credit.models import CreditReport
+    from arrears.credit.schedule import is_reporting_day
+
+    if not is_reporting_day(as_of, profile):
+        return {"reporting_day": 0}
+    if profile.profile_id == "us-regf":
+        from arrears.credit.furnishing import write_metro2
+
+        outcome = write_metro2(as_of, directory=directory)
+        return {"reporting_day": 1, "records": outcome.records, "held_back": outcome.held_back}
+    made = CreditReport.objects.filter(as_of=as_of).first()
+    if made is None and CreditReport.objects.filter(as_of__gt=as_of).exists():
+        return {"reporting_day": 1, "later_report": 1}
+    if made is None:
+        if not gather(as_of):
+            return {"reporting_day": 1, "records": 0, "held_back": 0}
+        run_report(as_of, directory=directory)
+        made = CreditReport.objects.get(as_of=as_of)
+    return {"reporting_day": 1, "records": made.records, "held_back": made.held_back}

@@ -34,6 +34,7 @@ def stage_json(stage) -> dict:
         "documents": stage.documents, "case_number": stage.case_number, "forum": stage.forum,
         "fees_paid_fen": stage.fees_paid, "amount_awarded_fen": stage.amount_awarded,
         "costs_awarded_fen": stage.costs_awarded, "recovered_fen": stage.recovered,
+        "costs_recovered_fen": stage.costs_recovered,
         "payment": None if stage.payment_id is None else stage.payment.reference, "note": stage.note,
         "recorded_by": None if stage.recorded_by is None else stage.recorded_by.get_username(),
     }
@@ -59,6 +60,8 @@ def case_json(case, *, with_stages: bool = False) -> dict:
         "opened_on": case.opened_on.isoformat(), "review": case.review_id,
         "fees_paid_fen": total.fees_paid, "amount_awarded_fen": total.amount_awarded,
         "costs_awarded_fen": total.costs_awarded, "recovered_fen": total.recovered,
+        "costs_recovered_fen": total.costs_recovered,
+        "costs_outstanding_fen": total.costs_awarded - total.costs_recovered,
     }
     if with_stages:
         answer["stages"] = [stage_json(stage) for stage in stages]

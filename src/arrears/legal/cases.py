@@ -12,8 +12,9 @@ schedule, and a disbursement); and no hold that forbids a referral is in force (
 still open, a bankruptcy, a death). Opening places a legal hold: ordinary collection stops, and only what
 the profile's legal-hold rule allows goes out, still through the guard. Closing releases it.
 
-Money enforced from the debtor reaches the ledger as a payment of the channel `enforcement`, value-dated
-the stage's day, the way a payments feed row lands: the nightly cycle then ages it like any other.
+Costs awarded against the debtor are owed apart from the loan (arrears.legal.costs). Money enforced from
+the debtor pays them first; the rest reaches the ledger as a payment of the channel `enforcement`,
+value-dated the stage's day, the way a payments feed row lands: the nightly cycle then ages it like any other.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db import transaction
 
 from arrears import clock
 from arrears.errors import InputError
+from arrears.legal.costs import awarded_costs, split_recovery
 from arrears.legal.routes import ROUTES, deadline, may_move, routes_for, stage_words
 
 MAX_TEXT = 2000
@@ -222,11 +224,14 @@ def advance(case_id: int, *, user, to: str, entered_on: dt.date | None = None, d
             recorded_at=clock.now(), **amounts,
         )
         if amounts["recovered"]:
-            stage.payment = Payment.objects.create(
-                reference=f"LEGAL-{case.pk}-{stage.pk}", loan_id=case.loan_id, amount=amounts["recovered"],
-                value_date=entered_on, channel=ENFORCEMENT_CHANNEL,
-            )
-            stage.save(update_fields=["payment"])
+            to_costs, to_loan = split_recovery(amounts["recovered"], outstanding=awarded_costs(case.loan_id).outstanding)
+            stage.costs_recovered = to_costs
+            if to_loan:
+                stage.payment = Payment.objects.create(
+                    reference=f"LEGAL-{case.pk}-{stage.pk}", loan_id=case.loan_id, amount=to_loan,
+                    value_date=entered_on, channel=ENFORCEMENT_CHANNEL,
+                )
+            stage.save(update_fields=["payment", "costs_recovered"])
         case.stage = to
         if case_number:
             case.case_number = case_number
@@ -251,9 +256,10 @@ class Totals:
     amount_awarded: int
     costs_awarded: int
     recovered: int
+    costs_recovered: int
 
 
 def totals(case) -> Totals:
     stages = list(case.stages.all())
     return Totals(*(sum(getattr(stage, name) for stage in stages)
-                    for name in ("fees_paid", "amount_awarded", "costs_awarded", "recovered")))
+                    for name in ("fees_paid", "amount_awarded", "costs_awarded", "recovered", "costs_recovered")))

@@ -99,8 +99,10 @@ class LegalCase(models.Model):
 class LegalStage(models.Model):
     """One step of a case: the stage entered, when, what was filed or received, and the money it moved.
 
-    `recovered` is money collected through enforcement: it reaches the ledger as a payment of the channel
-    `enforcement` (`payment`), which the nightly cycle ages like any other.
+    `costs_awarded` are the costs the court makes the debtor bear: owed apart from the loan (arrears.legal.costs).
+    `recovered` is money collected through enforcement: it pays the costs awarded first (`costs_recovered`),
+    and the rest reaches the ledger as a payment of the channel `enforcement` (`payment`), which the nightly
+    cycle ages like any other.
     """
 
     case = models.ForeignKey(LegalCase, on_delete=models.CASCADE, related_name="stages", verbose_name=_("legal case"))
@@ -114,6 +116,7 @@ class LegalStage(models.Model):
     amount_awarded = models.BigIntegerField(_("amount awarded (fen)"), default=0)
     costs_awarded = models.BigIntegerField(_("costs awarded (fen)"), default=0)
     recovered = models.BigIntegerField(_("recovered through enforcement (fen)"), default=0)
+    costs_recovered = models.BigIntegerField(_("of which paid the costs awarded (fen)"), default=0)
     payment = models.OneToOneField("ledger.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("payment"))
     note = models.TextField(_("note"), blank=True)

@@ -12,7 +12,11 @@ Files (UTF-8 CSV with a header row, amounts in fen):
     payments.csv        every payment and reversal, with what each paid for (penalty, fee, interest,
                         principal, credit) to the cut-off, by the reference model of ageing
     ledger.csv          the extract at the cut-off, one row per component: charged, paid, outstanding;
-                        and the balance — it reconciles to the fen with the other files
+                        the loan's balance; the costs awarded against the debtor (court_costs: awarded,
+                        recovered, outstanding) and the total owed — it reconciles to the fen with the
+                        other files
+    legal_costs.csv     each legal stage that awarded costs or recovered money: the costs awarded, the money
+                        recovered, what of it paid the costs and the payment that carried the rest
     notices.csv         every notice and demand sent (SMS, e-mail, app notice, letter) with its delivery
                         proof: provider, provider's message id, sent at, delivery receipt at
     contacts.csv        the whole contact history (calls and visits too), with the outcomes
@@ -71,6 +75,8 @@ def pack_files(loan, cut_off: dt.date, *, profile: str = "cn") -> dict[str, byte
     from arrears.contact.models import ContactAttempt
     from arrears.cycle.statement import account_statement
     from arrears.ledger.models import Instalment, Payment
+    from arrears.legal.costs import awarded_costs
+    from arrears.legal.models import LegalStage
     from arrears.messaging.masking import mask_mobile
     from arrears.plans.models import Plan
     from arrears.promises.models import Promise
@@ -123,6 +129,18 @@ def pack_files(loan, cut_off: dt.date, *, profile: str = "cn") -> dict[str, byte
     ledger_rows = [(name, charged[name], paid[name], outstanding[name]) for name in COMPONENTS]
     ledger_rows.append(("balance", sum(charged.values()), sum(paid.values()), state.balance))
     ledger_rows.append(("credit", "", "", state.credit))
+    stages = list(LegalStage.objects.filter(case__loan=loan, entered_on__lte=cut_off).select_related("case", "payment")
+                  .order_by("entered_on", "pk"))
+    files["legal_costs.csv"] = _csv(
+        ["case", "route", "stage", "entered_on", "case_number", "costs_awarded_fen", "recovered_fen",
+         "costs_recovered_fen", "payment_reference"],
+        [(stage.case_id, stage.case.route, stage.stage, _iso(stage.entered_on), stage.case_number, stage.costs_awarded,
+          stage.recovered, stage.costs_recovered, stage.payment.reference if stage.payment else "") for stage in stages
+         if stage.costs_awarded or stage.recovered],
+    )
+    costs = awarded_costs(loan.pk, cut_off)
+    ledger_rows.append(("court_costs", costs.awarded, costs.recovered, costs.outstanding))
+    ledger_rows.append(("total_owed", "", "", state.balance + costs.outstanding))
     files["ledger.csv"] = _csv(["component", "charged_fen", "paid_fen", "outstanding_fen"], ledger_rows)
 
     attempts = list(ContactAttempt.objects.filter(loan=loan).filter(created_at__date__lte=cut_off).order_by("created_at", "pk"))
@@ -165,7 +183,8 @@ def _index_pdf(loan, cut_off: dt.date, files: dict[str, bytes], ledger_rows, *, 
         return f"{sign}{abs(fen) // 100:,}.{abs(fen) % 100:02d}"
 
     names = {"principal": ("本金", "principal"), "interest": ("利息", "interest"), "penalty": ("罚息", "penalty"),
-             "fee": ("费用", "fees"), "balance": ("合计", "total"), "credit": ("溢缴款", "credit")}
+             "fee": ("费用", "fees"), "balance": ("贷款合计", "loan total"), "credit": ("溢缴款", "credit"),
+             "court_costs": ("判决承担的诉讼费用", "costs awarded"), "total_owed": ("应还总额", "total owed")}
     pick = 1 if english else 0
     table = tuple((names[row[0]][pick], yuan(row[3])) for row in ledger_rows)
     listing = tuple(f"{name}  ({len(data):,} B)" for name, data in sorted(files.items()))

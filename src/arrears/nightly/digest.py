@@ -43,6 +43,7 @@ RUN_TIMING: dict[str, frozenset[str]] = {
     "ledger.feedimport": frozenset({"started_at", "finished_at", "rows_read", "rows_landed", "rows_rejected",
                                     "rejects_path"}),
     "ledger.borrower": frozenset({"national_id_cipher"}),
+    "credit.creditreport": frozenset({"created_at", "path"}),
 }
 """Columns of the product's run records that say how a run went, not what it did; and the national id's
 cipher, which is random by design (a fresh IV and the encryption's own timestamp each time it is

@@ -9,6 +9,7 @@ options and returns its counts; each is safe to run again for the same day.
     agencies   placements that ended come back; the agency pool's cases are placed by contract
     visits     the planned visit reviews become visits awaiting approval
     legal      the planned legal reviews become reviews awaiting a legal officer
+    credit     on the lender's reporting day, the credit report file (cn: D1 records; us-regf: Metro 2)
     queue      the in-house work queue ordered by the night's plan, scores and states
     complaints complaints and disputes past their deadline at the end of the day raise an alert
 """
@@ -171,6 +172,15 @@ def legal(as_of: dt.date, options: NightOptions) -> dict:
     return take_in(as_of)
 
 
+def credit(as_of: dt.date, options: NightOptions) -> dict:
+    from django.conf import settings
+
+    from arrears.compliance.lender import lender_profile
+    from arrears.credit.reporting import nightly_report
+
+    return nightly_report(as_of, directory=Path(settings.VAR_DIR) / "credit", profile=lender_profile(options.profile))
+
+
 def queue(as_of: dt.date, options: NightOptions) -> dict:
     from arrears.cases.models import CollectionCase
     from arrears.workbench.queue import ensure_fresh
@@ -198,6 +208,7 @@ STEPS: tuple[Step, ...] = (
     Step("agencies", "委外分案与收回", "agency placement and recall", agencies),
     Step("visits", "上门审查", "visit screening", visits),
     Step("legal", "法务审查入案", "legal review intake", legal),
+    Step("credit", "征信报送", "credit report", credit),
     Step("queue", "工作队列刷新", "work queue refresh", queue),
     Step("complaints", "逾期投诉与争议报警", "overdue complaints alert", complaints),
 )

@@ -354,6 +354,8 @@ def run_legal_cases(day: dt.date, world: World) -> None:
             continue
         following = LEGAL_ADVANCES_TO[LEGAL_ADVANCES_TO.index(case.stage) + 1] if case.stage != "prepare" else "filed"
         extra = {"case_number": f"(2026)沪0101民督{case.pk}号", "fees_paid": 5_000} if following == "filed" else {}
+        if following == "effective":  # the order in force: the debtor bears the application fee paid at filing
+            extra = {"costs_awarded": 5_000}
         try:
             advance(case.pk, user=legal, to=following, entered_on=day, **extra)
             world.tally["legal_stages_recorded"] += 1

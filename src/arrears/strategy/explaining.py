@@ -57,20 +57,22 @@ def explain_loan(loan_id: int, as_of: dt.date | None = None) -> Explanation | No
     explained = explain_account(
         facts[0], strategy, day, blocked, holds_on(loan_id, day, to_now=to_now), holds_to_now=to_now, currency=currency
     )
-    return _with_debt_dates(explained, loan_id, day)
+    return _with_debt_dates(explained, loan_id, day, to_now=to_now)
 
 
-def _with_debt_dates(explained: Explanation, loan_id: int, day: dt.date) -> Explanation:
+def _with_debt_dates(explained: Explanation, loan_id: int, day: dt.date, *, to_now: bool = False) -> Explanation:
     """The explanation with the debt's limitation date (arrears.legal.limitation) and, once the account was
     reported to the credit reference centre, when its negative record falls away (arrears.credit)."""
     import dataclasses
 
     from arrears.credit.reporting import retention_lines_for
+    from arrears.legal.costs import costs_lines
     from arrears.legal.limitation import limitation_lines
 
     zh, en = limitation_lines(loan_id, day)
+    costs_zh, costs_en = costs_lines(loan_id, None if to_now else day)
     credit_zh, credit_en = retention_lines_for(loan_id, day)
-    zh, en = zh + credit_zh, en + credit_en
+    zh, en = zh + costs_zh + credit_zh, en + costs_en + credit_en
     return dataclasses.replace(explained, lines_zh=explained.lines_zh + zh, lines_en=explained.lines_en + en)
 
 
