@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("my/", include("arrears.borrower.routes")),
-    path("v", RedirectView.as_view(pattern_name="my:verify")),  # the short link in every SMS footer
+    path("v", RedirectView.as_view(pattern_name="my:verify", http_method_names=["get", "head"]), name="verify-short"),  # the short link in every SMS footer
     *_app_urls(),
     path("", include("arrears.web.urls")),
 ]

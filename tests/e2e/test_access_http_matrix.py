@@ -871,6 +871,7 @@ ROUTES: tuple[Route, ...] = (
           body=lambda w, o: {"what": "矩阵 / matrix"}, note="anyone may report an impostor; it lands as a complaint"),
     Route("GET", "my:home", "public", u("my:home"), to_portal),
     Route("GET", "my:verify", "public", u("my:verify"), public(200)),
+    Route("GET", "verify-short", "public", u("verify-short"), public(302), note="the short link in every SMS footer"),
     Route("POST", "my:verify", "public", u("my:verify"), public(200), body=lambda w, o: {"code": "ABCD-EFGH"}, writes=False,
           note="a wrong code: the same plain answer for everyone; only the try is counted"),
     Route("POST", "my:call-code", "page", lambda w, o: reverse("my:call-code", args=[loan_pk(w, o)]), may_i_call, LOANS,

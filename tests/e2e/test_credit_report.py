@@ -259,7 +259,7 @@ def test_the_nightly_credit_step_reports_on_the_day_once_and_again_gives_the_sam
     from arrears.credit.reporting import nightly_report
     from arrears.nightly.steps import STEP_NAMES, NightOptions, credit
 
-    assert STEP_NAMES.index("credit") == STEP_NAMES.index("legal") + 1 and STEP_NAMES[-1] == "queue"
+    assert STEP_NAMES.index("credit") == STEP_NAMES.index("legal") + 1 < STEP_NAMES.index("queue")
     cn = load_profile("cn")
     assert nightly_report(dt.date(2026, 4, 29), directory=tmp_path, profile=cn) == {"reporting_day": 0}
     settings.VAR_DIR = tmp_path

@@ -50,7 +50,7 @@ def case_json(case, *, with_stages: bool = False) -> dict:
     total = totals(case)
     answer = {
         "id": case.pk,
-        "loan": case.loan.external_id,
+        "loan": case.loan.external_id, "currency": case.loan.currency,
         "account_url": reverse("account", args=[case.loan.external_id]),
         "route": case.route, "route_words": {"zh": route.zh, "en": route.en},
         "stage": case.stage, "stage_words": {"zh": zh, "en": en},
