@@ -61,6 +61,39 @@ def arm(arguments: dict) -> dict:
     }
 
 
+def run_side_by_side(ws: runner.Workspace, arguments: dict[str, dict], *, timeout: float) -> dict[str, dict]:
+    """Both arms at once, each a `bench.worker call` process with its own ARREARS_VAR (a SQLite database)."""
+    import json
+    import subprocess
+    import sys
+
+    started = {}
+    for name, args in arguments.items():
+        directory = ws.task_dir(f"arm-{name}")
+        (directory / "var").mkdir()
+        env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "ARREARS_VAR")}
+        env.update(ARREARS_VAR=str(directory / "var"), DATABASE_URL="", DJANGO_SETTINGS_MODULE="arrears.settings",
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(runner.ROOT / "src"), str(runner.ROOT),
+                                                            env.get("PYTHONPATH", "")])))
+        env.setdefault("ARREARS_SECRET", runner.BENCH_SECRET)
+        command = [sys.executable, "-m", "bench.worker", "call",
+                   json.dumps({"function": "bench.suite_intelligence:arm", "arguments": args}), str(directory / "result.json")]
+        log = (directory / "output.log").open("wb")
+        started[name] = (subprocess.Popen(command, cwd=runner.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True), directory, log)
+    results = {}
+    for name, (process, directory, log) in started.items():
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        path = directory / "result.json"
+        results[name] = json.loads(path.read_text()) if path.exists() else {"status": "error", "error": f"see {directory}"}
+    return results
+
+
 def run(ws: runner.Workspace, with_postgres: bool) -> dict:
     import numpy as np
 
@@ -75,15 +108,15 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
         notes.append("PostgreSQL: not measured (the comparison is of arms, not databases)")
     per_seed = []
     for seed in SEEDS:
-        runs = {}
-        for name in ("champion", "optimised"):
-            measured = ws.run("call", {"function": "bench.suite_intelligence:arm", "arguments": {
-                "arm": name, "seed": seed, "loans": loans, "days": days, "switch_after": switch_after,
-                "last_day": LAST_DAY.isoformat()}}, label=f"simulate {loans:,} loans × {days} days, {name}, seed {seed}",
-                timeout=max(ws.timeout, 4 * 3600))
-            if not measured.ok:
-                return {"status": "error", "problem": measured.problem, "notes": notes}
-            runs[name] = measured.result
+        arguments = {name: {"arm": name, "seed": seed, "loans": loans, "days": days, "switch_after": switch_after,
+                            "last_day": LAST_DAY.isoformat()} for name in ("champion", "optimised")}
+        runner.console.print(f"simulating {loans:,} loans × {days} days, champion and optimised side by side, seed {seed} …")
+        runs = run_side_by_side(ws, arguments, timeout=max(ws.timeout, 4 * 3600))
+        failed = [name for name, result in runs.items() if result.get("status") != "ok"]
+        if failed:
+            return {"status": "error", "problem": {name: runs[name].get("error", "") for name in failed}, "notes": notes}
+        for name, result in runs.items():
+            runner.console.print(f"  {name}: {result['seconds']:.0f} s, code {result.get('code')}")
         by_arm = {name: {k: np.array(v) for k, v in result["accounts"].items()} for name, result in runs.items()}
         compared = compare_arms(by_arm)
         per_seed.append({"seed": seed, "compared": compared, "runs": runs})
