@@ -3,11 +3,12 @@
     python -m bench --only intelligence [--scale small]
 
 Each arm and seed is one `arrears simulate` run in a process and a SQLite database of its own
-(`intelligence.comparison.simulate_arm`): 2,000 loans, 120 days; in the optimised run the model is
+(`intelligence.comparison.simulate_arm`): 800 loans, 120 days, two in-house collectors (80 calls a day,
+fewer than the accounts to call); in the optimised run the model is
 trained on the lender's own tables after day 45 and the in-house queue is ordered by it from day 46.
 Measured from day 46 to the last day, account by account on the same book: recovered, cost of
 collection, net, contacts, contacts per paying account, optimised − champion with 95% intervals.
-`--scale small`: 300 loans, 60 days, the switch after day 30. Reported, never asserted.
+`--scale small`: 150 loans, 40 days, the switch after day 28. Reported, never asserted.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from rich.table import Table
 
 from bench import runner
 
-LOANS = 2_000
+LOANS = 800
 DAYS = 120
 SWITCH_AFTER = 45
+COLLECTORS = 2  # two in-house collectors (80 calls a day): fewer calls than accounts to call, so the order matters
 SEEDS = (7,)
 LAST_DAY = dt.date(2026, 11, 30)
 
@@ -43,8 +45,11 @@ def arm(arguments: dict) -> dict:
 
     call_command("migrate", verbosity=0)
     last = dt.date.fromisoformat(arguments["last_day"])
+    params = Path(settings.VAR_DIR) / "params.yaml"
+    params.write_text(f"collectors: {int(arguments['collectors'])}\n", encoding="utf-8")
     options = SimulationOptions(loans=int(arguments["loans"]), days=int(arguments["days"]), seed=int(arguments["seed"]),
-                                directory=Path(settings.VAR_DIR) / "simulate", last_day=last, profile="cn")
+                                directory=Path(settings.VAR_DIR) / "simulate", last_day=last, profile="cn",
+                                params_path=params)
     switch_day = options.first_day + dt.timedelta(days=int(arguments["switch_after"]) - 1)
     began = time.perf_counter()
     outcome, trained = simulate_arm(options, arguments["arm"], switch_day=switch_day, password="bench-password-2026",
@@ -100,7 +105,7 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
     from arrears.intelligence.comparison import compare_arms
 
     small = ws.divisor != 1
-    loans, days, switch_after = (300, 60, 30) if small else (LOANS, DAYS, SWITCH_AFTER)
+    loans, days, switch_after = (150, 40, 28) if small else (LOANS, DAYS, SWITCH_AFTER)
     notes = ["SQLite; one process and database an arm and seed; the same book (seed) and capacities in both arms",
              "champion: the default ladder with the in-house challengers taken out; optimised: the same, its in-house "
              "segments ranked by the model and the day's allocation (ranking: optimised, share 100) after the switch"]
@@ -109,7 +114,7 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
     per_seed = []
     for seed in SEEDS:
         arguments = {name: {"arm": name, "seed": seed, "loans": loans, "days": days, "switch_after": switch_after,
-                            "last_day": LAST_DAY.isoformat()} for name in ("champion", "optimised")}
+                            "collectors": COLLECTORS, "last_day": LAST_DAY.isoformat()} for name in ("champion", "optimised")}
         runner.console.print(f"simulating {loans:,} loans × {days} days, champion and optimised side by side, seed {seed} …")
         runs = run_side_by_side(ws, arguments, timeout=max(ws.timeout, 4 * 3600))
         failed = [name for name, result in runs.items() if result.get("status") != "ok"]

@@ -149,7 +149,13 @@ class ArmComparison:
 def _paired(by_arm: dict[str, dict[str, np.ndarray]]) -> tuple[dict, dict]:
     a, b = by_arm["champion"], by_arm["optimised"]
     common = np.intersect1d(a["loan"], b["loan"])
-    pick = lambda rows: {k: v[np.searchsorted(rows["loan"], common)] for k, v in rows.items()}  # noqa: E731
+
+
+    def pick(rows: dict) -> dict:
+        order = np.argsort(rows["loan"], kind="stable")
+        at = order[np.searchsorted(rows["loan"], common, sorter=order)]
+        return {key: values[at] for key, values in rows.items()}
+
     return pick(a), pick(b)
 
 
