@@ -91,3 +91,18 @@ def test_only_an_optimised_challenger_may_take_the_whole_segment():
         load_strategy(document(100, "queue"))
     with pytest.raises(StrategyDocumentError, match="is not one of queue, optimised"):
         load_strategy(document(50, "optimized"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.integers(0, 6)), min_size=2, max_size=40))
+def test_the_bootstrap_auc_equals_scikit_learns(rows):
+    from sklearn.metrics import roc_auc_score
+
+    from arrears.intelligence.card import rank_auc
+
+    y = np.array([int(label) for label, _ in rows])
+    p = np.array([score / 6 for _, score in rows])  # few distinct scores: ties
+    if y.min() == y.max():
+        assert np.isnan(rank_auc(y, p))
+    else:
+        assert rank_auc(y, p) == pytest.approx(roc_auc_score(y, p))
