@@ -106,3 +106,12 @@ def test_the_bootstrap_auc_equals_scikit_learns(rows):
         assert np.isnan(rank_auc(y, p))
     else:
         assert rank_auc(y, p) == pytest.approx(roc_auc_score(y, p))
+
+
+def test_without_a_willingness_head_the_rate_of_the_rows_not_reached_stands_in():
+    from arrears.intelligence.arm import unreached_rate
+
+    card = {"train": {"rows": 1_000, "positive_rate": 0.3},
+            "heads": {"ability": {"train_rows": 400, "train_positive_rate": 0.6}, "willingness": {"train_rows": 31}}}
+    assert unreached_rate(card) == pytest.approx((300 - 240) / 600)
+    assert unreached_rate({"train": {"rows": 10, "positive_rate": 0.3}, "heads": {}}) is None

@@ -7,7 +7,8 @@ A strategy hands a segment to the optimiser with `ranking: optimised` on its cha
 Each night, after the plan (`optimise_day`, run by the nightly plan step):
 - the arm's accounts are the in-house accounts the plan put in such a challenger;
 - the promoted model's two heads give each one the chance of paying when reached and offered a plan
-  (ability) and when only reminded (willingness); the chance a call reaches the borrower is the
+  (ability) and when only reminded (willingness; when that head had too few rows to be trained, the
+  training rows' observed rate of paying with neither a reach nor a plan, one number for all); the chance a call reaches the borrower is the
   account's own right-party contacts over its calls in 30 days (one of each added, so a new account
   starts at one half);
 - the marginal value of a call is what a call adds over doing nothing, not the risk:
@@ -103,10 +104,11 @@ def optimise_day(as_of: dt.date) -> ArmDay:
     if not segments:
         return ArmDay(as_of, 0, 0, None)  # no optimised arm in the strategy in force
     model = TrainedModel.objects.filter(state=TrainedModel.State.PROMOTED).first()
-    if model is None or not set(HEADS) <= set(model.boosters):
+    if model is None or "ability" not in model.boosters or unreached_rate(model.card) is None and \
+            "willingness" not in model.boosters:
         DailyChoice.objects.filter(as_of=as_of).delete()
-        return ArmDay(as_of, 0, 0, None, "没有带两个头的已启用模型：优化组按冠军组排序",
-                      "no promoted model with both heads: the optimised arm is ranked as the champion")
+        return ArmDay(as_of, 0, 0, None, "没有带还款能力头的已启用模型：优化组按冠军组排序",
+                      "no promoted model with the ability head: the optimised arm is ranked as the champion")
     day = as_of.isoformat()
     listed = ", ".join(f"'{segment}'" for segment in segments)
     with BulkConnection.for_django() as db:
@@ -139,7 +141,22 @@ def head_probabilities(model, table) -> dict[str, np.ndarray]:
     from arrears.intelligence.training import Encoder
 
     x = Encoder(model.card["categories"]).matrix(table)
-    return {head: lgb.Booster(model_str=model.boosters[head]).predict(x) for head in HEADS}
+    found = {head: lgb.Booster(model_str=model.boosters[head]).predict(x) for head in HEADS if head in model.boosters}
+    if "willingness" not in found:  # too few reminded-only rows to train it: their observed rate instead
+        found["willingness"] = np.full(table.num_rows, unreached_rate(model.card))
+    return found
+
+
+def unreached_rate(card: dict) -> float | None:
+    """The training rows' rate of paying when neither reached nor offered a plan in the label window,
+    from the card (all rows less the ability head's): what "without a call" means when the willingness
+    head could not be trained."""
+    train, ability = card.get("train", {}), card.get("heads", {}).get("ability", {})
+    rows, rate = train.get("rows"), train.get("positive_rate")
+    head_rows, head_rate = ability.get("train_rows"), ability.get("train_positive_rate")
+    if None in (rows, rate, head_rows, head_rate) or rows <= head_rows:
+        return None
+    return max(0.0, (rate * rows - head_rate * head_rows) / (rows - head_rows))
 
 
 def _column(table, name: str) -> np.ndarray:
