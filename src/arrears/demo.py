@@ -84,7 +84,9 @@ def legal_and_credit_files(directory, day) -> list[str]:
         lines.append(f"征信报送文件 / credit report: {path} ({sent})；校验 / validation: {validation}")
     except ArrearsError as refused:
         lines.append(f"征信报送未生成 / no credit report: {refused.zh} / {refused.en}")
-    return lines
+    from arrears.intelligence.demo_model import model_lines
+
+    return lines + model_lines(day)  # the propensity model trained, promoted and scoring the book
 
 
 def portal_lines(base_url: str) -> list[str]:

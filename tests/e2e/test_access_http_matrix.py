@@ -132,6 +132,10 @@ OBJECTIONS = ("mine", "other_team")
 # docs/nightly.md: the record of the nights, read by administrators and compliance officers only
 NIGHT_READERS = frozenset({"admin", "compliance_officer"})
 
+# docs/dashboards.md: the dashboards of recovery and cost for every in-house role (each counting the accounts it
+# sees); the experiments and the model's card count every account: for those who see the whole book
+WHOLE_BOOK = frozenset({"admin", "strategy_manager", "compliance_officer", "legal_officer"})
+
 # the tour of the book (web/tour.py): in-house staff; "placed" has an account in the state for every
 # in-house role, "charged-off" has none in this world
 TOUR_STOPS = ("placed", "charged-off")
@@ -509,6 +513,10 @@ def nights_read(who: str, _obj: str) -> Expect:
     return ok(200) if who in NIGHT_READERS else FORBIDDEN
 
 
+def whole_book(who: str, _obj: str) -> Expect:
+    return ok(200) if who in WHOLE_BOOK else FORBIDDEN
+
+
 def tour_stop(who: str, stop: str) -> Expect:
     if who not in INTERNAL:
         return FORBIDDEN
@@ -733,6 +741,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "account-search", "page", u("account-search"), internal, body=lambda w, o: SEARCH, **SEARCH_LIST),
     Route("GET", "account", "page", lambda w, o: reverse("account", args=[LOAN_IDS[o]]), sees_account, LOANS),
     Route("GET", "tour", "page", u("tour"), internal),
+    Route("GET", "intelligence:dashboards", "page", u("intelligence:dashboards"), internal),
+    Route("GET", "intelligence:experiments", "page", u("intelligence:experiments"), whole_book),
+    Route("GET", "intelligence:model", "page", u("intelligence:model"), whole_book),
     Route("GET", "tour-stop", "page", lambda w, o: reverse("tour-stop", args=[o]), tour_stop, TOUR_STOPS),
     Route("GET", "messaging:written_notice", "page", lambda w, o: reverse("messaging:written_notice", args=[LOAN_IDS[o]]),
           lambda who, o: FORBIDDEN if who not in INTERNAL else sees_account(who, o), LOANS,

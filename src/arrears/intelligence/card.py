@@ -18,6 +18,19 @@ PSI_BINS = 10
 PSI_SOME, PSI_MUCH = 0.1, 0.25
 
 
+def rank_auc(y: np.ndarray, p: np.ndarray) -> float:
+    """The AUC as the Mann–Whitney statistic (ties counted half): equal to `roc_auc_score`, without its
+    checks on every call, which made the bootstrap the slowest part of training."""
+    from scipy.stats import rankdata
+
+    positive = y == 1
+    n1 = int(positive.sum())
+    n0 = len(y) - n1
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    return float((rankdata(p)[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
 def auc_interval(y, p, *, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 7) -> tuple[float, float, float]:
     """The AUC and its 95% interval from `rounds` bootstrap resamples of the rows."""
     y, p = np.asarray(y, dtype=int), np.asarray(p, dtype=float)
@@ -29,7 +42,7 @@ def auc_interval(y, p, *, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 7) -> tupl
     for _ in range(rounds):
         rows = rng.integers(0, len(y), len(y))
         if y[rows].min() != y[rows].max():
-            samples.append(roc_auc_score(y[rows], p[rows]))
+            samples.append(rank_auc(y[rows], p[rows]))
     low, high = np.percentile(samples, [2.5, 97.5])
     return point, float(low), float(high)
 
@@ -44,7 +57,7 @@ def auc_difference(y, p_one, p_other, *, rounds: int = BOOTSTRAP_ROUNDS, seed: i
     for _ in range(rounds):
         rows = rng.integers(0, len(y), len(y))
         if y[rows].min() != y[rows].max():
-            samples.append(roc_auc_score(y[rows], p_other[rows]) - roc_auc_score(y[rows], p_one[rows]))
+            samples.append(rank_auc(y[rows], p_other[rows]) - rank_auc(y[rows], p_one[rows]))
     low, high = np.percentile(samples, [2.5, 97.5])
     return point, float(low), float(high)
 

@@ -111,8 +111,39 @@ def compare(strategy: str, segment: str, by_arm: dict[str, dict[str, np.ndarray]
     return ArmTest(strategy, segment, outcomes, difference, low, high, zh, en)
 
 
-def measure_experiments(first: dt.date, last: dt.date) -> list[ArmTest]:
-    """Every strategy segment with accounts planned in the period, its arms measured from the database."""
+class DjangoReader:
+    """`fetch` as the bulk connection has it, through Django's own connection: for a web request, which must
+    not close Django's connection (on SQLite the bulk connection does) in the middle of its transaction."""
+
+    def __enter__(self) -> DjangoReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def fetch(self, sql: str, *, dates: tuple[str, ...] = ()):
+        import pyarrow as pa
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            names = [column[0] for column in cursor.description]
+            rows = cursor.fetchall()
+        columns = {}
+        for index, name in enumerate(names):
+            values = [row[index] for row in rows]
+            if name in dates:
+                values = [None if v is None else v if isinstance(v, dt.date) else dt.date.fromisoformat(str(v)[:10])
+                          for v in values]
+                columns[name] = pa.array(values, pa.date32())
+            else:
+                columns[name] = pa.array(values)
+        return pa.table(columns) if names else pa.table({})
+
+
+def measure_experiments(first: dt.date, last: dt.date, *, bulk: bool = True) -> list[ArmTest]:
+    """Every strategy segment with accounts planned in the period, its arms measured from the database
+    (read in bulk; `bulk=False` reads through Django's connection, as a page must)."""
     import duckdb
 
     from arrears.bulk import BulkConnection
@@ -123,7 +154,7 @@ def measure_experiments(first: dt.date, last: dt.date) -> list[ArmTest]:
 
         raise InputError("开始日期晚于结束日期", "the first day is after the last")
     day = lambda value: value.isoformat()  # noqa: E731
-    with BulkConnection.for_django() as db:
+    with BulkConnection.for_django() if bulk else DjangoReader() as db:
         planned = db.fetch(
             "SELECT loan_id, strategy, segment, arm, as_of, allowed FROM strategy_plannedaction "
             f"WHERE as_of >= '{day(first)}' AND as_of <= '{day(last)}'", dates=("as_of",))

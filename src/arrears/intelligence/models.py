@@ -41,3 +41,21 @@ class TrainedModel(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version} ({self.get_state_display()})"
+
+
+class DailyChoice(models.Model):
+    """The optimised arm's choice for one account on one night: call it or not, and why (arrears.intelligence.arm)."""
+
+    as_of = models.DateField(_("as of"))
+    loan = models.ForeignKey("ledger.Loan", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    action = models.CharField(_("action"), max_length=16)
+    call_value = models.BigIntegerField(_("marginal value of a call (fen)"))
+    ability = models.FloatField(_("ability"))
+    willingness = models.FloatField(_("willingness"))
+    reach = models.FloatField(_("chance a call reaches the borrower"))
+    model_version = models.PositiveIntegerField(_("model version"))
+
+    class Meta:
+        verbose_name = _("optimised choice")
+        verbose_name_plural = _("optimised choices")
+        constraints = [models.UniqueConstraint(fields=["as_of", "loan"], name="dailychoice_one_a_night")]

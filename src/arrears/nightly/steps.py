@@ -132,10 +132,13 @@ def judge(as_of: dt.date, options: NightOptions) -> dict:
 def plan(as_of: dt.date, options: NightOptions) -> dict:
     from arrears.strategy.service import run_plan
 
+    from arrears.intelligence.arm import optimise_day
+
     outcome = run_plan(as_of, profile_name=options.profile)
     return {
         "accounts": outcome.accounts, "actions": outcome.actions, "allowed": outcome.allowed,
         "blocked": outcome.blocked, **{f"blocked_{rule}": n for rule, n in sorted(outcome.blocks_by_rule.items())},
+        **optimise_day(as_of).summary(),  # the optimised arm's calls, when the strategy has one
     }
 
 

@@ -322,9 +322,13 @@ def morning_reviews(day: dt.date, world: World) -> None:
         reviews = LegalReview.objects.filter(state="open", opened_on__lte=ready).order_by("opened_on", "pk")
         for review in reviews[: world.params.legal_decides_per_day]:
             refer = world.borrowers.of(review.loan.external_id) in ("refuses", "unreachable")
-            decide(review.pk, user=organisation.legal, refer=refer,
-                   note="多次拒绝还款，移交诉讼准备 / repeated refusal: referred for legal action" if refer
-                   else "暂不起诉，继续协商 / not now: collection continues")
+            try:
+                decide(review.pk, user=organisation.legal, refer=refer,
+                       note="多次拒绝还款，移交诉讼准备 / repeated refusal: referred for legal action" if refer
+                       else "暂不起诉，继续协商 / not now: collection continues")
+            except ArrearsError:  # e.g. a complaint under review blocks the referral: the review waits
+                world.tally["legal_decisions_blocked"] += 1
+                continue
             world.tally["legal_referred" if refer else "legal_declined"] += 1
         run_legal_cases(day, world)
 

@@ -140,7 +140,9 @@ class SimulationOutcome:
 
 
 def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], None] = print,
-             params: Params | None = None) -> SimulationOutcome:
+             params: Params | None = None, after_night: Callable[[dt.date], None] | None = None) -> SimulationOutcome:
+    """`after_night(day)`, when given, runs after each day's night (what the lender does then: train a
+    model, put a new strategy version in force)."""
     from arrears.nightly.runner import run_night
     from arrears.nightly.steps import NightOptions
     from arrears.simulate import daytime
@@ -173,6 +175,8 @@ def simulate(options: SimulationOptions, *, password: str, say: Callable[[str], 
             night_began = time.perf_counter()
             run_night(day, night)
             world.seconds["night"] += time.perf_counter() - night_began
+            if after_night is not None:
+                after_night(day)
             say(f"[{number}/{options.days}] {day} 完成 / done ({time.perf_counter() - day_began:.1f} s; "
                 f"calls {world.tally['calls']}, agency calls {world.tally['agency_calls']}, visits {world.tally['visits']}, "
                 f"messages {world.tally['messages_sent']})")

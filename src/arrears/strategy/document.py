@@ -37,7 +37,7 @@ from arrears.strategy._yaml_reader import Reader, compose, line_of
 from arrears.strategy.errors import ExpressionError, Problem, StrategyDocumentError
 from arrears.strategy.expressions import Expression, parse_expression
 from arrears.strategy.facts import ACCOUNT_FACTS, Facts
-from arrears.strategy.model import Action, Challenger, Channel, Owner, Segment, Strategy
+from arrears.strategy.model import Action, Challenger, Channel, Owner, Ranking, Segment, Strategy
 from arrears.strategy.nodes import Literal
 
 MAX_ATTEMPTS_PER_DAY = 6
@@ -51,6 +51,7 @@ SEGMENT_FIELDS = ("id", "label_zh", "label_en", "when", "owner", "priority", "ca
 ACTION_FIELDS = ("channel", "template")
 ACTION_OPTIONAL = ("on_dpd", "every", "from_dpd", "attempts")
 CHALLENGER_FIELDS = ("name", "share", "cadence")
+CHALLENGER_OPTIONAL = ("ranking",)
 
 
 def load_strategy(text: str, *, source: str = "<text>", facts: Facts = ACCOUNT_FACTS) -> Strategy:
@@ -200,15 +201,18 @@ def _days(node: Node, path: str, reader: Reader) -> tuple[int, ...] | None:
 
 
 def _challenger(node: Node, path: str, reader: Reader) -> Challenger | None:
-    fields = reader.mapping(node, path, CHALLENGER_FIELDS)
+    fields = reader.mapping(node, path, CHALLENGER_FIELDS, CHALLENGER_OPTIONAL)
     if fields is None:
         return None
+    ranking = reader.choice(fields["ranking"], f"{path}.ranking", Ranking) if "ranking" in fields else Ranking.QUEUE
+    # an optimised challenger may take the whole segment (share 100): the optimiser against the ladder
+    most = 100 if ranking == Ranking.OPTIMISED else 99
     name = reader.identifier(fields["name"], f"{path}.name") if "name" in fields else None
-    share = reader.integer(fields["share"], f"{path}.share", 1, 99) if "share" in fields else None
+    share = reader.integer(fields["share"], f"{path}.share", 1, most) if "share" in fields else None
     cadence = _cadence(fields["cadence"], f"{path}.cadence", reader) if "cadence" in fields else None
-    if name is None or share is None or cadence is None:
+    if name is None or share is None or cadence is None or ranking is None:
         return None
-    return Challenger(name, share, cadence)
+    return Challenger(name, share, cadence, ranking)
 
 
 def _check_ids(nodes, reader: Reader) -> None:

@@ -40,6 +40,15 @@ class Arm(StrEnum):
     CHALLENGER = "challenger"
 
 
+class Ranking(StrEnum):
+    """How the in-house queue orders a challenger's accounts: as every other account (`queue`: the
+    overdue amount times the propensity score), or by the model and the day's optimiser (`optimised`:
+    the marginal value of a call, `arrears.intelligence.arm`)."""
+
+    QUEUE = "queue"
+    OPTIMISED = "optimised"
+
+
 @dataclass(frozen=True, slots=True)
 class Action:
     """One step of a cadence: `channel` with `template`, on the days past due in `on_dpd`, or
@@ -66,6 +75,11 @@ class Challenger:
     name: str
     share: int
     cadence: tuple[Action, ...]
+    ranking: Ranking = Ranking.QUEUE
+
+    @property
+    def optimised(self) -> bool:
+        return self.ranking == Ranking.OPTIMISED
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from arrears.access.scope import Action, _is_admin, holds_permissions, sees_whol
 from arrears.cases.models import CollectionCase
 from arrears.ledger.records import MAX_SCORE
 from arrears import clock
+from arrears.intelligence.arm import rank_queue as rank_optimised_arm
 
 INTERNAL_QUEUE_OWNER = "internal_queue"
 BROKEN_PROMISE_PRIORITY = 100  # above every segment's priority (0–99): a broken promise comes first
@@ -298,6 +299,7 @@ def refresh_queue(plan_as_of: dt.date | None) -> None:
                     WHERE p.loan_id = {case}.loan_id AND {case}.closed_on IS NULL""",
                 [INTERNAL_QUEUE_OWNER, *params, connection.ops.adapt_datefield_value(plan_as_of)],
             )
+            rank_optimised_arm(cursor, case, plan_as_of)  # a challenger ranked by the model (intelligence.arm)
         cursor.execute(
             f"""UPDATE {case} SET promise_state = COALESCE(
                   (SELECT p.state FROM promises_promise p WHERE p.loan_id = {case}.loan_id
