@@ -20,7 +20,7 @@ from pathlib import Path
 OUTPUT = Path(__file__).with_name("lint_corpus_generated.yaml")
 SEED = 20261205
 PER_CATEGORY = 420
-LAWFUL = 2600
+LAWFUL = 3000
 
 
 def pick(rng: random.Random, options):
@@ -265,6 +265,14 @@ LAWFUL_TEMPLATES: tuple[list[str], list[str]] = ([
     "This is a debt collector. Paying now does not take away your right to dispute.", "We are a debt collector. Reply STOP to opt out of texts.",
     "This is a debt collector. Your dispute was received and collection is paused.", "This is a debt collector. You can dispute all or part of the debt by the date on this notice.",
     "This is a debt collector. You do not have to pay a debt you dispute until we verify it.",
+    "This is a debt collector. You may dispute this debt by {date}.", "You can dispute all or part of this debt by {date}.",
+    "If you write to us by {date} to dispute the debt, we must stop collection until we send you verification.",
+    "You have until {date} to dispute this debt or ask for the original creditor's name.",
+    "If you do not dispute by {date}, we will assume the debt is valid.", "Call or write by {date} if you want to dispute the debt.",
+    "Disputing the debt is free and will not be reported as a late payment.", "We will not sue you while your dispute is being reviewed.",
+    "You may dispute online, by mail or by phone; we accept disputes until {date}.", "If you dispute, we will mail you verification of the debt.",
+    "You can pay now or dispute by {date}; paying does not take away your dispute rights.",
+    "This is a debt collector. The amount is {amount}. You may dispute it by {date}.",
     "Customer said {police} came to his home about another matter; unrelated to the loan.", "Customer's {family} did not know about the loan; apologised and ended the call.",
     "If you think your credit report is wrong, you can dispute it with the bureau.", "We only discuss your account with you.",
     "Customer complained an earlier caller threatened to tell his {others}; logged and escalated to compliance.",
@@ -274,7 +282,9 @@ LAWFUL_TEMPLATES: tuple[list[str], list[str]] = ([
 ])
 
 LAWFUL_SLOTS_ZH = {**ZH, "n": ["3", "7", "12", "15", "30", "45", "60"]}
-LAWFUL_SLOTS_EN = {**EN, "n": ["3", "7", "12", "15", "30", "45", "60"]}
+LAWFUL_SLOTS_EN = {**EN, "n": ["3", "7", "12", "15", "30", "45", "60"],
+                   "date": ["May 3", "June 14, 2027", "January 9", "the 21st", "March 30, 2027", "August 2", "12/15/2026"],
+                   "amount": ["$412.50", "$1,980.00", "$76.12", "$3,400", "$250"]}
 
 # -- how people write --------------------------------------------------------------------------
 
