@@ -204,6 +204,25 @@ def _lint_one(text: str, facts: MessageFacts | None, audience: Readers, scores) 
     return tuple(_merged(text, (_cited(f, audience) for f in found)))
 
 
+def findings_as_data(findings: Iterable[Finding]) -> list[dict]:
+    """Findings as plain data, as they are kept with a note, an agency's note or a call transcript."""
+    return [
+        {
+            "rule_id": f.rule_id,
+            "excerpt": f.excerpt,
+            "start": f.start,
+            "end": f.end,
+            "message_zh": f.message_zh,
+            "message_en": f.message_en,
+            "severity": str(getattr(f.severity, "value", f.severity)),
+            "category": f.category,
+            "citation_zh": f.citation_zh,
+            "citation_en": f.citation_en,
+        }
+        for f in findings
+    ]
+
+
 def can_approve(text: str, facts: MessageFacts | None = None, **audience) -> bool:
     """A template may be approved only when the lint finds nothing in it."""
     return not lint(text, facts=facts, **audience)

@@ -103,6 +103,7 @@ def check_contacts(raw: pa.Table, *, now: dt.datetime, zone: str, profile: str =
             "note": v["note"],
             "recording_ref": v["recording_ref"],
             "recording_sha256": v["recording_sha256"],
+            "transcript": v["transcript"],
         }
     )
     accepted, repeats, found = settle_repeats(typed, problems, v, "idempotency_key", field=CONTACTS.key)
@@ -250,6 +251,19 @@ def _check_recording(v: dict[str, pa.Array], problems: Problems) -> None:
         "recording_sha256",
         "填写录音摘要时须同时填写 recording_ref",
         "a recording's digest needs its recording_ref",
+    )
+    transcript = col.present(v["transcript"])
+    problems.refuse(
+        transcript & ~col.present(v["recording_ref"]),
+        "transcript",
+        "通话转写须同时填写录音位置 recording_ref",
+        "a call transcript needs its recording_ref",
+    )
+    problems.refuse(
+        transcript & col.present(v["channel"]) & ~col.to_numpy(pc.equal(v["channel"], "call")),
+        "transcript",
+        "通话转写只适用于渠道 call",
+        "a transcript goes with the channel call only",
     )
 
 
