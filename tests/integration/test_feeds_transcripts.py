@@ -92,3 +92,28 @@ def test_findings_show_on_the_contact_history_and_in_the_content_review_list(boo
     assert f'data-attempt="{lawful.pk}"' not in listed
     assert "内容审查" in review_zh.content.decode()
 
+
+def test_a_transcript_cites_the_regulation_for_its_loans_product_kind(book, tmp_path: Path) -> None:
+    # given L0001's product is a credit card and L0002's a microloan
+    from arrears.ledger.models import Loan, Product
+
+    card, micro = Product.objects.create(code="CARD", name_zh="信用卡", name_en="Credit card", kind="credit_card",
+                                         repayment_method="annuity", annual_rate_bp=1800), None
+    micro = Product.objects.create(code="MICRO", name_zh="小额贷款", name_en="Microloan", kind="microloan",
+                                   repayment_method="annuity", annual_rate_bp=1800)
+    Loan.objects.filter(external_id="L0001").update(product=card)
+    Loan.objects.filter(external_id="L0002").update(product=micro)
+    rows = [
+        contact_row("K01", transcript=THREAT_ZH, recording_ref="rec/K01.wav"),
+        contact_row("K02", loan_id="L0002", contact="13800000002", transcript=THREAT_ZH, recording_ref="rec/K02.wav"),
+    ]
+
+    # when the transcripts are imported
+    import_contacts(write_csv(tmp_path / "contacts.csv", rows, COLUMNS))
+
+    # then each finding cites the regulation for its product's kind, never the consumer-loan guideline
+    cited = {a.idempotency_key[-3:]: {f["citation_zh"] for f in a.content_findings} for a in ContactAttempt.objects.all()}
+    assert cited["K01"] and all("信用卡业务监督管理办法" in c for c in cited["K01"])
+    assert cited["K02"] and all("小额贷款公司监督管理暂行办法" in c for c in cited["K02"])
+    assert not any("消费类贷款催收工作指引" in c for c in cited["K01"] | cited["K02"])
+

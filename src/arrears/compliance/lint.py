@@ -113,7 +113,7 @@ class Readers:
     """Who a message is about and for, so each finding cites the right source and the checks that
     depend on the reader apply.
 
-    profile: the compliance profile (cn, us-regf); product: consumer_loan or credit_card.
+    profile: the compliance profile (cn, us-regf); product: consumer_loan, credit_card or microloan (a product's kind, ledger Product.kind).
     recipient: borrower, or third_party (a contact, a relative, an employer: the debt must not show).
     sender: lender, or debt_collector (an agency; under us-regf it must say it is a debt collector).
     channel: sms, email, letter, app, app_push, call, call_transcript, visit_notice, call_note,

@@ -109,10 +109,12 @@ def _stage_checked(db: BulkConnection, rows: pa.Table) -> None:
 
 
 def _with_findings(rows: pa.Table, profile: str) -> pa.Table:
-    """The accepted rows with their transcripts' content findings (JSON text)."""
+    """The accepted rows with their transcripts' content findings (JSON text), citing the regulation
+    for the profile and each loan's product kind."""
     from arrears.feeds.transcripts import transcript_findings
 
-    return rows.append_column("content_findings", transcript_findings(rows, profile=profile))
+    findings = transcript_findings(rows, profile=profile, products=rows.column("product_kind").combine_chunks())
+    return rows.append_column("content_findings", findings)
 
 
 def _ledger(db: BulkConnection) -> pa.Table:
@@ -124,9 +126,10 @@ def _ledger(db: BulkConnection) -> pa.Table:
         db,
         "SELECT s.row, l.id AS loan_pk, l.start_date, c.id AS point_id, c.owner, "
         "CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS held, "
-        f"CASE WHEN {_COMPARED} THEN 1 ELSE 0 END AS same "
+        f"CASE WHEN {_COMPARED} THEN 1 ELSE 0 END AS same, p.kind AS product_kind "
         "FROM feed_contact s "
         "LEFT JOIN ledger_loan l ON l.external_id = s.loan_id "
+        "LEFT JOIN ledger_product p ON p.id = l.product_id "
         "LEFT JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id AND c.kind = s.kind AND c.value = s.contact "
         "LEFT JOIN contact_contactattempt a ON a.idempotency_key = s.idempotency_key",
         empty_contacts_ledger().schema,

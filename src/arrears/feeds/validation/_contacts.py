@@ -278,6 +278,7 @@ def empty_contacts_ledger() -> pa.Table:
             "owner": pa.array([], pa.string()),
             "held": pa.array([], pa.int64()),
             "same": pa.array([], pa.int64()),
+            "product_kind": pa.array([], pa.string()),
         }
     )
 
@@ -290,7 +291,7 @@ def check_contacts_against_ledger(checked: Checked, ledger: pa.Table) -> Checked
     ledger: one line per accepted row (by `row`): the loan's id and start date, the matching
         contact point's id and owner (null when none), whether the record's key is held (1/0), and
         whether what is held is the same attempt (1/0), as `empty_contacts_ledger`.
-    The rows kept gain `loan_pk` and `point_id`.
+    The rows kept gain `loan_pk`, `point_id` and `product_kind` (the loan's product's kind).
     """
     contacts = checked.rows
     rows = contacts.column("row").to_numpy()
@@ -339,7 +340,8 @@ def check_contacts_against_ledger(checked: Checked, ledger: pa.Table) -> Checked
         "this source's record_id is already recorded with different values",
     )
     keep = ~problems.rejected & ~same
-    kept = contacts.append_column("loan_pk", found("loan_pk")).append_column("point_id", found("point_id"))
+    kept = (contacts.append_column("loan_pk", found("loan_pk")).append_column("point_id", found("point_id"))
+            .append_column("product_kind", found("product_kind")))
     return Checked(
         rows=kept.filter(pa.array(keep)),
         rejects=merge_rejects(checked.rejects, problems.table()),
