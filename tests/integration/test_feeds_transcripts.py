@@ -5,6 +5,7 @@ its reasons in both languages. Runs on SQLite or PostgreSQL, whichever DATABASE_
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,14 @@ def test_a_transcript_cites_the_regulation_for_its_loans_product_kind(book, tmp_
     assert cited["K02"] and all("小额贷款公司监督管理暂行办法" in c for c in cited["K02"])
     assert not any("消费类贷款催收工作指引" in c for c in cited["K01"] | cited["K02"])
 
+
+def test_the_demo_dialer_reports_calls_whose_transcripts_show_findings(book, tmp_path: Path) -> None:
+    from arrears.demo import dialer_transcripts
+
+    lines = dialer_transcripts(tmp_path, dt.date(2026, 3, 2))
+
+    held = ContactAttempt.objects.exclude(transcript="")
+    assert held.count() == 2  # the book's two borrowers
+    assert [a.content_findings == [] for a in held.order_by("attempted_at")] == [True, False]
+    assert "/workbench/content-review/" in lines[0]
+    assert dialer_transcripts(tmp_path, dt.date(2026, 3, 2)) and held.count() == 2  # run again: the same
