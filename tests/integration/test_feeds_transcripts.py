@@ -98,8 +98,8 @@ def test_a_transcript_cites_the_regulation_for_its_loans_product_kind(book, tmp_
     # given L0001's product is a credit card and L0002's a microloan
     from arrears.ledger.models import Loan, Product
 
-    card, micro = Product.objects.create(code="CARD", name_zh="信用卡", name_en="Credit card", kind="credit_card",
-                                         repayment_method="annuity", annual_rate_bp=1800), None
+    card = Product.objects.create(code="CARD", name_zh="信用卡", name_en="Credit card", kind="credit_card",
+                                  repayment_method="annuity", annual_rate_bp=1800)
     micro = Product.objects.create(code="MICRO", name_zh="小额贷款", name_en="Microloan", kind="microloan",
                                    repayment_method="annuity", annual_rate_bp=1800)
     Loan.objects.filter(external_id="L0001").update(product=card)
