@@ -39,15 +39,15 @@ class Floors:
 
 
 FLOORS = {
-    # measured: 185/201 pairs found (0.920), 10/81 lawful refused (0.123), 182/191 violating blocked
-    HELD_OUT.name: Floors(185, 201, 10, 81, 182, 191, {
-        "arrest": (18, 22), "borrow": (14, 14), "credit": (14, 14), "disclosure": (13, 14), "fake_legal": (15, 18),
-        "impersonation": (15, 16), "inflated_amount": (12, 13), "insult": (16, 17), "personal_account": (13, 13),
+    # measured: 183/201 pairs found (0.910), 10/81 lawful refused (0.123), 181/191 violating blocked
+    HELD_OUT.name: Floors(183, 201, 10, 81, 181, 191, {
+        "arrest": (17, 22), "borrow": (14, 14), "credit": (14, 14), "disclosure": (13, 14), "fake_legal": (15, 18),
+        "impersonation": (14, 16), "inflated_amount": (12, 13), "insult": (16, 17), "personal_account": (13, 13),
         "regf_disclosure": (8, 8), "regf_overshadowing": (6, 7), "third_party": (26, 28), "violence": (15, 17),
     }),
-    # measured: 155/168 pairs found (0.923), 4/72 lawful refused (0.056), 154/167 violating blocked
-    FRESH.name: Floors(155, 168, 4, 72, 154, 167, {
-        "arrest": (20, 20), "borrow": (12, 12), "credit": (11, 11), "disclosure": (11, 11), "fake_legal": (12, 13),
+    # measured: 153/168 pairs found (0.911), 4/72 lawful refused (0.056), 152/167 violating blocked
+    FRESH.name: Floors(153, 168, 4, 72, 152, 167, {
+        "arrest": (19, 20), "borrow": (11, 12), "credit": (11, 11), "disclosure": (11, 11), "fake_legal": (12, 13),
         "impersonation": (10, 13), "inflated_amount": (10, 10), "insult": (16, 17), "personal_account": (10, 10),
         "regf_disclosure": (7, 7), "regf_overshadowing": (8, 8), "third_party": (19, 21), "violence": (9, 15),
     }),

@@ -20,7 +20,7 @@ from pathlib import Path
 OUTPUT = Path(__file__).with_name("lint_corpus_generated.yaml")
 SEED = 20261205
 PER_CATEGORY = 420
-LAWFUL = 3000
+LAWFUL = 3400
 
 
 def pick(rng: random.Random, options):
@@ -237,7 +237,9 @@ LAWFUL_TEMPLATES: tuple[list[str], list[str]] = ([
     "您好，这里是客服，请{you}方便时回电，谢谢。", "本次通话已录音，我们会依法处理{you}的账户。", "客户说{others}已经知道借款的事，我方未联系。",
     "我们理解{you}的难处，每期金额可以协商。", "{you}的紧急联系人只用于联系不上{you}时确认联系方式。", "客户情绪激动，说要去{court}告我们，已安抚。",
     "如{you}家中有变故，可以申请暂停催收。", "法院传票只会由法院送达，请以法院正式文书为准。", "逾期不还可能产生罚息，具体以合同约定为准。",
-    "请勿相信自称{gov}的来电要求转账，如有疑问请报警。", "客户说{police}上门查过他别的事，与本借款无关。",
+    "请勿相信自称{gov}的来电要求转账，如有疑问请报警。", "您好，我是{lender}的工作人员，想和您沟通一下借款的情况。",
+    "您好，我是受{lender}委托的催收机构工作人员，您可以拨打{lender}客服核实我的工号。", "请问您最近情况怎么样？是不是遇到什么困难了？",
+    "请问您现在方便接电话吗？", "您看什么时候方便还款呢？", "如果有困难，我们可以为您申请分期或延期。", "请问是{name}本人吗？我是{lender}的客服。", "客户说{police}上门查过他别的事，与本借款无关。",
     "客户{family}表示不知道借款的事，已致歉并结束通话，未透露任何信息。", "客户称被人冒充{court}诈骗过，已提醒通过官方渠道核实。",
     "如{you}认为逾期记录有误，可向征信中心申请异议处理。", "我们尊重{you}的隐私，欠款信息只会与{you}本人沟通。", "客户说要去{place}打工，{when}发工资后还款。",
     "客户投诉之前有人说要通知他{others}，已记录并上报合规。", "客户说{you}们再打电话他就去{media}曝光，已安抚。", "依法起诉需经法院立案，届时{you}会收到法院的正式文书。",
@@ -273,6 +275,14 @@ LAWFUL_TEMPLATES: tuple[list[str], list[str]] = ([
     "You may dispute online, by mail or by phone; we accept disputes until {date}.", "If you dispute, we will mail you verification of the debt.",
     "You can pay now or dispute by {date}; paying does not take away your dispute rights.",
     "This is a debt collector. The amount is {amount}. You may dispute it by {date}.",
+    "Hello, I am calling from {lender} about your loan.", "Hello {name}, this is {lender}; I would like to talk about your account.",
+    "I am calling from an agency appointed by {lender}; you can verify my staff number with {lender}.",
+    "Hi {name}, I'm calling on behalf of {lender} about the payment that is {n} days late.",
+    "How are things for you at the moment?", "How are you doing these days? Is anything making it hard to pay?",
+    "Is this a good time to talk?", "Could you tell me what happened with this month's payment?",
+    "When do you think you will be able to pay?", "Would an instalment plan or a short deferral help you?",
+    "Am I speaking with {name}? I am calling from {lender}.", "My name is {agent} from {lender}; my staff number is available on request.",
+    "Could you ask {name} to call {lender} back? Thank you.", "We can talk about a plan that fits your budget; how does that sound?",
     "Customer said {police} came to his home about another matter; unrelated to the loan.", "Customer's {family} did not know about the loan; apologised and ended the call.",
     "If you think your credit report is wrong, you can dispute it with the bureau.", "We only discuss your account with you.",
     "Customer complained an earlier caller threatened to tell his {others}; logged and escalated to compliance.",
@@ -281,10 +291,15 @@ LAWFUL_TEMPLATES: tuple[list[str], list[str]] = ([
     "Spoke with the customer directly; promised to pay {when}, friendly call.", "Our agents will always give their name and a number you can check.",
 ])
 
-LAWFUL_SLOTS_ZH = {**ZH, "n": ["3", "7", "12", "15", "30", "45", "60"]}
+LENDERS_ZH = ["禾丰消费金融", "本公司", "我司", "青禾小贷", "华信银行信用卡中心", "合作机构"]
+LENDERS_EN = ["Hefeng Consumer Finance", "Maple Ridge Lending", "Northline Credit", "the card centre", "Sunrise Bank",
+              "Hefeng Consumer Finance Co., Ltd."]
+LAWFUL_SLOTS_ZH = {**ZH, "n": ["3", "7", "12", "15", "30", "45", "60"], "lender": LENDERS_ZH,
+                   "name": ["张先生", "李女士", "王伟", "刘洋"]}
 LAWFUL_SLOTS_EN = {**EN, "n": ["3", "7", "12", "15", "30", "45", "60"],
                    "date": ["May 3", "June 14, 2027", "January 9", "the 21st", "March 30, 2027", "August 2", "12/15/2026"],
-                   "amount": ["$412.50", "$1,980.00", "$76.12", "$3,400", "$250"]}
+                   "amount": ["$412.50", "$1,980.00", "$76.12", "$3,400", "$250"], "lender": LENDERS_EN,
+                   "name": ["Jane Smith", "Mr. Chen", "Dana", "Marcus Lee"], "agent": ["Amy", "Tom Baker", "agent Li"]}
 
 # -- how people write --------------------------------------------------------------------------
 
