@@ -129,3 +129,58 @@ def portal_lines(base_url: str) -> list[str]:
     counts = [f"{mine.filter(status=s).count()} {s}" for s in ("active", "proposed", "rejected", "kept", "reverted")]
     lines.append("  借款人自助计划 / self-serve plans: " + ", ".join(counts))
     return lines
+
+
+DEMO_TRANSCRIPTS = {
+    "cn": (
+        ("您好，我是禾丰消费金融的客服，您本期还款已逾期五天，可以通过App还款，如有困难可以申请分期。", False),
+        ("再不还钱，你通讯录里的人我们一个一个打电话，让大家都知道你欠钱不还。", True),
+        ("你这种老赖就该去坐牢，警察明天就上门抓你。", True),
+        ("您好，我们理解您的困难，可以为您申请延期七天，请在App内确认。", False),
+    ),
+    "us-regf": (
+        ("This is a debt collector. Your payment is five days late; you can pay in the app or ask about a plan.", False),
+        ("This is a debt collector. Pay today or we will call your boss and tell your whole office about this debt.", True),
+        ("This is a debt collector. If you don't pay, the police will arrest you at work tomorrow.", True),
+        ("This is a debt collector. You may dispute this debt; we will pause collection until we send verification.", False),
+    ),
+}
+
+
+def dialer_transcripts(directory, day, profile: str = "cn") -> list[str]:
+    """The lender's dialer reports a few calls of `day` with their transcripts through the contacts
+    feed, so the content review list and the contact history show what the lint found in them."""
+    import csv
+    import datetime as dt
+    import hashlib
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from arrears.contact.models import ContactAttempt
+    from arrears.feeds import import_contacts
+    from arrears.feeds.schemas import CONTACTS
+    from arrears.ledger.models import ContactPoint
+
+    points = list(ContactPoint.objects.filter(kind="mobile", owner="borrower", borrower__loans__start_date__lt=day)
+                  .values_list("value", "borrower__loans__external_id").order_by("pk")[:4])
+    if not points:
+        return ["通话转写 / call transcripts: 无可用账户 / no account to call"]
+    at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    path = directory / "dialer" / f"contacts-{day.isoformat()}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(CONTACTS.names))
+        writer.writeheader()
+        for index, ((mobile, loan), (text, _)) in enumerate(zip(points, DEMO_TRANSCRIPTS[profile])):
+            reference = f"dialer/recordings/{day.isoformat()}/{index + 1:04d}.wav"
+            writer.writerow({name: "" for name in CONTACTS.names} | {
+                "record_id": f"T{day:%Y%m%d}{index + 1:02d}", "source": "dialer-demo", "loan_id": loan, "channel": "call",
+                "contact": mobile, "attempted_at": (at + dt.timedelta(minutes=7 * index)).isoformat(),
+                "outcome": "right_party_contact", "duration_seconds": str(60 + 30 * index), "recording_ref": reference,
+                "recording_sha256": hashlib.sha256(reference.encode()).hexdigest(), "transcript": text,
+            })
+    outcome = import_contacts(path)
+    flagged = ContactAttempt.objects.exclude(transcript="").exclude(content_findings=[]).count()
+    return [f"通话转写 / call transcripts: {outcome.landed} 条导入 / landed, {outcome.rejected} 条拒收 / rejected; "
+            f"{flagged} 条有内容问题 / with findings: /workbench/content-review/"]

@@ -129,4 +129,4 @@ def test_the_classifier_scores_each_sentence_and_knows_its_categories() -> None:
     assert [s.text for s in scores] == ["We will tell your boss.", "Have a nice day."]
     assert "third_party" in scores[0].categories and scores[1].categories == {}
     assert set(CATEGORIES) <= {"violence", "third_party", "arrest", "fake_legal", "impersonation", "credit",
-                               "insult", "borrow", "personal_account"}
+                               "insult", "borrow", "personal_account", "regf_overshadowing"}

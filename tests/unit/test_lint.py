@@ -17,11 +17,12 @@ LABELLED = Path(__file__).resolve().parents[1] / "data" / "lint_messages.yaml"
 PRECISION_FLOOR = 0.90
 RECALL_FLOOR = 0.85
 # The held-out split (never used to train the meaning classifier): with the classifier the lint finds
-# 0.719 of what a reviewer labels (it found 0.375 with phrase rules alone), and some of what it adds
-# is a neighbouring category (0.821 precision by rule id). The floors are the measured figures. The
-# content guard's own held-out set is tests/data/lint_heldout.yaml (tests/unit/test_lint_heldout.py).
-HELD_OUT_PRECISION_FLOOR = 0.82
-HELD_OUT_RECALL_FLOOR = 0.71
+# 0.750 of what a reviewer labels (it found 0.375 with phrase rules alone, 0.719 with the first
+# classifier), and some of what it adds is a neighbouring category (0.857 precision by rule id; 0.821
+# with the first classifier). The floors are the measured figures. The content
+# guard's own held-out sets are tests/data/lint_heldout*.yaml (tests/unit/test_lint_heldout.py).
+HELD_OUT_PRECISION_FLOOR = 0.85
+HELD_OUT_RECALL_FLOOR = 0.75
 
 
 def only(text: str, facts: MessageFacts | None = None) -> Finding:

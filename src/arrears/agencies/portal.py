@@ -232,7 +232,7 @@ def record_contact(staff: AgencyStaff, placement: Placement, *, channel: str, ou
 
     note = note.strip()
     AgencyContact.objects.create(placement=placement, attempt=attempt, staff=staff, note=note, source=via,
-                                 note_findings=findings_as_data(lint_note(note)) if note else [])
+                                 note_findings=findings_as_data(lint_note(note, loan_id=placement.loan_id)) if note else [])
     apply_outcome(attempt, source="agency", by=staff.user,
                   details=OutcomeDetails(promise_amount=promise_amount, promise_due=promise_due, note=note))
     log_access(staff, AccessAction.RECORD, placement=placement, fields=("contact",), via=via)

@@ -65,9 +65,10 @@ def run(args) -> int:
         outcome = simulate(options, password=DEMO_PASSWORD, say=lambda line: print(line, flush=True))
         print(outcome.report.text())
         (options.directory / "report.json").write_text(outcome.report.as_json(), encoding="utf-8")
-        from arrears.demo import legal_and_credit_files
+        from arrears.demo import dialer_transcripts, legal_and_credit_files
 
-        for line in legal_and_credit_files(Path(settings.VAR_DIR), options.last_day):
+        for line in legal_and_credit_files(Path(settings.VAR_DIR), options.last_day) + dialer_transcripts(
+                Path(settings.VAR_DIR), options.last_day, profile):
             print(line)
     base = f"http://127.0.0.1:{args.port}"
     print(f"\n登录（密码均为 {DEMO_PASSWORD}）/ sign in (every password is {DEMO_PASSWORD}):")

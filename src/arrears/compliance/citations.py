@@ -1,8 +1,8 @@
 """Which source a content-lint finding cites, by category, compliance profile and product.
 
 The table is data (`lint_citations.yaml`); this module only reads it. A consumer loan under the
-cn profile cites the consumer-loan collection guideline, a credit card the card regulation, and
-us-regf cites Regulation F for either.
+cn profile cites the consumer-loan collection guideline, a credit card the card regulation, a
+microloan the microloan companies' measures, and us-regf cites Regulation F for any.
 
     >>> cite("third_party", "cn", "consumer_loan").zh.startswith("《金融机构个人消费类贷款催收工作指引")
     True
@@ -17,7 +17,8 @@ from functools import cache
 from pathlib import Path
 
 PROFILES = ("cn", "us-regf")
-PRODUCTS = ("consumer_loan", "credit_card")
+PRODUCTS = ("consumer_loan", "credit_card", "microloan")
+"""A product's kind (ledger Product.kind): the cn profile cites the regulation for each."""
 DEFAULT_PROFILE = "cn"
 DEFAULT_PRODUCT = "consumer_loan"
 
@@ -49,7 +50,7 @@ def categories() -> tuple[str, ...]:
 
 
 def cite(category: str, profile: str | None = None, product: str | None = None) -> Citation:
-    """The citation for `category` under `profile` (cn, us-regf) and `product` (consumer_loan, credit_card)."""
+    """The citation for `category` under `profile` (cn, us-regf) and `product` (consumer_loan, credit_card, microloan)."""
     profile = profile or DEFAULT_PROFILE
     product = product or DEFAULT_PRODUCT
     if profile not in PROFILES:

@@ -113,7 +113,7 @@ class Readers:
     """Who a message is about and for, so each finding cites the right source and the checks that
     depend on the reader apply.
 
-    profile: the compliance profile (cn, us-regf); product: consumer_loan or credit_card.
+    profile: the compliance profile (cn, us-regf); product: consumer_loan, credit_card or microloan (a product's kind, ledger Product.kind).
     recipient: borrower, or third_party (a contact, a relative, an employer: the debt must not show).
     sender: lender, or debt_collector (an agency; under us-regf it must say it is a debt collector).
     channel: sms, email, letter, app, app_push, call, call_transcript, visit_notice, call_note,
@@ -202,6 +202,25 @@ def _lint_one(text: str, facts: MessageFacts | None, audience: Readers, scores) 
         found.extend(_disclosure_findings(text))
     found.extend(_regf_disclosure_findings(text, audience))
     return tuple(_merged(text, (_cited(f, audience) for f in found)))
+
+
+def findings_as_data(findings: Iterable[Finding]) -> list[dict]:
+    """Findings as plain data, as they are kept with a note, an agency's note or a call transcript."""
+    return [
+        {
+            "rule_id": f.rule_id,
+            "excerpt": f.excerpt,
+            "start": f.start,
+            "end": f.end,
+            "message_zh": f.message_zh,
+            "message_en": f.message_en,
+            "severity": str(getattr(f.severity, "value", f.severity)),
+            "category": f.category,
+            "citation_zh": f.citation_zh,
+            "citation_en": f.citation_en,
+        }
+        for f in findings
+    ]
 
 
 def can_approve(text: str, facts: MessageFacts | None = None, **audience) -> bool:

@@ -31,6 +31,8 @@ from pathlib import Path
 import numpy as np
 
 CORPUS = Path(__file__).with_name("lint_corpus.yaml")
+GENERATED_CORPUS = Path(__file__).with_name("lint_corpus_generated.yaml")
+"""Written by `arrears.compliance.corpus_generator` (seeded, reproducible); trained on with CORPUS."""
 
 CATEGORIES: tuple[str, ...] = (
     "violence",
@@ -42,16 +44,27 @@ CATEGORIES: tuple[str, ...] = (
     "insult",
     "borrow",
     "personal_account",
+    "regf_overshadowing",
 )
 """The categories the classifier learns. Disclosure to a third party, a misstated amount and the
-required disclosures depend on who reads the message and what is true, so rules decide them;
-overshadowing of dispute rights turns on a few words around "dispute" that character n-grams
-do not tell apart from a lawful statement of those rights, so a rule decides it too."""
+required disclosures depend on who reads the message and what is true, so rules decide them.
+Overshadowing of dispute rights is learnt too (word n-grams tell "disputing won't stop" from
+"disputing stops collection"); its finding only counts under us-regf."""
 
 THRESHOLD = 0.6
-"""A sentence carries a category when its probability reaches this."""
+"""The default when a category's own threshold is unknown; each category's threshold is chosen on
+a validation split of the corpus when the model is trained (`calibrated_thresholds`)."""
 
-_MODEL_VERSION = "2"
+VALIDATION_SHARE = 0.2
+VALIDATION_SEED = 7
+THRESHOLD_GRID = tuple(round(0.50 + 0.025 * step, 3) for step in range(19))  # 0.50 … 0.95
+"""Never below 0.5, a balanced regression's own boundary: the validation split is a few hundred
+messages, too few to trust a lower threshold on wording it does not hold."""
+VALIDATION_FALSE_POSITIVES = 0.003
+"""A category's threshold is the lowest on the grid whose false-positive rate on the validation
+split's messages without that category stays at or under this; recall follows from it."""
+
+_MODEL_VERSION = "3"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[A-Za-z]+")
 MIN_CJK_CHARACTERS = 4
@@ -80,11 +93,29 @@ class _Model:
     never to lint, so a process that finds the cache starts at once."""
 
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, weights: np.ndarray,
-                 intercepts: np.ndarray) -> None:
+                 intercepts: np.ndarray, word_vocabulary: dict[str, int], word_idf: np.ndarray,
+                 word_weights: np.ndarray, thresholds: np.ndarray) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
         self.weights = weights  # (features, categories)
         self.intercepts = intercepts
+        self.word_vocabulary = word_vocabulary
+        self.word_idf = word_idf
+        self.word_weights = word_weights
+        self.thresholds = thresholds  # one per category, chosen on the validation split
+
+    def word_features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The non-zero TF-IDF features of `text`'s word 1–2-grams (`word_grams`), L2-normalised."""
+        counts: dict[int, int] = {}
+        for gram in word_grams(text):
+            index = self.word_vocabulary.get(gram)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        if not counts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        indices = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))) * self.word_idf[indices]
+        return indices, values / np.linalg.norm(values)
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The non-zero TF-IDF features of `text` (indices, L2-normalised values), as the vectoriser
@@ -111,29 +142,49 @@ class _Model:
             indices, values = self.features(text)
             if len(indices):
                 logits[row] += values @ self.weights[indices]
+            indices, values = self.word_features(text)
+            if len(indices):
+                logits[row] += values @ self.word_weights[indices]
         return 1.0 / (1.0 + np.exp(-logits))
 
 
 N_GRAM = 4
 _SPACES = re.compile(r"\s\s+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u9fff]")
 
 
-def load_corpus(path: Path = CORPUS) -> list[dict]:
+def word_grams(text: str) -> list[str]:
+    """Word 1–2-grams: Latin words (lower case, "won't" kept whole) and each Chinese character as a
+    word, so a bigram of two characters is a Chinese word and "not stop" is one feature."""
+    tokens = _TOKEN.findall(text.lower())
+    return tokens + [f"{first} {second}" for first, second in zip(tokens, tokens[1:])]
+
+
+def load_corpus(paths: tuple[Path, ...] = (CORPUS, GENERATED_CORPUS)) -> list[dict]:
+    """The training entries: the hand-written corpus, then the generated one."""
     import yaml
 
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    entries: list[dict] = []
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            entries.extend(yaml.safe_load(handle))
+    return entries
 
 
-def train(entries: list[dict]) -> _Model:
-    """Fit the vectoriser and one balanced logistic regression per category on `entries`."""
+def _fit(entries: list[dict], thresholds: np.ndarray) -> _Model:
+    """Fit both vectorisers and one balanced logistic regression per category on `entries`."""
+    from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     texts = [entry["text"] for entry in entries]
-    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, N_GRAM), sublinear_tf=True, lowercase=True, min_df=2,
-                                 dtype=np.float32)
-    features = vectorizer.fit_transform(texts)
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, N_GRAM), sublinear_tf=True, lowercase=True, min_df=2,
+                            dtype=np.float32)
+    words = TfidfVectorizer(analyzer=word_grams, sublinear_tf=True, min_df=2, dtype=np.float32)
+    char_features = chars.fit_transform([_SPACES.sub(" ", text.lower()) for text in texts])
+    word_features = words.fit_transform(texts)
+    features = hstack([char_features, word_features]).tocsr()
+    split = char_features.shape[1]
     weights = np.zeros((features.shape[1], len(CATEGORIES)), dtype=np.float32)
     intercepts = np.zeros(len(CATEGORIES), dtype=np.float32)
     for column, category in enumerate(CATEGORIES):
@@ -141,12 +192,54 @@ def train(entries: list[dict]) -> _Model:
         if not labels.any():
             intercepts[column] = -20.0
             continue
-        model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)
+        model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000)
         model.fit(features, labels)
         weights[:, column] = model.coef_[0]
         intercepts[column] = model.intercept_[0]
-    vocabulary = {ngram: int(index) for ngram, index in vectorizer.vocabulary_.items()}
-    return _Model(vocabulary, vectorizer.idf_.astype(np.float32), weights, intercepts)
+    return _Model({gram: int(index) for gram, index in chars.vocabulary_.items()}, chars.idf_.astype(np.float32),
+                  weights[:split], intercepts,
+                  {gram: int(index) for gram, index in words.vocabulary_.items()}, words.idf_.astype(np.float32),
+                  weights[split:], thresholds)
+
+
+def validation_split(entries: list[dict]) -> tuple[list[dict], list[dict]]:
+    """A seeded split of the corpus: (training, validation). Only hand-written entries are held
+    back (VALIDATION_SHARE of them): a generated sentence has siblings from the same template in
+    training, so it would say little about wording the corpus lacks."""
+    import random
+
+    rng = random.Random(VALIDATION_SEED)
+    training: list[dict] = []
+    validation: list[dict] = []
+    for entry in entries:
+        generated = str(entry.get("id", "")).startswith("g")
+        (validation if not generated and rng.random() < VALIDATION_SHARE else training).append(entry)
+    return training, validation
+
+
+def calibrated_thresholds(fitted: _Model, validation: list[dict]) -> np.ndarray:
+    """Per category, the lowest threshold on THRESHOLD_GRID (0.50–0.95) whose false-positive rate on
+    the validation messages without that category is at most VALIDATION_FALSE_POSITIVES."""
+    probabilities = fitted.probabilities([entry["text"] for entry in validation])
+    thresholds = np.full(len(CATEGORIES), THRESHOLD, dtype=np.float32)
+    for column, category in enumerate(CATEGORIES):
+        negatives = probabilities[[category not in entry["expect"] for entry in validation], column]
+        if not len(negatives):
+            continue
+        for threshold in THRESHOLD_GRID:
+            if float(np.mean(negatives >= threshold)) <= VALIDATION_FALSE_POSITIVES:
+                thresholds[column] = threshold
+                break
+        else:
+            thresholds[column] = THRESHOLD_GRID[-1]
+    return thresholds
+
+
+def train(entries: list[dict]) -> _Model:
+    """Choose each category's threshold on a validation split, then fit on all of `entries`."""
+    training, validation = validation_split(entries)
+    thresholds = calibrated_thresholds(_fit(training, np.full(len(CATEGORIES), THRESHOLD, dtype=np.float32)), validation)
+    return _fit(entries, thresholds)
 
 
 _lock = threading.Lock()
@@ -171,7 +264,7 @@ def model() -> _Model:
         return _model
     with _lock:
         if _model is None:
-            corpus_bytes = CORPUS.read_bytes()
+            corpus_bytes = CORPUS.read_bytes() + GENERATED_CORPUS.read_bytes()
             path = _cache_path(corpus_bytes)
             loaded = None
             if path.exists():
@@ -219,18 +312,21 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def sentence_scores(text: str, *, threshold: float = THRESHOLD) -> list[SentenceScore]:
-    """Each sentence of `text` with the categories whose probability reaches `threshold`."""
+def sentence_scores(text: str, *, threshold: float | None = None) -> list[SentenceScore]:
+    """Each sentence of `text` with the categories whose probability reaches `threshold` (by
+    default each category's calibrated threshold)."""
     return score_many([text], threshold=threshold)[0]
 
 
-def score_many(texts: list[str], *, threshold: float = THRESHOLD) -> list[list[SentenceScore]]:
+def score_many(texts: list[str], *, threshold: float | None = None) -> list[list[SentenceScore]]:
     """`sentence_scores` for many texts at once (one matrix product for all their sentences)."""
     spans = [sentences(text) for text in texts]
     flat = [text[start:end] for text, text_spans in zip(texts, spans) for start, end in text_spans]
     if not flat:
         return [[] for _ in texts]
-    probabilities = model().probabilities(flat)
+    fitted = model()
+    probabilities = fitted.probabilities(flat)
+    cut = fitted.thresholds if threshold is None else np.full(len(CATEGORIES), threshold, dtype=np.float32)
     result: list[list[SentenceScore]] = []
     row = 0
     for text, text_spans in zip(texts, spans):
@@ -238,7 +334,7 @@ def score_many(texts: list[str], *, threshold: float = THRESHOLD) -> list[list[S
         for start, end in text_spans:
             found = {
                 CATEGORIES[column]: float(probabilities[row, column])
-                for column in np.flatnonzero(probabilities[row] >= threshold)
+                for column in np.flatnonzero(probabilities[row] >= cut)
             } if _long_enough(text[start:end]) else {}
             scored.append(SentenceScore(start, end, text[start:end], found))
             row += 1

@@ -98,6 +98,11 @@ class ContactAttempt(models.Model):
         _("recording SHA-256"), max_length=64, blank=True, default="", db_default="",
         help_text="lower-case hex digest of the recording, to show it was not altered",
     )
+    transcript = models.TextField(_("call transcript"), blank=True, default="", db_default="")
+    content_findings = models.JSONField(
+        _("content lint findings"), default=list, blank=True, db_default=[],
+        help_text="what the content lint found in the transcript when it was imported",
+    )
 
     class Meta:
         verbose_name = _("contact attempt")

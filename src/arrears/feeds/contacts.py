@@ -21,6 +21,7 @@ whole, and a file run again lands exactly what did not land before.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -52,11 +53,11 @@ _COMPARED = (
     "a.loan_id = l.id AND a.contact_point_id = c.id AND a.channel = s.channel AND a.party = s.party "
     "AND a.attempted_at = s.attempted_at AND a.outcome = s.outcome AND a.body = s.note "
     "AND COALESCE(a.duration_seconds, -1) = s.duration_seconds AND a.recording_ref = s.recording_ref "
-    "AND a.recording_sha256 = s.recording_sha256"
+    "AND a.recording_sha256 = s.recording_sha256 AND a.transcript = s.transcript"
 )
 _WRITTEN = (
     "idempotency_key", "loan_id", "contact_point_id", "channel", "party", "attempted_at", "outcome", "conversation",
-    "rule", "as_of", "body", "duration_seconds", "recording_ref", "recording_sha256",
+    "rule", "as_of", "body", "duration_seconds", "recording_ref", "recording_sha256", "transcript", "content_findings",
 )
 
 
@@ -69,11 +70,13 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
     progress.stage("校验", "validating", raw.num_rows)
     from arrears.compliance.lender import lender_profile_name
 
-    checked = check_contacts(raw, now=clock.now(), zone=settings.TIME_ZONE, profile=lender_profile_name())
+    profile = lender_profile_name()
+    checked = check_contacts(raw, now=clock.now(), zone=settings.TIME_ZONE, profile=profile)
 
     with bulk_session() as db, landing(db, _STAGED, progress):
         _stage_checked(db, checked.rows)
         checked = check_contacts_against_ledger(checked, _ledger(db))
+        checked = Checked(rows=_with_findings(checked.rows, profile), rejects=checked.rejects, repeats=checked.repeats)
         progress.advance(raw.num_rows)
         with_effects = col.one_of(checked.rows.column("outcome").combine_chunks(), WITH_EFFECTS)
         plain = checked.rows.filter(pa.array(~with_effects))
@@ -100,9 +103,18 @@ def _stage_checked(db: BulkConnection, rows: pa.Table) -> None:
     """The accepted rows, with what the ledger compares them by (no duration: -1)."""
     staged = rows.select(
         ["row", "idempotency_key", "loan_id", "kind", "contact", "channel", "party", "attempted_at", "outcome",
-         "note", "recording_ref", "recording_sha256"]
+         "note", "recording_ref", "recording_sha256", "transcript"]
     )
     stage(db, "feed_contact", staged.append_column("duration_seconds", pc.fill_null(rows.column("duration_seconds"), -1)))
+
+
+def _with_findings(rows: pa.Table, profile: str) -> pa.Table:
+    """The accepted rows with their transcripts' content findings (JSON text), citing the regulation
+    for the profile and each loan's product kind."""
+    from arrears.feeds.transcripts import transcript_findings
+
+    findings = transcript_findings(rows, profile=profile, products=rows.column("product_kind").combine_chunks())
+    return rows.append_column("content_findings", findings)
 
 
 def _ledger(db: BulkConnection) -> pa.Table:
@@ -114,9 +126,10 @@ def _ledger(db: BulkConnection) -> pa.Table:
         db,
         "SELECT s.row, l.id AS loan_pk, l.start_date, c.id AS point_id, c.owner, "
         "CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS held, "
-        f"CASE WHEN {_COMPARED} THEN 1 ELSE 0 END AS same "
+        f"CASE WHEN {_COMPARED} THEN 1 ELSE 0 END AS same, p.kind AS product_kind "
         "FROM feed_contact s "
         "LEFT JOIN ledger_loan l ON l.external_id = s.loan_id "
+        "LEFT JOIN ledger_product p ON p.id = l.product_id "
         "LEFT JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id AND c.kind = s.kind AND c.value = s.contact "
         "LEFT JOIN contact_contactattempt a ON a.idempotency_key = s.idempotency_key",
         empty_contacts_ledger().schema,
@@ -142,6 +155,8 @@ def _attempts(rows: pa.Table) -> pa.Table:
             "duration_seconds": rows.column("duration_seconds"),
             "recording_ref": rows.column("recording_ref"),
             "recording_sha256": rows.column("recording_sha256"),
+            "transcript": rows.column("transcript"),
+            "content_findings": rows.column("content_findings"),
         }
     )
 
@@ -151,12 +166,13 @@ def _write(db: BulkConnection) -> None:
     from arrears.audit.events import attempts_written_in_bulk
 
     written = ", ".join(_WRITTEN)
+    selected = written if db.vendor == "sqlite" else written.replace("content_findings", "CAST(content_findings AS jsonb)")
     created = instant_sql(db, clock.now())  # the product's clock, as every row a night writes
     before = db.fetch("SELECT COALESCE(MAX(id), 0) AS n FROM contact_contactattempt").column("n")[0].as_py()
     db.execute(
         f"INSERT INTO contact_contactattempt ({written}, template, state, segment, created_at, subject, tries, "
         "lease_owner, provider, provider_message_id, last_error, blocked_by, reasons_zh, reasons_en) "
-        f"SELECT {written}, '', 'done', '', {created}, '', 0, '', '', '', '', '', '', '' "
+        f"SELECT {selected}, '', 'done', '', {created}, '', 0, '', '', '', '', '', '', '' "
         "FROM feed_contact_write WHERE TRUE ON CONFLICT (idempotency_key) DO NOTHING"
     )
     # the attempts this import landed, logged in the same transaction, in bulk
@@ -202,6 +218,7 @@ def land_with_effects(rows: pa.Table) -> tuple[int, pa.Table]:
                         outcome=row["outcome"], conversation=row["conversation"], rule=f"feed/{row['source']}",
                         body=row["note"], duration_seconds=row["duration_seconds"],
                         recording_ref=row["recording_ref"], recording_sha256=row["recording_sha256"],
+                        transcript=row["transcript"], content_findings=json.loads(row["content_findings"]),
                     )
                     apply_outcome(attempt, source=FEED_SOURCE, by=None, details=details)
             except InputError as error:

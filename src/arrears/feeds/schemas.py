@@ -128,6 +128,9 @@ SCORES = FeedSchema(
     ),
 )
 
+TRANSCRIPT_MAX_LENGTH = 20_000
+"""A call's transcript, optional: linted on import (arrears.feeds.transcripts)."""
+
 CONTACTS = FeedSchema(
     kind="contacts",
     key="record_id",  # within its source: the attempt's key is feed:<source>:<record_id>
@@ -146,6 +149,7 @@ CONTACTS = FeedSchema(
         Column("note", False, 1000),
         Column("recording_ref", False, 300),
         Column("recording_sha256", False),
+        Column("transcript", False, TRANSCRIPT_MAX_LENGTH),
     ),
 )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from arrears.compliance.citations import PRODUCTS as PRODUCT_KINDS
 from arrears.errors import InputError
 from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, Component, RepaymentMethod
 from arrears.money import Fen, MoneyError, to_fen
@@ -57,6 +58,7 @@ class ProductSpec:
     plan_break_days: int = 30
     plan_break_reverses_waivers: bool = True
     waiver_principal_allowed: bool = False
+    kind: str = "consumer_loan"  # what the product is in law: the content lint cites its regulation
 
     def as_row(self) -> dict[str, Any]:
         """The values of a `Product` row."""
@@ -168,8 +170,10 @@ _FIELDS = (
     "plan_break_days",
     "plan_break_reverses_waivers",
     "waiver_principal_allowed",
+    "kind",
 )
 _OPTIONAL_DEFAULTS: dict[str, object] = {
+    "kind": "consumer_loan",
     "plan_break_days": 30,
     "plan_break_reverses_waivers": True,
     "waiver_principal_allowed": False,
@@ -219,6 +223,10 @@ def _parse_product(entry: Mapping[str, object], where: str, problems: _Problems)
             problems.add(at(name), "应为 true 或 false", "must be true or false")
         flags[name] = values[name]
     order = _allocation_order(values["allocation_order"], at("allocation_order"), problems)
+    kind = values["kind"]
+    if kind not in PRODUCT_KINDS:
+        choices = ", ".join(PRODUCT_KINDS)
+        problems.add(at("kind"), f"产品类别应为 {choices} 之一", f"kind must be one of {choices}")
     if len(problems.items) > before:
         return None
     return ProductSpec(
@@ -234,6 +242,7 @@ def _parse_product(entry: Mapping[str, object], where: str, problems: _Problems)
         cost_cap_bp=rates["cost_cap_bp"],
         charge_off_dpd=charge_off_dpd,
         plan_break_days=plan_break_days,
+        kind=kind,
         **flags,
     )
 

@@ -80,8 +80,21 @@ class ContactPoint(models.Model):
         return f"{self.get_kind_display()} · {self.get_relation_display()}"
 
 
+class ProductKind(models.TextChoices):
+    """What a product is in law, so the content lint cites the regulation for it
+    (arrears.compliance.citations.PRODUCTS holds the same values)."""
+
+    CONSUMER_LOAN = "consumer_loan", _("consumer loan")
+    CREDIT_CARD = "credit_card", _("credit card")
+    MICROLOAN = "microloan", _("microloan")
+
+
 class Product(models.Model):
     code = models.CharField(_("code"), max_length=32, unique=True)
+    kind = models.CharField(
+        _("product kind"), max_length=16, choices=ProductKind.choices, default=ProductKind.CONSUMER_LOAN,
+        db_default=ProductKind.CONSUMER_LOAN,
+    )
     name_zh = models.CharField(_("name (zh)"), max_length=100)
     name_en = models.CharField(_("name (en)"), max_length=100)
     repayment_method = models.CharField(

@@ -79,6 +79,7 @@ def render_free_text(attempt, *, profile: str | None = None) -> RenderedMessage:
         "profile": profile,
         "recipient": "third_party" if attempt.party == "third_party" else "borrower",
         "sender": "debt_collector" if attempt.segment == "agency" else "lender",
+        "product": attempt.loan.product.kind,
     }
     findings = lint(body, channel=attempt.channel, **audience) + lint(attempt.subject or "", **audience)
     public = public_url()

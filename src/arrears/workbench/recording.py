@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from arrears.access.scope import Action, require
 from arrears.cases.editing import edit_case
-from arrears.compliance.lint import Finding, lint
+from arrears.compliance.lint import Finding, findings_as_data, lint  # noqa: F401 (findings_as_data: its callers import it here)
 from arrears.contact.effects import OutcomeDetails, apply_outcome, check_outcome
 from arrears.contact.outcomes import is_conversation
 from arrears.errors import InputError
@@ -57,30 +57,16 @@ class RecordedContact:
     guard_blocked_by: tuple[str, ...] = field(default=())
 
 
-def findings_as_data(findings) -> list[dict]:
-    return [
-        {
-            "rule_id": f.rule_id,
-            "excerpt": f.excerpt,
-            "start": f.start,
-            "end": f.end,
-            "message_zh": f.message_zh,
-            "message_en": f.message_en,
-            "severity": str(getattr(f.severity, "value", f.severity)),
-            "category": getattr(f, "category", ""),
-            "citation_zh": getattr(f, "citation_zh", ""),
-            "citation_en": getattr(f, "citation_en", ""),
-        }
-        for f in findings
-    ]
 
 
-def lint_note(text: str):
-    """The content lint on a collector's note, citing the sources of the lender's profile; the one
-    definition notes from the workbench and from agencies share."""
+def lint_note(text: str, *, loan_id: int | None = None):
+    """The content lint on a collector's note, citing the sources of the lender's profile and of the
+    loan's product kind; the one definition notes from the workbench and from agencies share."""
     from arrears.compliance.lender import lender_profile_name
+    from arrears.ledger.models import Loan
 
-    return lint(text, profile=lender_profile_name(), channel="call_note")
+    kind = Loan.objects.filter(pk=loan_id).values_list("product__kind", flat=True).first() if loan_id else None
+    return lint(text, profile=lender_profile_name(), product=kind, channel="call_note")
 
 
 def write_note(user, *, loan_id: int, case_id: int | None, text: str, attempt_id: int | None = None):
@@ -90,7 +76,7 @@ def write_note(user, *, loan_id: int, case_id: int | None, text: str, attempt_id
     text = text.strip()
     if not text:
         raise InputError("备注不能为空", "The note is empty")
-    findings = lint_note(text)
+    findings = lint_note(text, loan_id=loan_id)
     note = Note.objects.create(
         loan_id=loan_id, case_id=case_id, attempt_id=attempt_id, author=user, text=text,
         findings=findings_as_data(findings),

@@ -7,6 +7,7 @@ app_name = "workbench"
 urlpatterns = [
     path("", views.queue_page, name="queue"),
     path("next/", views.next_account, name="next"),
+    path("content-review/", views.content_review, name="content-review"),
     path("loans/<int:loan_id>/contact/", views.record, name="record-contact"),
     path("loans/<int:loan_id>/notes/", views.add_note, name="add-note"),
     path("cases/<int:case_id>/assign/", views.assign, name="assign"),

@@ -66,6 +66,22 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/queue.html", context, status=200 if not form.errors else 400)
 
 
+@require_safe
+@_worker_required
+def content_review(request: HttpRequest) -> HttpResponse:
+    """The call transcripts in which the content lint found something, on the loans this user may see."""
+    from arrears.access.scope import loans_visible_to
+    from arrears.contact.models import ContactAttempt
+
+    flagged = (
+        ContactAttempt.objects.filter(loan__in=loans_visible_to(request.user)).exclude(transcript="")
+        .exclude(content_findings=[]).select_related("loan").order_by("-attempted_at", "-pk")
+    )
+    page = Paginator(flagged, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    english = translation.get_language() == "en"
+    return render(request, "workbench/content_review.html", {"page": page, "english": english, "nav": "workbench"})
+
+
 @require_POST
 @_worker_required
 def next_account(request: HttpRequest) -> HttpResponse:

@@ -103,6 +103,7 @@ def check_contacts(raw: pa.Table, *, now: dt.datetime, zone: str, profile: str =
             "note": v["note"],
             "recording_ref": v["recording_ref"],
             "recording_sha256": v["recording_sha256"],
+            "transcript": v["transcript"],
         }
     )
     accepted, repeats, found = settle_repeats(typed, problems, v, "idempotency_key", field=CONTACTS.key)
@@ -251,6 +252,19 @@ def _check_recording(v: dict[str, pa.Array], problems: Problems) -> None:
         "填写录音摘要时须同时填写 recording_ref",
         "a recording's digest needs its recording_ref",
     )
+    transcript = col.present(v["transcript"])
+    problems.refuse(
+        transcript & ~col.present(v["recording_ref"]),
+        "transcript",
+        "通话转写须同时填写录音位置 recording_ref",
+        "a call transcript needs its recording_ref",
+    )
+    problems.refuse(
+        transcript & col.present(v["channel"]) & ~col.to_numpy(pc.equal(v["channel"], "call")),
+        "transcript",
+        "通话转写只适用于渠道 call",
+        "a transcript goes with the channel call only",
+    )
 
 
 def empty_contacts_ledger() -> pa.Table:
@@ -264,6 +278,7 @@ def empty_contacts_ledger() -> pa.Table:
             "owner": pa.array([], pa.string()),
             "held": pa.array([], pa.int64()),
             "same": pa.array([], pa.int64()),
+            "product_kind": pa.array([], pa.string()),
         }
     )
 
@@ -276,7 +291,7 @@ def check_contacts_against_ledger(checked: Checked, ledger: pa.Table) -> Checked
     ledger: one line per accepted row (by `row`): the loan's id and start date, the matching
         contact point's id and owner (null when none), whether the record's key is held (1/0), and
         whether what is held is the same attempt (1/0), as `empty_contacts_ledger`.
-    The rows kept gain `loan_pk` and `point_id`.
+    The rows kept gain `loan_pk`, `point_id` and `product_kind` (the loan's product's kind).
     """
     contacts = checked.rows
     rows = contacts.column("row").to_numpy()
@@ -325,7 +340,8 @@ def check_contacts_against_ledger(checked: Checked, ledger: pa.Table) -> Checked
         "this source's record_id is already recorded with different values",
     )
     keep = ~problems.rejected & ~same
-    kept = contacts.append_column("loan_pk", found("loan_pk")).append_column("point_id", found("point_id"))
+    kept = (contacts.append_column("loan_pk", found("loan_pk")).append_column("point_id", found("point_id"))
+            .append_column("product_kind", found("product_kind")))
     return Checked(
         rows=kept.filter(pa.array(keep)),
         rejects=merge_rejects(checked.rejects, problems.table()),
