@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from arrears.channels._base import (
+    ChannelError,
     Message,
     PermanentError,
     Receipt,
@@ -100,6 +101,18 @@ class SmtpChannel:
             self._drop()
             raise UncertainError(f"{self.name}: connection lost during DATA: {error}") from error
         return Sent(provider_message_id=email["Message-ID"])
+
+    def send_many(self, messages: list[Message], *, window: int = 100) -> list[Sent | ChannelError]:
+        """Send `messages` in order over the one open session (a new one if it is lost): each
+        message's Sent, or the error `send` raised for it. SMTP answers each message before the
+        next, so `window` changes nothing here."""
+        results: list[Sent | ChannelError] = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except (TransientError, PermanentError, UncertainError) as error:
+                results.append(error)
+        return results
 
     def reconcile(self, message: Message) -> Reconciled:
         return Reconciled(sent=None)
