@@ -28,7 +28,7 @@ def windowed(smtp: SmtpPeer | None = None, smsc: SmppPeer | None = None, window:
     providers = {}
     if smtp is not None:
         providers["mail"] = {"kind": "smtp", "host": "127.0.0.1", "port": smtp.port, "sender": "n@lender.cn",
-                             "domain": "lender.cn", "carries": "email", "window": window}
+                             "domain": "lender.cn", "carries": "email", "window": window, "sessions": 3}
     if smsc is not None:
         providers["smsc"] = {"kind": "smpp", "host": "127.0.0.1", "port": smsc.port, "system_id": "l", "password": "p",
                              "carries": "sms", "window": window}
@@ -116,6 +116,9 @@ def test_each_settled_message_is_in_the_audit_log_once_and_the_chain_verifies():
         entries = Counter(AuditEntry.objects.filter(kind="contact.sent").values_list("detail", flat=True))
         assert len(entries) == len(attempts) and set(entries.values()) == {1}
         assert AuditEntry.objects.filter(kind="contact.receipt").count() == 25
+        # and each email, sent over three sessions at once, is stored under its own Message-ID
+        stored = set(ContactAttempt.objects.filter(channel="email").values_list("provider_message_id", flat=True))
+        assert stored == set(smtp.message_ids()) and len(stored) == 25
         assert verify().ok
     finally:
         smtp.stop()

@@ -12,7 +12,8 @@ Read from the YAML file named by ARREARS_OUTBOX_CONFIG (default var/outbox.yaml)
       smsc:    {kind: smpp, host: 10.0.0.5, port: 2775, system_id: lender, password: …, source_addr: "10690000",
                 rate: {count: 50, seconds: 1}, window: 200}   # window: the batch path (see ProviderConfig)
       gateway: {kind: http_gateway, url: https://sms.example/send, secret: …}
-      mail:    {kind: smtp, host: 127.0.0.1, port: 25, sender: "催收中心 <notice@lender.cn>", domain: lender.cn}
+      mail:    {kind: smtp, host: 127.0.0.1, port: 25, sender: "催收中心 <notice@lender.cn>", domain: lender.cn,
+                window: 200, sessions: 4}   # sessions: a batch spread over 4 open SMTP sessions
       push:    {kind: webhook, url: https://app.lender.cn/push, secret: …}
       print:   {kind: letter, directory: var/print}
     retry:  {max_tries: 8, base_seconds: 30, max_seconds: 3600}
@@ -128,6 +129,16 @@ def _window(source: str, name: str, options: dict) -> int:
     return value
 
 
+def _sessions(source: str, name: str, options: dict) -> None:
+    """SMTP only: how many sessions a batch is spread over (`channels.smtp.SmtpChannel.sessions`)."""
+    if "sessions" not in options:
+        return
+    value = options["sessions"]
+    if options["kind"] != "smtp" or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 32:
+        raise _problem(source, f"服务商 {name} 的 sessions 须为 1 到 32 的整数（仅 smtp）",
+                       f"provider {name}: sessions must be a whole number from 1 to 32 (smtp only)")
+
+
 def parse_config(data: dict, *, source: str = "<memory>") -> OutboxConfig:
     if not isinstance(data, dict):
         raise _problem(source, "须为 YAML 映射", "must be a YAML mapping")
@@ -139,6 +150,7 @@ def parse_config(data: dict, *, source: str = "<memory>") -> OutboxConfig:
         if missing:
             raise _problem(source, f"服务商 {name} 缺少 {', '.join(missing)}", f"provider {name} lacks {', '.join(missing)}")
         rest = {key: value for key, value in options.items() if key not in ("kind", "rate", "window")}
+        _sessions(source, name, options)
         providers[name] = ProviderConfig(name, options["kind"], rest, _rate(source, f"provider {name}", options.get("rate")),
                                          _window(source, name, options))
     channels: dict[str, ChannelConfig] = {}

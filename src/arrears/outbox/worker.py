@@ -27,6 +27,7 @@ from arrears.audit.events import attempt_changed, attempts_changed
 from arrears.channels import (
     Channel,
     ChannelError,
+    Message,
     PermanentError,
     Receipt,
     Reply,
@@ -124,8 +125,11 @@ class Worker:
         return self.tally
 
     def step(self) -> int:
-        """One pass over every configured channel; how many attempts were worked."""
+        """One pass over every configured channel; how many attempts were worked. The batches of
+        channels with a window are prepared one after the other, then sent at the same time (one
+        thread per channel, network only), then written."""
         worked = self.reconcile_abandoned()
+        batches = []
         for name, chosen in self.config.channels.items():
             alert = alerts.open_alert_for(chosen.provider)
             if alert is not None and alert.retry_at and alert.retry_at > clock.now():
@@ -138,17 +142,18 @@ class Worker:
                 limit=max(self.batch, provider.window) if windowed else self.batch, lease=self.lease,
                 channel_rate=chosen.rate, provider_rate=provider.rate,
             )
+            worked += len(ids)
             if windowed:
                 if ids:
-                    self.send_batch(name, ids, window=provider.window)
-                worked += len(ids)
+                    batches.append((name, self._prepare_batch(ids), provider.window))
                 continue
             for index, attempt_id in enumerate(ids):
                 if not self.send_one(attempt_id) == "paused":
                     continue
                 claims.release(ids[index + 1:], owner=self.owner)
                 break
-            worked += len(ids)
+        for name, ready, results in self._send_batches([batch for batch in batches if batch[1]]):
+            self._settle_batch(name, ready, results)
         self.poll_inbound()
         return worked
 
@@ -221,7 +226,14 @@ class Worker:
     def send_batch(self, name: str, attempt_ids: list[int], *, window: int) -> None:
         """Work claimed attempts a batch at a time, by the same rules as `send_one`: judged together
         (`send_guard.check_many`), marked `sending` together (committed before a byte goes out), sent
-        through the channel's window, and written back together with one audit append.
+        through the channel's window, and written back together with one audit append."""
+        ready = self._prepare_batch(attempt_ids)
+        if ready:
+            self._settle_batch(name, ready, self.channel(name).send_many([m for _a, m in ready], window=window))
+
+    def _prepare_batch(self, attempt_ids: list[int]) -> list[tuple[ContactAttempt, Message]]:
+        """Judge claimed attempts, write those that will not go, and mark the rest `sending`: the
+        attempts to send now, with their messages.
 
         One attempt per debtor per batch: another for the same debtor is given back and judged in a
         later batch, once the first has gone, so that its guard history shows the first as `send_one`
@@ -238,6 +250,7 @@ class Worker:
             claims.release([attempt.pk for attempt in later], owner=self.owner)
         settled: dict[int, dict] = {}
         ready = []
+        seen: dict = {}  # one free text sent to many is rendered and linted once in the batch
         for attempt, decision in zip(first, send_guard.check_many(first), strict=True):
             if not decision.allowed:
                 settled[attempt.pk] = dict(state=State.BLOCKED, blocked_by=",".join(decision.rule_ids),
@@ -245,7 +258,7 @@ class Worker:
                 self.tally.blocked += 1
                 continue
             try:
-                ready.append((attempt, message_for(attempt, public_url=self.config.public_url)))
+                ready.append((attempt, message_for(attempt, public_url=self.config.public_url, seen=seen)))
             except NoContent as error:
                 settled[attempt.pk] = dict(state=State.PLANNED, next_try_at=clock.now() + NO_CONTENT_WAIT, last_error=str(error))
             except ContentRefused as error:
@@ -253,11 +266,27 @@ class Worker:
                 self.tally.failed += 1
         self._finish_many(settled)
         held = set(claims.start_sending_many([attempt.pk for attempt, _message in ready], owner=self.owner, lease=self.lease))
-        ready = [(attempt, message) for attempt, message in ready if attempt.pk in held]
-        if not ready:
-            return
+        return [(attempt, message) for attempt, message in ready if attempt.pk in held]
+
+    def _send_batches(self, batches: list) -> list:
+        """(channel, ready, results) for each prepared batch, the channels sending at the same time."""
+        def send(batch):
+            name, ready, window = batch
+            return name, ready, self.channel(name).send_many([message for _attempt, message in ready], window=window)
+
+        if len(batches) <= 1:
+            return [send(batch) for batch in batches]
+        from concurrent.futures import ThreadPoolExecutor
+
+        for name, _ready, _window in batches:
+            self.channel(name)  # built here, not in the threads
+        with ThreadPoolExecutor(max_workers=len(batches)) as threads:
+            return list(threads.map(send, batches))
+
+    def _settle_batch(self, name: str, ready: list, results: list) -> None:
+        """Write what the channel answered for each message of a batch: the sent ones together, the
+        others one by one as `send_one` writes them."""
         channel = self.channel(name)
-        results = channel.send_many([message for _attempt, message in ready], window=window)
         self._finish_sent([(attempt.pk, result) for (attempt, _message), result in zip(ready, results, strict=True)
                            if isinstance(result, Sent)])
         paused = False
