@@ -223,3 +223,10 @@ def test_a_window_is_refused_for_a_provider_that_cannot_send_a_batch():
     with pytest.raises(ConfigurationError):
         parse_config({"providers": {"s": {"kind": "smpp", "host": "h", "port": 1, "system_id": "x", "password": "p",
                                           "window": 0}}, "channels": {"sms": {"provider": "s"}}})
+    with pytest.raises(ConfigurationError) as sessions:
+        parse_config({"providers": {"s": {"kind": "smpp", "host": "h", "port": 1, "system_id": "x", "password": "p",
+                                          "sessions": 4}}, "channels": {"sms": {"provider": "s"}}})
+    assert "sessions" in sessions.value.zh and "(smtp only)" in sessions.value.en
+    mail = parse_config({"providers": {"m": {"kind": "smtp", "host": "h", "port": 25, "sender": "n@l.cn", "window": 50,
+                                             "sessions": 4}}, "channels": {"email": {"provider": "m"}}})
+    assert mail.providers["m"].window == 50 and mail.providers["m"].options["sessions"] == 4
