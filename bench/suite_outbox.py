@@ -4,26 +4,41 @@
 
 Half the messages are emails (aiosmtpd), half SMS (smpp34's SMPP 3.4 SMSC, which also sends a
 delivery receipt for each). Each message passes the send-time guard, is claimed under a lease,
-marked sending, sent, and recorded, exactly as in production. Measured: wall time from the
-workers' start until the last one finds nothing left, for 1 and 3 workers on PostgreSQL and
-1 worker on SQLite. 5,000 messages at full scale, 50 at small, or ARREARS_BENCH_OUTBOX_MESSAGES.
+marked sending, sent, and recorded, exactly as in production.
+
+Two paths, each on SQLite (1 worker) and PostgreSQL (1 and 3 workers):
+- one message at a time (providers without a window): 5,000 messages at full scale, 50 at small,
+  or ARREARS_BENCH_OUTBOX_MESSAGES;
+- the batch path (`window` on both providers, `--batch 500`): 20,000 messages at full scale, 200 at
+  small, or ARREARS_BENCH_OUTBOX_BATCH_MESSAGES.
+ARREARS_BENCH_OUTBOX_PATHS=batch (or one) measures only that path.
+
+Measured: wall seconds from the workers' start until the last one finds nothing left (start-up of
+the worker processes included), and the sending rate: messages over the span from the first attempt
+marked sending to the last marked sent (read from the attempts' own times), and the workers' CPU
+seconds (user + system), which a loaded machine inflates less than wall time.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 from rich.table import Table
 
-from bench.runner import ROOT, Workspace, console
+from bench.runner import BENCH_SECRET, ROOT, Workspace, console
 
 MESSAGES = 5_000
-OUTBOX_DATABASE = "arrears_bench_outbox"
+BATCH_MESSAGES = 20_000
+WINDOW = 100  # submit_sm outstanding on the SMPP bind
+SMTP_SESSIONS = 4  # SMTP sessions a batch is spread over
+CLAIM = 500  # attempts claimed, judged and written at a time on the batch path
 
 
 def _env(database_url: str, var: Path, config: Path | None = None) -> dict:
@@ -32,20 +47,23 @@ def _env(database_url: str, var: Path, config: Path | None = None) -> dict:
         DATABASE_URL=database_url, ARREARS_VAR=str(var), DJANGO_SETTINGS_MODULE="arrears.settings",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), str(ROOT), env.get("PYTHONPATH", "")])),
     )
+    env.setdefault("ARREARS_SECRET", BENCH_SECRET)  # the worker refuses to start without one
     if config is not None:
         env["ARREARS_OUTBOX_CONFIG"] = str(config)
     return env
 
 
-def _pg_database(ws: Workspace, create: bool) -> str:
+def _pg_database(ws: Workspace, name: str, create: bool) -> str:
+    """Create (or drop) the database `name`, one made by this run only."""
     import psycopg
 
     admin = ws.pg_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{OUTBOX_DATABASE}" WITH (FORCE)')
         if create:
-            conn.execute(f'CREATE DATABASE "{OUTBOX_DATABASE}"')
-    return ws.pg_url.rsplit("/", 1)[0] + f"/{OUTBOX_DATABASE}"
+            conn.execute(f'CREATE DATABASE "{name}"')
+        else:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return ws.pg_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def _prepare(database_url: str, var: Path, messages: int) -> None:
@@ -87,72 +105,123 @@ def seed(messages: int) -> None:
         for loan, point in zip(loans, points, strict=True))
 
 
-def _config(path: Path, smtp_port: int, smpp_port: int) -> Path:
+def _config(path: Path, smtp_port: int, smpp_port: int, window: int) -> Path:
+    windowed = {"window": window} if window > 1 else {}
     path.write_text(json.dumps({
         "channels": {"email": {"provider": "mail"}, "sms": {"provider": "smsc"}},
         "providers": {
-            "mail": {"kind": "smtp", "host": "127.0.0.1", "port": smtp_port, "sender": "n@lender.cn", "domain": "lender.cn"},
-            "smsc": {"kind": "smpp", "host": "127.0.0.1", "port": smpp_port, "system_id": "bench", "password": "bench"},
+            "mail": {"kind": "smtp", "host": "127.0.0.1", "port": smtp_port, "sender": "n@lender.cn", "domain": "lender.cn",
+                     **windowed, **({"sessions": SMTP_SESSIONS} if window > 1 else {})},
+            "smsc": {"kind": "smpp", "host": "127.0.0.1", "port": smpp_port, "system_id": "bench", "password": "bench",
+                     **windowed},
         },
     }), encoding="utf-8")  # JSON is YAML
     return path
 
 
-def _measure(ws: Workspace, label: str, database_url: str, var: Path, workers: int, messages: int) -> dict:
+def sending_span() -> None:
+    """Print the seconds from the first attempt marked sending to the last marked sent, and how many
+    were sent (run inside Django, after the workers)."""
+    import django
+
+    django.setup()
+    from django.db.models import Count, Max, Min
+
+    from arrears.audit.verify import verify
+    from arrears.contact.models import ContactAttempt
+
+    found = ContactAttempt.objects.filter(state="sent").aggregate(first=Min("attempted_at"), last=Max("sent_at"), n=Count("id"))
+    seconds = (found["last"] - found["first"]).total_seconds() if found["n"] else 0.0
+    print(json.dumps({"span_seconds": seconds, "sent": found["n"], "audit_ok": verify(with_checkpoints=False).ok}))
+
+
+def _measure(ws: Workspace, label: str, database_url: str, var: Path, workers: int, messages: int, window: int) -> dict:
     from tests.outbox_peers import SmppPeer, SmtpPeer
 
     smtp, smsc = SmtpPeer().start(), SmppPeer().start()
     try:
         _prepare(database_url, var, messages)
-        config = _config(var / "outbox.yaml", smtp.port, smsc.port)
+        config = _config(var / "outbox.yaml", smtp.port, smsc.port, window)
+        claim = CLAIM if window > 1 else 50
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         processes = [
-            subprocess.Popen([sys.executable, "-m", "arrears.cli", "worker", "--until-idle", "--batch", "50"],
+            subprocess.Popen([sys.executable, "-m", "arrears.cli", "worker", "--until-idle", "--batch", str(claim)],
                              cwd=ROOT, env=_env(database_url, var, config), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
             for _ in range(workers)
         ]
         outputs = [p.communicate(timeout=ws.timeout) for p in processes]
         seconds = time.perf_counter() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers are the only children reaped since
+        worker_cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
         failed = [err[-500:] for p, (_out, err) in zip(processes, outputs, strict=True) if p.returncode != 0]
         emails, sms = len(smtp.messages), len(smsc.submits)
         duplicates = sum(n - 1 for n in smtp.message_ids().values() if n > 1)
+        duplicates += sum(n - 1 for n in Counter(s["to"] for s in smsc.submits).values() if n > 1)
+        span = json.loads(subprocess.run([sys.executable, "-m", "bench.suite_outbox", "span"], cwd=ROOT,
+                                         env=_env(database_url, var), check=True, capture_output=True,
+                                         text=True).stdout.strip().splitlines()[-1])
     finally:
         smtp.stop()
         smsc.stop()
     return {
-        "label": label, "workers": workers, "messages": messages, "emails_received": emails, "sms_received": sms,
-        "duplicate_emails": duplicates, "seconds": round(seconds, 2),
-        "messages_per_second": round((emails + sms) / seconds, 1) if seconds else None, "errors": failed,
+        "label": label, "path": "batch" if window > 1 else "one at a time", "window": window, "workers": workers,
+        "messages": messages, "emails_received": emails, "sms_received": sms, "sent": span["sent"],
+        "duplicates": duplicates, "seconds": round(seconds, 2), "audit_ok": span["audit_ok"],
+        "messages_per_second": round((emails + sms) / seconds, 1) if seconds else None,
+        "sending_seconds": round(span["span_seconds"], 2), "worker_cpu_seconds": round(worker_cpu, 2),
+        "messages_per_worker_cpu_second": round(span["sent"] / worker_cpu, 1) if worker_cpu else None,
+        "sending_per_second": round(span["sent"] / span["span_seconds"], 1) if span["span_seconds"] else None,
+        "errors": failed,
     }
 
 
 def run(ws: Workspace, with_postgres: bool) -> dict:
-    messages = int(os.environ.get("ARREARS_BENCH_OUTBOX_MESSAGES") or ws.sized(MESSAGES))
+    paths = os.environ.get("ARREARS_BENCH_OUTBOX_PATHS", "one,batch").split(",")
+    plans = []
+    if "one" in paths:
+        plans.append((1, int(os.environ.get("ARREARS_BENCH_OUTBOX_MESSAGES") or ws.sized(MESSAGES))))
+    if "batch" in paths:
+        plans.append((WINDOW, int(os.environ.get("ARREARS_BENCH_OUTBOX_BATCH_MESSAGES") or ws.sized(BATCH_MESSAGES))))
+    load = os.getloadavg()
     rows = []
-    var = ws.task_dir("outbox-sqlite")
-    rows.append(_measure(ws, "SQLite, 1 worker", f"sqlite:///{var / 'outbox.sqlite3'}", var, 1, messages))
-    if with_postgres:
-        for workers in (1, 3):
-            var = ws.task_dir(f"outbox-pg-{workers}")
-            url = _pg_database(ws, create=True)
-            try:
-                rows.append(_measure(ws, f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}", url, var, workers, messages))
-            finally:
-                _pg_database(ws, create=False)
-    table = Table(title=f"outbox → local SMTP + SMPP peers, {messages:,} messages (half email, half SMS)")
-    for column in ("database, workers", "emails", "SMS", "duplicates", "seconds", "messages/s"):
-        table.add_column(column, justify="right" if column != "database, workers" else "left")
+    run_tag = f"{os.getpid()}_{int(time.time())}"
+    for window, messages in plans:
+        tag = "batch" if window > 1 else "one"
+        var = ws.task_dir(f"outbox-sqlite-{tag}")
+        rows.append(_measure(ws, "SQLite, 1 worker", f"sqlite:///{var / 'outbox.sqlite3'}", var, 1, messages, window))
+        if with_postgres:
+            for workers in (1, 3):
+                var = ws.task_dir(f"outbox-pg-{tag}-{workers}")
+                name = f"arrears_bench_outbox_{run_tag}_{tag}_{workers}"
+                url = _pg_database(ws, name, create=True)
+                try:
+                    rows.append(_measure(ws, f"PostgreSQL, {workers} worker{'s' if workers > 1 else ''}", url, var, workers,
+                                         messages, window))
+                finally:
+                    _pg_database(ws, name, create=False)
+    table = Table(title="outbox → local SMTP + SMPP peers (half email, half SMS); "
+                        f"load average at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    columns = ("path", "database, workers", "messages", "emails", "SMS", "duplicates", "audit verifies", "wall s",
+               "messages/s (wall)", "sending s", "messages/s (sending)", "worker CPU s", "messages per worker CPU s")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("path", "database, workers") else "right")
     for row in rows:
-        table.add_row(row["label"], f"{row['emails_received']:,}", f"{row['sms_received']:,}", str(row["duplicate_emails"]),
-                      f"{row['seconds']:.1f}", f"{row['messages_per_second']:.1f}")
+        table.add_row(row["path"], row["label"], f"{row['messages']:,}", f"{row['emails_received']:,}",
+                      f"{row['sms_received']:,}", str(row["duplicates"]), "yes" if row["audit_ok"] else "NO",
+                      f"{row['seconds']:.1f}", f"{row['messages_per_second']:.1f}", f"{row['sending_seconds']:.1f}",
+                      f"{row['sending_per_second'] or 0:.1f}", f"{row['worker_cpu_seconds']:.1f}",
+                      f"{row['messages_per_worker_cpu_second'] or 0:.1f}")
     console.print(table)
     for row in rows:
         for error in row["errors"]:
             console.print(f"[red]{row['label']}: a worker failed:[/] {error}")
-    return {"messages": messages, "runs": rows}
+    return {"load_average": load, "runs": rows}
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["seed"]:
         seed(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["span"]:
+        sending_span()

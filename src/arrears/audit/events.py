@@ -40,6 +40,17 @@ def attempt_changed(attempt_id: int, kind: str) -> None:
         record_many([_attempt_draft(kind, row)])
 
 
+def attempts_changed(kinds: dict[int, str]) -> int:
+    """Many attempts the outbox moved on (attempt id -> kind), appended at once in id order, in
+    the caller's transaction; how many entries."""
+    from arrears.contact.models import ContactAttempt
+
+    if not kinds:
+        return 0
+    rows = ContactAttempt.objects.filter(pk__in=list(kinds)).order_by("id").values(*ATTEMPT_COLUMNS)
+    return len(record_many([_attempt_draft(kinds[row["id"]], row) for row in rows]))
+
+
 def _attempt_draft(kind: str, row: dict, at=None):
     loan_id = row["loan_id"]
     detail = {("attempt" if k == "id" else "contact_point" if k == "contact_point_id" else k): v

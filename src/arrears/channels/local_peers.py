@@ -185,6 +185,7 @@ class SmppPeer:
 
     receipt_delay: float = 0.05
     receipts: bool = True
+    answer_delay: float = 0.0  # seconds before each submit_sm is answered (a slow SMSC)
     submits: list = field(default_factory=list)
     undelivered_receipts: int = 0  # receipts for a client that had unbound before they were due
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -224,6 +225,8 @@ class SmppPeer:
                     with self._lock:
                         self.submits.append(submit)
                     self._arrived(event.session_id, submit)  # before the answer, so a sender sees it once answered
+                    if self.answer_delay:
+                        await asyncio.sleep(self.answer_delay)
                     event.accept(message_id=message_id)
                     if self.receipts and event.registered_delivery:
                         asyncio.get_running_loop().create_task(self._receipt(event.session_id, message_id, event))

@@ -20,6 +20,7 @@ import smpplib.gsm
 
 from arrears import clock
 from arrears.channels._base import (
+    ChannelError,
     Message,
     PermanentError,
     Receipt,
@@ -138,6 +139,89 @@ class SmppChannel:
                 first_id = _id(response.message_id)
         return Sent(provider_message_id=first_id)
 
+    def send_many(self, messages: list[Message], *, window: int = 100) -> list[Sent | ChannelError]:
+        """Send `messages` in order on the one bind, with up to `window` submit_sm outstanding; each
+        message's Sent, or the error `send` would have raised for it. A submit_sm_resp is matched to
+        its message by sequence number. When the session is lost, what was outstanding is uncertain;
+        the rest go on a new bind. A long (concatenated) message goes alone, part after part, as `send`
+        sends it."""
+        results: list[Sent | ChannelError | None] = [None] * len(messages)
+        outstanding: dict[int, int] = {}  # sequence -> index of its message
+        for index, message in enumerate(messages):
+            parts, coding, esm_class = smpplib.gsm.make_parts(message.body)
+            if len(parts) > 1:
+                self._collect(outstanding, results, until=0)
+                results[index] = self._sent_or_error(message)
+                continue
+            for _try in range(2):  # a submit that never left may go again on a new bind, once
+                self._collect(outstanding, results, until=max(0, window - 1))
+                try:
+                    client = self._bound()
+                except TransientError as error:
+                    results[index] = error
+                    break
+                try:
+                    pdu = client.send_message(**self._submit(message, parts[0], coding, esm_class))
+                except (OSError, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as error:
+                    self._lose(outstanding, results, error)
+                    self._drop()
+                    results[index] = TransientError(f"{self.name}: the session failed before submit_sm: {error}")
+                    continue
+                outstanding[pdu.sequence] = index
+                results[index] = None
+                break
+        self._collect(outstanding, results, until=0)
+        return results
+
+    def _sent_or_error(self, message: Message) -> Sent | ChannelError:
+        try:
+            return self.send(message)
+        except (TransientError, PermanentError, UncertainError) as error:
+            return error
+
+    def _submit(self, message: Message, part, coding, esm_class) -> dict:
+        return dict(
+            source_addr_ton=smpplib.consts.SMPP_TON_ALNUM if self.source_addr and not self.source_addr.isdigit()
+            else smpplib.consts.SMPP_TON_INTL,
+            source_addr=self.source_addr,
+            dest_addr_ton=smpplib.consts.SMPP_TON_INTL,
+            destination_addr=message.to,
+            short_message=part,
+            data_coding=coding,
+            esm_class=esm_class,
+            registered_delivery=True,
+        )
+
+    def _collect(self, outstanding: dict[int, int], results: list, *, until: int) -> None:
+        """Read answers until at most `until` submit_sm are outstanding; a lost session makes the
+        rest uncertain."""
+        while len(outstanding) > until:
+            for sequence in [s for s in outstanding if s in self._responses]:
+                response = self._responses.pop(sequence)
+                results[outstanding.pop(sequence)] = self._answered(response)
+            if len(outstanding) <= until:
+                return
+            try:
+                self._client.read_once(auto_send_enquire_link=False)
+            except (OSError, socket.timeout, smpplib.exceptions.ConnectionError, smpplib.exceptions.PDUError) as error:
+                for sequence in [s for s in outstanding if s in self._responses]:
+                    results[outstanding.pop(sequence)] = self._answered(self._responses.pop(sequence))
+                self._lose(outstanding, results, error)
+                self._drop()
+                return
+
+    def _answered(self, response) -> Sent | ChannelError:
+        status = response.status
+        if status != smpplib.consts.SMPP_ESME_ROK:
+            failure = f"{self.name}: submit_sm refused with status {status:#x}"
+            return (TransientError if status in RETRY_STATUSES else PermanentError)(failure)
+        return Sent(provider_message_id=_id(response.message_id))
+
+    def _lose(self, outstanding: dict[int, int], results: list, error) -> None:
+        for index in outstanding.values():
+            results[index] = UncertainError(f"{self.name}: no answer to submit_sm: {error}")
+        outstanding.clear()
+
     def _await_response(self, sequence: int):
         client = self._client
         try:
@@ -182,6 +266,7 @@ class SmppChannel:
 
     def _drop(self) -> None:
         client, self._client = self._client, None
+        self._responses.clear()  # answers of a lost session name sequences a new bind reuses
         if client is not None:
             try:
                 client.disconnect()

@@ -9,11 +9,12 @@ Every message carries List-Unsubscribe (with One-Click, RFC 8058) when the outbo
 from __future__ import annotations
 
 import smtplib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import formatdate
 
 from arrears.channels._base import (
+    ChannelError,
     Message,
     PermanentError,
     Receipt,
@@ -42,7 +43,10 @@ class SmtpChannel:
     timeout: float = 10.0
     channel: str = "email"
     idempotent: bool = False
+    sessions: int = 1
+    """Sessions a batch (`send_many`) is spread over, each in its own thread, each kept open."""
     _connection: smtplib.SMTP | None = field(default=None, init=False, repr=False)
+    _pool: list[SmtpChannel] = field(default_factory=list, init=False, repr=False)
 
     def _connected(self) -> smtplib.SMTP:
         if self._connection is not None:
@@ -101,6 +105,35 @@ class SmtpChannel:
             raise UncertainError(f"{self.name}: connection lost during DATA: {error}") from error
         return Sent(provider_message_id=email["Message-ID"])
 
+    def send_many(self, messages: list[Message], *, window: int = 100) -> list[Sent | ChannelError]:
+        """Send `messages` over open sessions (a new one for a session that is lost): each message's
+        Sent, or the error `send` raised for it, in the order given. SMTP answers each message before
+        the next on a session, so a batch is spread over `sessions` sessions, each in its own thread
+        (message i on session i mod sessions); `window` changes nothing here."""
+        count = max(1, min(self.sessions, len(messages)))
+        if count == 1:
+            return self._send_each(messages)
+        from concurrent.futures import ThreadPoolExecutor
+
+        while len(self._pool) < count - 1:
+            self._pool.append(replace(self, sessions=1))
+        senders = [self, *self._pool[: count - 1]]
+        results: list[Sent | ChannelError | None] = [None] * len(messages)
+        with ThreadPoolExecutor(max_workers=count) as threads:
+            done = threads.map(lambda i: senders[i]._send_each(messages[i::count]), range(count))
+            for i, theirs in enumerate(done):
+                results[i::count] = theirs
+        return results
+
+    def _send_each(self, messages: list[Message]) -> list[Sent | ChannelError]:
+        results: list[Sent | ChannelError] = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except (TransientError, PermanentError, UncertainError) as error:
+                results.append(error)
+        return results
+
     def reconcile(self, message: Message) -> Reconciled:
         return Reconciled(sent=None)
 
@@ -116,6 +149,9 @@ class SmtpChannel:
                 pass
 
     def close(self) -> None:
+        for sibling in self._pool:
+            sibling.close()
+        self._pool.clear()
         if self._connection is not None:
             try:
                 self._connection.quit()

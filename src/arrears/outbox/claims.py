@@ -91,6 +91,27 @@ def start_sending(attempt_id: int, *, owner: str, lease: dt.timedelta) -> bool:
     )
 
 
+def start_sending_many(attempt_ids: list[int], *, owner: str, lease: dt.timedelta) -> list[int]:
+    """`start_sending` for a batch, in one committed transaction; the ids this worker still held
+    (and has now marked `sending`), in the order given."""
+    from arrears.contact.models import ContactAttempt
+    from django.db.models import F
+
+    if not attempt_ids:
+        return []
+    now = clock.now()
+    with transaction.atomic():
+        moved = ContactAttempt.objects.filter(
+            id__in=attempt_ids, state=ContactAttempt.State.CLAIMED, lease_owner=owner
+        ).update(state=ContactAttempt.State.SENDING, lease_until=now + lease, tries=F("tries") + 1, attempted_at=now)
+        if moved == len(attempt_ids):
+            return list(attempt_ids)
+        held = set(ContactAttempt.objects.filter(
+            id__in=attempt_ids, state=ContactAttempt.State.SENDING, lease_owner=owner, attempted_at=now
+        ).values_list("id", flat=True))
+    return [attempt_id for attempt_id in attempt_ids if attempt_id in held]
+
+
 def release(ids: list[int], *, owner: str) -> int:
     """Give claimed attempts back untouched (a paused provider, a stopping worker)."""
     from arrears.contact.models import ContactAttempt

@@ -10,9 +10,10 @@ Read from the YAML file named by ARREARS_OUTBOX_CONFIG (default var/outbox.yaml)
       letter: {provider: print}
     providers:
       smsc:    {kind: smpp, host: 10.0.0.5, port: 2775, system_id: lender, password: …, source_addr: "10690000",
-                rate: {count: 50, seconds: 1}}
+                rate: {count: 50, seconds: 1}, window: 200}   # window: the batch path (see ProviderConfig)
       gateway: {kind: http_gateway, url: https://sms.example/send, secret: …}
-      mail:    {kind: smtp, host: 127.0.0.1, port: 25, sender: "催收中心 <notice@lender.cn>", domain: lender.cn}
+      mail:    {kind: smtp, host: 127.0.0.1, port: 25, sender: "催收中心 <notice@lender.cn>", domain: lender.cn,
+                window: 200, sessions: 4}   # sessions: a batch spread over 4 open SMTP sessions
       push:    {kind: webhook, url: https://app.lender.cn/push, secret: …}
       print:   {kind: letter, directory: var/print}
     retry:  {max_tries: 8, base_seconds: 30, max_seconds: 3600}
@@ -63,6 +64,16 @@ class ProviderConfig:
     kind: str
     options: dict
     rate: RateLimit | None = None
+    window: int = 1
+    """Messages sent together in one batch (SMPP: submit_sm outstanding on the bind; SMTP: messages
+    on the open session between two writes). 1: each message is claimed, judged, sent and written on
+    its own. Above 1: the batch path (claimed, judged and written a batch at a time); a worker killed
+    mid-batch leaves up to a window of messages in `sending`, held for review when the channel
+    cannot tell whether they went out."""
+
+
+WINDOWED = ("smpp", "smtp")
+"""Provider kinds whose channel sends a batch in one go (`send_many`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,27 @@ def _rate(source: str, where: str, value) -> RateLimit | None:
         raise _problem(source, f"{where} 的 rate 不是数字", f"{where}: rate is not a number") from None
 
 
+def _window(source: str, name: str, options: dict) -> int:
+    value = options.get("window", 1)
+    if options["kind"] not in WINDOWED and value != 1:
+        raise _problem(source, f"服务商 {name} 不支持 window（仅 {', '.join(WINDOWED)}）",
+                       f"provider {name}: window is only for {', '.join(WINDOWED)}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10_000:
+        raise _problem(source, f"服务商 {name} 的 window 须为 1 到 10000 的整数",
+                       f"provider {name}: window must be a whole number from 1 to 10000")
+    return value
+
+
+def _sessions(source: str, name: str, options: dict) -> None:
+    """SMTP only: how many sessions a batch is spread over (`channels.smtp.SmtpChannel.sessions`)."""
+    if "sessions" not in options:
+        return
+    value = options["sessions"]
+    if options["kind"] != "smtp" or isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 32:
+        raise _problem(source, f"服务商 {name} 的 sessions 须为 1 到 32 的整数（仅 smtp）",
+                       f"provider {name}: sessions must be a whole number from 1 to 32 (smtp only)")
+
+
 def parse_config(data: dict, *, source: str = "<memory>") -> OutboxConfig:
     if not isinstance(data, dict):
         raise _problem(source, "须为 YAML 映射", "must be a YAML mapping")
@@ -117,8 +149,10 @@ def parse_config(data: dict, *, source: str = "<memory>") -> OutboxConfig:
         missing = [key for key in KINDS[options["kind"]] if key not in options]
         if missing:
             raise _problem(source, f"服务商 {name} 缺少 {', '.join(missing)}", f"provider {name} lacks {', '.join(missing)}")
-        rest = {key: value for key, value in options.items() if key not in ("kind", "rate")}
-        providers[name] = ProviderConfig(name, options["kind"], rest, _rate(source, f"provider {name}", options.get("rate")))
+        rest = {key: value for key, value in options.items() if key not in ("kind", "rate", "window")}
+        _sessions(source, name, options)
+        providers[name] = ProviderConfig(name, options["kind"], rest, _rate(source, f"provider {name}", options.get("rate")),
+                                         _window(source, name, options))
     channels: dict[str, ChannelConfig] = {}
     for channel, options in (data.get("channels") or {}).items():
         if channel not in CHANNELS:

@@ -33,9 +33,26 @@ def unsubscribe_url(public_url: str, contact_point_id: int, channel: str) -> str
     return f"{public_url.rstrip('/')}{path}"
 
 
-def rendered(attempt) -> tuple[str, str, str]:
+def free_text_key(attempt) -> tuple:
+    """Everything an attempt's own text is rendered and linted from, besides the profile: attempts
+    equal here render the same (`messaging.render_free_text`)."""
+    return attempt.body, attempt.subject or "", attempt.channel, attempt.party, attempt.segment
+
+
+def rendered(attempt, *, seen: dict | None = None) -> tuple[str, str, str]:
     """(subject, body, language): the attempt's own text when it has one (linted, with its opt-out
-    line), else its template's."""
+    line), else its template's. `seen`: what earlier attempts of the same batch rendered to (see
+    `free_text_key`), so one text sent to many is linted once per batch."""
+    if seen is not None and attempt.body:
+        key = free_text_key(attempt)
+        if key not in seen:
+            try:
+                seen[key] = rendered(attempt)
+            except (NoContent, ContentRefused) as error:
+                seen[key] = error
+        if isinstance(seen[key], Exception):
+            raise seen[key]
+        return seen[key]
     from arrears.messaging import NoApprovedTemplate, TemplateError, render_attempt, render_free_text
 
     try:
@@ -59,14 +76,14 @@ def letter(attempt) -> bytes:
         raise ContentRefused(error.bilingual()) from error
 
 
-def message_for(attempt, *, public_url: str) -> Message:
+def message_for(attempt, *, public_url: str, seen: dict | None = None) -> Message:
     point = attempt.contact_point
     extra = {"batch": (attempt.as_of or attempt.created_at.date()).isoformat(), "recipient": attempt.loan.borrower.name}
     if attempt.channel == "letter":
         subject, body, language = attempt.subject, "", "zh-hans"
         extra["pdf"] = letter(attempt)
     else:
-        subject, body, language = rendered(attempt)
+        subject, body, language = rendered(attempt, seen=seen)
     return Message(
         key=attempt.idempotency_key,
         channel=attempt.channel,

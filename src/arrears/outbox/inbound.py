@@ -29,6 +29,37 @@ def apply_receipt(receipt: Receipt) -> int:
     return updated
 
 
+def apply_receipts(receipts: list[Receipt]) -> int:
+    """`apply_receipt` for many at once: the attempts found in one read per provider, each written
+    with its own receipt (a later receipt for the same message wins, as one at a time), logged in
+    one append; how many attempts were written."""
+    from django.db import transaction
+
+    from arrears.audit.events import attempts_changed
+    from arrears.outbox.rows import update_each
+
+    written: dict[int, tuple[str, object]] = {}
+    with transaction.atomic():
+        by_provider: dict[str, list[Receipt]] = {}
+        for receipt in receipts:
+            by_provider.setdefault(receipt.provider, []).append(receipt)
+        for provider, theirs in by_provider.items():
+            ids: dict[str, list[int]] = {}
+            found = ContactAttempt.objects.filter(
+                provider=provider, provider_message_id__in=sorted({r.provider_message_id for r in theirs})
+            ).values_list("provider_message_id", "id")
+            for message_id, attempt_id in found:
+                ids.setdefault(message_id, []).append(attempt_id)
+            for receipt in theirs:
+                outcome = Outcome.DELIVERED if receipt.delivered else Outcome.UNDELIVERED
+                for attempt_id in ids.get(receipt.provider_message_id, ()):
+                    written[attempt_id] = (outcome, receipt.at or clock.now())
+        update_each(ContactAttempt, ("outcome", "receipt_at"),
+                    [(attempt_id, (outcome, at)) for attempt_id, (outcome, at) in written.items()])
+        attempts_changed({attempt_id: "contact.receipt" for attempt_id in written})
+    return len(written)
+
+
 def _digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 

@@ -34,7 +34,7 @@ def build_channel(provider: ProviderConfig, channel: str) -> Channel:
         return SmtpChannel(
             name=provider.name, host=o["host"], port=int(o["port"]), sender=o["sender"],
             domain=o.get("domain", "arrears.invalid"), username=o.get("username", ""), password=o.get("password", ""),
-            starttls=bool(o.get("starttls", False)), timeout=float(o.get("timeout", 10)),
+            starttls=bool(o.get("starttls", False)), timeout=float(o.get("timeout", 10)), sessions=int(o.get("sessions", 1)),
         )
     if provider.kind == "webhook":
         return WebhookChannel(name=provider.name, url=o["url"], secret=o["secret"], timeout=float(o.get("timeout", 10)))

@@ -1,4 +1,5 @@
-"""The compliance guard again, at the moment of sending, for one attempt.
+"""The compliance guard again, at the moment of sending, for one attempt (`check`) or a batch
+(`check_many`, the same rules over contexts read together).
 
 The plan judged the action in the night; by the time it goes out the person may have opted out,
 a hold may have started, the contact point may have been marked do-not-contact, or the hour may
@@ -47,18 +48,56 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
     `just_read`: the caller has just read `attempt` with its contact point and its loan's
     borrower (select_related), so the subject is taken from those rows instead of read again.
     The debtor's context (holds, opt-outs, contact points, history) is always read here."""
+    return _judge([attempt], at=at or clock.now(), profile_name=profile_name, just_read=just_read)[0]
 
-    from arrears.compliance.context import Action
+
+def check_many(attempts, *, at: dt.datetime | None = None, profile_name: str | None = None) -> list[SendDecision]:
+    """`check` for a whole batch at once, in order: the debtors' contexts are read together (a few
+    queries for the batch, not for each message) and each attempt is judged by the same rules
+    (`compliance.rules.decide`, the borrower's preferred hours). The attempts are read with their
+    contact point and loan's borrower (select_related)."""
+    return _judge(list(attempts), at=at or clock.now(), profile_name=profile_name, just_read=True)
+
+
+def _judge(attempts, *, at: dt.datetime, profile_name: str | None, just_read: bool) -> list[SendDecision]:
     from arrears.compliance.lender import lender_profile
-    from arrears.compliance.rules import decide
+    from arrears.guard._reading import read_contexts
+
+    decisions: list[SendDecision | None] = []
+    actions = []
+    for attempt in attempts:
+        found = _action(attempt, at=at, just_read=just_read)
+        decisions.append(found if isinstance(found, SendDecision) else None)
+        actions.append(None if isinstance(found, SendDecision) else found)
+    judged = [(index, action) for index, action in enumerate(actions) if action is not None]
+    if not judged:
+        return decisions
+    profile = lender_profile(profile_name)
+    debtor_ids = {subject.debtor_id for _index, (_action, subject) in judged}
+    contexts = read_contexts(debtor_ids, at, profile.profile_id)
+    with_hours = _with_preferred_hours(debtor_ids)
+    for index, (action, subject) in judged:
+        decisions[index] = _decided(action, subject, contexts[subject.debtor_id], profile, at,
+                                    preferences=subject.debtor_id in with_hours)
+    return decisions
+
+
+def _with_preferred_hours(debtor_ids: set[int]) -> set[int]:
+    """The debtors who set preferred hours (the others' decisions the hours cannot change)."""
+    from arrears.borrower.models import ContactPreference
+
+    return set(ContactPreference.objects.filter(borrower_id__in=debtor_ids).values_list("borrower_id", flat=True))
+
+
+def _action(attempt, *, at: dt.datetime, just_read: bool):
+    """(the guard's Action, its subject) for `attempt`, or the decision when none is needed."""
+    from arrears.compliance.context import Action
     from arrears.guard import subject_for, subject_from
-    from arrears.guard._reading import read_context
 
     if attempt.contact_point_id is None:
         return NO_CONTACT_POINT
     if attempt.template in BORROWER_REQUESTED:
         return SendDecision(True)
-    at = at or clock.now()
     channel = GUARD_CHANNEL.get(attempt.channel, attempt.channel)
     try:
         if just_read:
@@ -90,12 +129,17 @@ def check(attempt, *, at: dt.datetime | None = None, profile_name: str | None = 
         advance_notice=False,
         opt_out_notice=True,  # every approved electronic template carries its profile's opt-out line
     )
-    from arrears.borrower.preferences import with_preferences
+    return action, subject
 
-    profile = lender_profile(profile_name)
-    decision = with_preferences(decide(action, read_context(subject.debtor_id, at, profile.profile_id), profile),
-                                debtor_id=subject.debtor_id, channel=channel, at=at, time_zone=subject.time_zone,
-                                party=subject.party)
+
+def _decided(action, subject, context, profile, at: dt.datetime, *, preferences: bool) -> SendDecision:
+    from arrears.borrower.preferences import with_preferences
+    from arrears.compliance.rules import decide
+
+    decision = decide(action, context, profile)
+    if preferences:
+        decision = with_preferences(decision, debtor_id=subject.debtor_id, channel=action.channel, at=at,
+                                    time_zone=subject.time_zone, party=subject.party)
     if decision.allowed:
         return SendDecision(True)
     return SendDecision(

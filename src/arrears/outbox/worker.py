@@ -23,13 +23,24 @@ from django.db import close_old_connections, transaction
 from django.db.models import Q
 
 from arrears import clock
-from arrears.audit.events import attempt_changed
-from arrears.channels import Channel, PermanentError, Receipt, Reply, TransientError, UncertainError
+from arrears.audit.events import attempt_changed, attempts_changed
+from arrears.channels import (
+    Channel,
+    ChannelError,
+    Message,
+    PermanentError,
+    Receipt,
+    Reply,
+    Sent,
+    TransientError,
+    UncertainError,
+)
 from arrears.contact.models import ContactAttempt, Outcome
 from arrears.outbox import alerts, claims, inbound, send_guard
 from arrears.outbox.config import OutboxConfig
 from arrears.outbox.content import ContentRefused, NoContent, message_for
 from arrears.outbox.providers import build_channel
+from arrears.outbox.rows import update_each
 
 log = logging.getLogger(__name__)
 State = ContactAttempt.State
@@ -114,24 +125,35 @@ class Worker:
         return self.tally
 
     def step(self) -> int:
-        """One pass over every configured channel; how many attempts were worked."""
+        """One pass over every configured channel; how many attempts were worked. The batches of
+        channels with a window are prepared one after the other, then sent at the same time (one
+        thread per channel, network only), then written."""
         worked = self.reconcile_abandoned()
+        batches = []
         for name, chosen in self.config.channels.items():
             alert = alerts.open_alert_for(chosen.provider)
             if alert is not None and alert.retry_at and alert.retry_at > clock.now():
                 continue  # paused: the provider is down
             self._alerted[chosen.provider] = alert is not None
             provider = self.config.providers[chosen.provider]
+            windowed = provider.window > 1 and hasattr(self.channel(name), "send_many")
             ids = claims.claim(
-                channel=name, provider=chosen.provider, owner=self.owner, limit=self.batch, lease=self.lease,
+                channel=name, provider=chosen.provider, owner=self.owner,
+                limit=max(self.batch, provider.window) if windowed else self.batch, lease=self.lease,
                 channel_rate=chosen.rate, provider_rate=provider.rate,
             )
+            worked += len(ids)
+            if windowed:
+                if ids:
+                    batches.append((name, self._prepare_batch(ids), provider.window))
+                continue
             for index, attempt_id in enumerate(ids):
                 if not self.send_one(attempt_id) == "paused":
                     continue
                 claims.release(ids[index + 1:], owner=self.owner)
                 break
-            worked += len(ids)
+        for name, ready, results in self._send_batches([batch for batch in batches if batch[1]]):
+            self._settle_batch(name, ready, results)
         self.poll_inbound()
         return worked
 
@@ -175,24 +197,134 @@ class Worker:
         channel = self.channel(attempt.channel)
         try:
             sent = channel.send(message)
-        except TransientError as error:
-            return self._transient(attempt, channel, str(error))
-        except UncertainError as error:
-            if channel.idempotent:  # the provider recognises the key: asking again cannot deliver twice
-                return self._transient(attempt, channel, str(error))
-            self._finish(attempt_id, state=State.REVIEW, last_error=str(error)[:2000])
-            self.tally.review += 1
-            return "review"
-        except PermanentError as error:
-            self._finish(attempt_id, state=State.FAILED, outcome=Outcome.UNDELIVERED, last_error=str(error)[:2000])
-            self.tally.failed += 1
-            self._provider_answered(channel)
-            return "failed"
+        except (TransientError, UncertainError, PermanentError) as error:
+            return self._channel_failed(attempt, channel, error)
         self._finish(attempt_id, state=State.SENT, provider_message_id=sent.provider_message_id[:120],
                      sent_at=clock.now(), last_error="")
         self.tally.sent += 1
         self._provider_answered(channel)
         return "sent"
+
+    def _channel_failed(self, attempt: ContactAttempt, channel: Channel, error: ChannelError) -> str:
+        """Where an attempt goes when its channel did not take it: tried again later, held for review
+        (it may have gone out), or failed for good."""
+        if isinstance(error, TransientError):
+            return self._transient(attempt, channel, str(error))
+        if isinstance(error, UncertainError):
+            if channel.idempotent:  # the provider recognises the key: asking again cannot deliver twice
+                return self._transient(attempt, channel, str(error))
+            self._finish(attempt.pk, state=State.REVIEW, last_error=str(error)[:2000])
+            self.tally.review += 1
+            return "review"
+        self._finish(attempt.pk, state=State.FAILED, outcome=Outcome.UNDELIVERED, last_error=str(error)[:2000])
+        self.tally.failed += 1
+        self._provider_answered(channel)
+        return "failed"
+
+    # --- a batch of attempts (a provider with a window) ---------------------------------
+
+    def send_batch(self, name: str, attempt_ids: list[int], *, window: int) -> None:
+        """Work claimed attempts a batch at a time, by the same rules as `send_one`: judged together
+        (`send_guard.check_many`), marked `sending` together (committed before a byte goes out), sent
+        through the channel's window, and written back together with one audit append."""
+        ready = self._prepare_batch(attempt_ids)
+        if ready:
+            self._settle_batch(name, ready, self.channel(name).send_many([m for _a, m in ready], window=window))
+
+    def _prepare_batch(self, attempt_ids: list[int]) -> list[tuple[ContactAttempt, Message]]:
+        """Judge claimed attempts, write those that will not go, and mark the rest `sending`: the
+        attempts to send now, with their messages.
+
+        One attempt per debtor per batch: another for the same debtor is given back and judged in a
+        later batch, once the first has gone, so that its guard history shows the first as `send_one`
+        would have."""
+        attempts = list(
+            ContactAttempt.objects.select_related("contact_point", "loan__borrower").filter(pk__in=attempt_ids).order_by("id")
+        )
+        debtors: set[int] = set()
+        first, later = [], []
+        for attempt in attempts:
+            (later if attempt.loan.borrower_id in debtors else first).append(attempt)
+            debtors.add(attempt.loan.borrower_id)
+        if later:
+            claims.release([attempt.pk for attempt in later], owner=self.owner)
+        settled: dict[int, dict] = {}
+        ready = []
+        seen: dict = {}  # one free text sent to many is rendered and linted once in the batch
+        for attempt, decision in zip(first, send_guard.check_many(first), strict=True):
+            if not decision.allowed:
+                settled[attempt.pk] = dict(state=State.BLOCKED, blocked_by=",".join(decision.rule_ids),
+                                           reasons_zh="；".join(decision.reasons_zh), reasons_en="; ".join(decision.reasons_en))
+                self.tally.blocked += 1
+                continue
+            try:
+                ready.append((attempt, message_for(attempt, public_url=self.config.public_url, seen=seen)))
+            except NoContent as error:
+                settled[attempt.pk] = dict(state=State.PLANNED, next_try_at=clock.now() + NO_CONTENT_WAIT, last_error=str(error))
+            except ContentRefused as error:
+                settled[attempt.pk] = dict(state=State.FAILED, last_error=str(error)[:2000])
+                self.tally.failed += 1
+        self._finish_many(settled)
+        held = set(claims.start_sending_many([attempt.pk for attempt, _message in ready], owner=self.owner, lease=self.lease))
+        return [(attempt, message) for attempt, message in ready if attempt.pk in held]
+
+    def _send_batches(self, batches: list) -> list:
+        """(channel, ready, results) for each prepared batch, the channels sending at the same time."""
+        def send(batch):
+            name, ready, window = batch
+            return name, ready, self.channel(name).send_many([message for _attempt, message in ready], window=window)
+
+        if len(batches) <= 1:
+            return [send(batch) for batch in batches]
+        from concurrent.futures import ThreadPoolExecutor
+
+        for name, _ready, _window in batches:
+            self.channel(name)  # built here, not in the threads
+        with ThreadPoolExecutor(max_workers=len(batches)) as threads:
+            return list(threads.map(send, batches))
+
+    def _settle_batch(self, name: str, ready: list, results: list) -> None:
+        """Write what the channel answered for each message of a batch: the sent ones together, the
+        others one by one as `send_one` writes them."""
+        channel = self.channel(name)
+        self._finish_sent([(attempt.pk, result) for (attempt, _message), result in zip(ready, results, strict=True)
+                           if isinstance(result, Sent)])
+        paused = False
+        for (attempt, _message), result in zip(ready, results, strict=True):
+            if isinstance(result, Sent):
+                self._provider_answered(channel)
+            elif paused and isinstance(result, TransientError):
+                self._give_back(attempt)
+            elif self._channel_failed(attempt, channel, result) == "paused":
+                paused = True
+
+    def _finish_many(self, settled: dict[int, dict]) -> None:
+        """`_finish` for many attempts, in one transaction with one audit append."""
+        if not settled:
+            return
+        with transaction.atomic():
+            for attempt_id, fields in settled.items():
+                ContactAttempt.objects.filter(pk=attempt_id).update(lease_owner="", lease_until=None, **fields)
+            attempts_changed({attempt_id: f"contact.{fields['state']}" for attempt_id, fields in settled.items()
+                              if fields["state"] in AUDITED_STATES})
+
+    def _finish_sent(self, sent: list[tuple[int, Sent]]) -> None:
+        """The attempts the provider took, written and logged in one transaction."""
+        if not sent:
+            return
+        now = clock.now()
+        with transaction.atomic():
+            update_each(ContactAttempt, ("state", "provider_message_id", "sent_at", "last_error", "lease_owner", "lease_until"),
+                        [(attempt_id, (State.SENT, result.provider_message_id[:120], now, "", "", None))
+                         for attempt_id, result in sent])
+            attempts_changed({attempt_id: "contact.sent" for attempt_id, _result in sent})
+        self.tally.sent += len(sent)
+
+    def _give_back(self, attempt: ContactAttempt) -> None:
+        """An attempt the paused provider did not take: due again as if it had never been claimed."""
+        ContactAttempt.objects.filter(pk=attempt.pk, lease_owner=self.owner).update(
+            state=State.PLANNED, lease_owner="", lease_until=None, tries=attempt.tries, attempted_at=attempt.attempted_at
+        )
 
     def _finish(self, attempt_id: int, **fields) -> None:
         """Write where the attempt ended; a settled one (sent, failed, blocked, to review) is logged
@@ -276,7 +408,10 @@ class Worker:
     def apply_all(self, events: list[Receipt | Reply]) -> None:
         """Receipts written in one transaction (one commit for the lot); replies one at a time."""
         receipts = [event for event in events if isinstance(event, Receipt)]
-        if receipts:
+        named = {(receipt.provider, receipt.provider_message_id) for receipt in receipts}
+        if receipts and len(named) == len(receipts):  # each names its own message: written in bulk
+            self.tally.receipts += inbound.apply_receipts(receipts)
+        elif receipts:
             with transaction.atomic():
                 for receipt in receipts:
                     self.apply(receipt)
