@@ -101,7 +101,7 @@ def run(ws: runner.Workspace, with_postgres: bool) -> dict:
         measured = ws.run("call", {"function": "bench.suite_spark:measure", "arguments": {
             "engine": engine, "loans": loans, "seed": SEED, "accounts_out": str(outputs[engine])}},
             label=f"age_book on {label}, {loans:,} loans")
-        row = {"engine": engine, "status": measured.status, "wall_seconds": measured.wall,
+        row = {"engine": engine, "status": measured.status, "wall_seconds": measured.wall_seconds,
                "cpu_seconds": measured.cpu_seconds, "peak_mib": measured.peak_mib,
                "load_average": measured.load_average}
         if measured.ok:

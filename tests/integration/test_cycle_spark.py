@@ -61,7 +61,7 @@ def _shifted(tables: dict[str, pa.Table], loans: int, payments: int) -> dict[str
     }
 
 
-@settings(max_examples=6, deadline=None,
+@settings(max_examples=4, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_spark_engine_equals_duckdb_engine_on_random_ledgers(spark, duckdb, data):

@@ -4,7 +4,7 @@ Spark SQL has no temporary tables to create from a query or insert into. A step'
 DataFrame computed at once and kept by the executors (`localCheckpoint`), which also cuts its
 lineage: round n's plan reads round n-1's kept rows, not the n-1 rounds before it. It is named
 as a temporary view, so the next step's SQL reads it by name as on DuckDB. The loans a round
-sets aside are kept as a piece of their own; the settled table is the union of those pieces.
+sets aside are kept as a filter over that round's kept state; the settled table is the union of those pieces.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class SparkRun(_Run):
         super().__init__(backend, as_of_day, names)
         self.session = backend._session
         self.frames: dict[str, list] = {}  # a name's kept frames: one, or a settled table's pieces
+        self.retained: list = []  # rounds' states that settled pieces read from
         # A query over a union of checkpointed frames fails in Spark's constraint rewriting ("key
         # not found: loan_id#…"); the inferred constraints only prune, so the ageing goes without.
         self.session.conf.set("spark.sql.constraintPropagation.enabled", "false")
@@ -40,10 +41,11 @@ class SparkRun(_Run):
         self._show(name)
 
     def settle(self, settled: str, state: str) -> None:
-        columns = ", ".join(self.q(column) for column in STATE_COLUMNS)
-        piece = self.session.sql(f"SELECT {columns} FROM {self.q(state)} WHERE is_last = 1")
-        # kept now: the state it is read from is dropped after the next round
-        self.frames[settled].append(piece.localCheckpoint(eager=True))
+        # A filter over the round's kept state, not a job of its own: that state's rows stay kept
+        # (`retained`) after its view is dropped, until the run ends.
+        (frame,) = self.frames[state]
+        self.frames[settled].append(frame.where("is_last = 1").select(*STATE_COLUMNS))
+        self.retained.append(frame)
         self._show(settled)
 
     def union(self, role: str, names: list[str]) -> str:
@@ -61,8 +63,15 @@ class SparkRun(_Run):
     def drop(self, name: str) -> None:
         self.session.catalog.dropTempView(name)
         for frame in self.frames.pop(name, []):
-            frame.unpersist()
+            if not any(frame is kept for kept in self.retained):
+                frame.unpersist()
         self.created.remove(name)
+
+    def drop_all(self) -> None:
+        super().drop_all()
+        for frame in self.retained:
+            frame.unpersist()
+        self.retained.clear()
 
     def fetch(self, name: str) -> pa.Table:
         return self.session.table(name).toArrow()
