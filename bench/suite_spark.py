@@ -11,7 +11,7 @@ scale, 1,000 at small), aged to the same day by `age_book` twice, each in a proc
 
 Reported for each: seconds by stage (session start, loading the inputs, the engine's compile,
 events, rounds and close), the total, the Python process's peak memory and, for Spark, the Java
-process's (the kernel's high-water mark of the reaped child); then whether the two engines' accounts
+process's (the kernel's high-water mark, VmHWM); then whether the two engines' accounts
 are the same in every column. It shows what Spark costs where one machine does: the overhead, not
 a win. The engine's steps are a few dozen statements over the whole book; on Spark each is a job,
 whose latency is paid however small the late rounds are.
@@ -67,9 +67,9 @@ def measure(args: dict) -> dict:
     seconds = time.perf_counter() - began
     pq.write_table(aged.accounts, args["accounts_out"])
     python_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    java_peak = _java_peak_mib(session) if session is not None else 0.0
     if session is not None:
         session.stop()
-        time.sleep(2)  # the Java process exits and is reaped: its high-water mark becomes readable
     return {
         "seconds": seconds,
         "stage_seconds": timer.seconds(),
@@ -77,8 +77,20 @@ def measure(args: dict) -> dict:
         "accounts": aged.accounts.num_rows,
         "rows": {role: table.num_rows for role, table in tables.items()},
         "python_peak_mib": python_peak,
-        "java_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if session else 0.0,
+        "java_peak_mib": java_peak,
     }
+
+
+def _java_peak_mib(session) -> float:
+    """The Spark driver's Java process's high-water mark of resident memory (the kernel's VmHWM)."""
+    try:
+        status = Path(f"/proc/{session.sparkContext._gateway.proc.pid}/status").read_text()
+    except (AttributeError, OSError):  # a session not started by this process, or not on Linux
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _same(first: Path, second: Path) -> dict:
