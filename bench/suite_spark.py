@@ -3,7 +3,7 @@
     python -m bench --only spark [--scale small]
 
 A generated book in the engine's three input tables (bench/engine_book.py; 100,000 loans at full
-scale, 1,000 at small), aged to the same day by `age_book` twice, each in a process of its own:
+scale, 1,000 at small, or ARREARS_BENCH_SPARK_LOANS), aged to the same day by `age_book` twice, each in a process of its own:
 
 1. on in-process DuckDB, as the nightly cycle does;
 2. on a local Spark session (`local[2]`, 4 shuffle partitions, no UI, a 4 GB driver), as
@@ -22,6 +22,7 @@ on the 2-core machine it was written on (docs/benchmarks.md), hence 100,000.
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 from pathlib import Path
@@ -105,7 +106,7 @@ def _same(first: Path, second: Path) -> dict:
 
 
 def run(ws: runner.Workspace, with_postgres: bool) -> dict:
-    loans = ws.sized(FULL_LOANS)
+    loans = int(os.environ.get("ARREARS_BENCH_SPARK_LOANS") or ws.sized(FULL_LOANS))
     work = ws.task_dir("spark")
     rows, outputs = [], {}
     for engine, label in (("duckdb", "DuckDB, in process"), ("spark", "Spark, local[2]")):
