@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(BIN)/arrears demo
 
 test: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,spark]'
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -39,7 +40,7 @@ test-postgres: $(STAMP)
 	DATABASE_URL=$(PG_URL) $(PYTEST) tests/e2e/browser
 
 bench: $(STAMP)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,bench]'
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test,bench,spark]'
 	$(BIN)/python -m bench
 
 clean:

@@ -8,6 +8,7 @@ ARREARS_SECRET_FALLBACKS  earlier secrets, newest first, separated by commas or 
 ARREARS_DEBUG    "1" for debug pages
 ARREARS_VAR      where the SQLite file, feeds' rejects and exports live (default ./var)
 ARREARS_DUCKDB_MEMORY  the in-process engine's memory limit before it spills to disk (default 2GB)
+ARREARS_SPARK_MASTER, ARREARS_SPARK_CONF  the spark engine's master (default local[*]) and key=value;… settings (docs/spark.md)
 ARREARS_PROFILE  the compliance jurisdiction: cn (default) or us-regf, or a profile file
 ARREARS_POLICY   the lender's policy file on top of it, which may only tighten (none by default)
 ARREARS_FEEDS_DIR where `arrears nightly` finds each day's files: <dir>/<YYYY-MM-DD>/payments.csv … (none by default)
@@ -41,6 +42,7 @@ SECRET_KEY = os.environ.get("ARREARS_SECRET", "")
 SECRET_KEY_FALLBACKS = parse_fallbacks(os.environ.get("ARREARS_SECRET_FALLBACKS"))
 DEBUG = os.environ.get("ARREARS_DEBUG", "") == "1"
 ARREARS_DUCKDB_MEMORY = os.environ.get("ARREARS_DUCKDB_MEMORY", "2GB")
+ARREARS_SPARK_MASTER, ARREARS_SPARK_CONF = os.environ.get("ARREARS_SPARK_MASTER"), os.environ.get("ARREARS_SPARK_CONF")
 ARREARS_PROFILE = os.environ.get("ARREARS_PROFILE", "cn")
 ARREARS_POLICY = os.environ.get("ARREARS_POLICY") or None
 ARREARS_FEEDS_DIR = os.environ.get("ARREARS_FEEDS_DIR") or None

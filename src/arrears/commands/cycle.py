@@ -11,7 +11,7 @@ def register(subparsers) -> None:
     parser.add_argument("--as-of", type=iso_date, help="业务日期 / the business date to age to")
     parser.add_argument("--from", dest="first", type=iso_date, help="回补起始日 / first day of a backfill")
     parser.add_argument("--to", dest="last", type=iso_date, help="回补结束日 / last day of a backfill")
-    parser.add_argument("--engine", choices=["duckdb", "postgres"], default="duckdb", help="计算引擎 / engine")
+    parser.add_argument("--engine", choices=["duckdb", "postgres", "spark"], default="duckdb", help="计算引擎 / engine")
     parser.add_argument("--full", action="store_true",
                         help="每笔贷款从头计算账龄，不承接前一晚 / age every loan from its start, not from last night's state")
     parser.set_defaults(handler=run)

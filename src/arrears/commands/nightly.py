@@ -20,7 +20,7 @@ def register(subparsers) -> None:
     parser.add_argument("--from", dest="first", type=iso_date, help="补跑起始日 / first night of a backfill")
     parser.add_argument("--to", dest="last", type=iso_date, help="补跑结束日 / last night of a backfill")
     parser.add_argument("--feeds", type=Path, help="每日数据文件目录 / the folder of each day's feed files (<dir>/<date>/…)")
-    parser.add_argument("--engine", choices=["duckdb", "postgres"], default="duckdb", help="账龄计算引擎 / cycle engine")
+    parser.add_argument("--engine", choices=["duckdb", "postgres", "spark"], default="duckdb", help="账龄计算引擎 / cycle engine")
     parser.add_argument("--full", action="store_true",
                         help="每笔贷款从头计算账龄，不承接前一晚 / age every loan from its start, not from last night's state")
     parser.add_argument("--last", dest="nights", type=int, default=7, help="status：显示最近几晚 / status: nights shown (7)")

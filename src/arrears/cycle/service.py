@@ -12,7 +12,7 @@ from arrears import clock
 from arrears.bulk import BulkConnection
 from arrears.cases.lifecycle import case_events
 from arrears.cases.records import record_case_events
-from arrears.cycle import carry, io
+from arrears.cycle import carry, io, spark
 from arrears.cycle.buckets import BucketScheme
 from arrears.cycle.engine import age_book
 from arrears.cycle.models import CycleRun
@@ -21,7 +21,7 @@ from arrears.cycle.status import statuses
 from arrears.cycle.tables import day_number, duckdb_backend, load_into
 from arrears.errors import ConfigurationError
 
-ENGINES = ("duckdb", "postgres")
+ENGINES = ("duckdb", "postgres", "spark")
 
 
 def _postgres_backend():
@@ -46,7 +46,9 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
 
     On the DuckDB engine a night starts from the states the night before kept, for every loan whose
     past has not changed since, and plays only the day's events for them (cycle/engine/_carry.py);
-    `full` ages every loan from its start instead. Both give the same states to the fen.
+    `full` ages every loan from its start instead. Both give the same states to the fen. The spark
+    engine (docs/spark.md) reads the same tables, ages them on Spark, and ages every loan from its
+    start each night, as the postgres engine does.
 
     Run again for a night already aged, it gives the same rows: that night's history and events are
     rewritten from the ledger, compared with the night before it, and the current states are left
@@ -68,13 +70,18 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
         current = latest is None or latest <= as_of
         keeps = engine == "duckdb" and current  # tonight's settled states are kept for tomorrow
         carried = None
-        if engine == "duckdb":
+        if engine in ("duckdb", "spark"):
             with timer.stage("read"):
                 tables = io.read_book(db, as_of)
-            backend = duckdb_backend(
-                memory_limit=settings.ARREARS_DUCKDB_MEMORY, spill_directory=str(settings.VAR_DIR / "duckdb-spill")
-            )
-            inputs = load_into(backend, tables)
+            if engine == "spark":
+                with timer.stage("load"):
+                    backend = spark.spark_backend()
+                    inputs = load_into(backend, tables)
+            else:
+                backend = duckdb_backend(
+                    memory_limit=settings.ARREARS_DUCKDB_MEMORY, spill_directory=str(settings.VAR_DIR / "duckdb-spill")
+                )
+                inputs = load_into(backend, tables)
             if keeps and not full:
                 with timer.stage("carry"):
                     carried, counts["carried"] = carry.carried_in(db, backend, inputs, as_of)
@@ -85,7 +92,10 @@ def run_cycle(as_of: dt.date, *, engine: str = "duckdb", buckets: BucketScheme |
             aged = age_book(backend, inputs, day_number(as_of), timer=timer, carried=carried, keep_settled=keeps)
             kept = carry.kept_rows(backend, inputs, aged.settled, as_of) if keeps else None
         finally:
-            backend.disconnect()
+            if engine == "spark":
+                spark.release(backend, inputs)  # the session stays open for the process's next night
+            else:
+                backend.disconnect()
         with timer.stage("derive"):
             accounts = aged.accounts
             check_aged_accounts(accounts, accounts["loan_id"])

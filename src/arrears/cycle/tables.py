@@ -99,6 +99,10 @@ def load_into(backend, tables: dict[str, pa.Table], prefix: str = "arrears_input
         if backend.name == "duckdb":
             # DuckDB scans Arrow in place: registering is free, copying a book costs seconds
             backend.con.register(name, table)
+        elif backend.name == "pyspark":
+            from arrears.cycle.spark import register
+
+            register(backend, name, table)
         else:
             backend.create_table(name, table, temp=True, overwrite=True)
         names[role] = name

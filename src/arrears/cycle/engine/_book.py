@@ -37,6 +37,7 @@ COUNTED_PAYMENT_COLUMNS = ("payment_id", "loan_id", "amount", "value_day")
 # kinds and marks are stored in the narrow types they fit (money stays BIGINT), and every round
 # types what it reads from it as BIGINT again.
 EVENT_ROW_TYPES = {"day": "INTEGER", "kind": "SMALLINT", "last_row": "SMALLINT", "alone": "SMALLINT", "round_no": "INTEGER"}
+QUOTES = {"pyspark": "`"}  # each dialect's identifier quote, when it is not the standard double quote
 AGED_FLAGS = ("ever_delinquent", "charged_off", "closed")  # replaced by the as-of day number in the compiled text
 _INT = "int64"
 _names = itertools.count()
@@ -46,13 +47,15 @@ def _placeholder(name: str, columns) -> ir.Table:
     return ibis.table({column: _INT for column in columns}, name=f"__{name}__")
 
 
-def _typed(sql: str, columns, booleans=(), smaller=None) -> str:
+def _typed(sql: str, columns, booleans=(), smaller=None, quote: str = '"') -> str:
     """`sql` with its integer columns cast to BIGINT (engines widen sums on their own, and Ibis
-    leaves out casts it believes redundant), or to the type `smaller` names for a column."""
+    leaves out casts it believes redundant), or to the type `smaller` names for a column.
+    `quote` is the dialect's identifier quote (a backtick in Spark SQL)."""
     smaller = smaller or {}
+    q = quote
     typed = ", ".join(
-        f'CAST(step."{column}" AS {smaller.get(column, "BIGINT")}) AS "{column}"' if column not in booleans
-        else f'step."{column}"'
+        f'CAST(step.{q}{column}{q} AS {smaller.get(column, "BIGINT")}) AS {q}{column}{q}' if column not in booleans
+        else f'step.{q}{column}{q}'
         for column in columns
     )
     return f"SELECT {typed} FROM ({sql}) AS step"
@@ -103,6 +106,8 @@ class CompiledCycle:
     @functools.cached_property
     def events(self) -> str:
         numbered = numbered_events(self._inputs, self._schedule, self._payments, self._as_of)
+        if self.dialect == "pyspark":  # a kept frame has no order to read a round's rows by: no sort
+            return self._sql(numbered)
         return self._sql(numbered.order_by("round_no"))
 
     @functools.cached_property
@@ -118,7 +123,12 @@ class CompiledCycle:
     def round_events(self) -> str:
         """One round's event rows folded into one row per loan, every column typed BIGINT (the
         sums would otherwise be wider, and so would everything the round computes from them)."""
-        return _typed(self._sql(round_events(_placeholder("round_rows", EVENT_ROW_COLUMNS))), EVENT_COLUMNS)
+        return _typed(self._sql(round_events(_placeholder("round_rows", EVENT_ROW_COLUMNS))), EVENT_COLUMNS,
+                      quote=self.quote)
+
+    @property
+    def quote(self) -> str:
+        return QUOTES.get(self.dialect, '"')
 
     @functools.cached_property
     def eventless(self) -> str:
@@ -148,6 +158,8 @@ def compiled_for(dialect: str) -> CompiledCycle:
 class _Run:
     """One ageing run's temporary tables in a backend."""
 
+    quote = '"'
+
     def __init__(self, backend, as_of_day: int, names: dict[str, str]) -> None:
         self.backend = backend
         self.as_of_day = as_of_day
@@ -156,9 +168,13 @@ class _Run:
         self.run_id = next(_names)
         self._serial = itertools.count()
 
+    def q(self, name: str) -> str:
+        """`name` quoted as an identifier of the backend's dialect."""
+        return f"{self.quote}{name}{self.quote}"
+
     def bind(self, sql: str) -> str:
         for placeholder, real in self.names.items():
-            sql = sql.replace(f'"__{placeholder}__"', real if real.startswith("(") else f'"{real}"')
+            sql = sql.replace(self.q(f"__{placeholder}__"), real if real.startswith("(") else self.q(real))
         return sql.replace(str(AS_OF_MARKER), str(self.as_of_day))
 
     def create(self, role: str, sql: str, columns=(), booleans=(), smaller=None) -> str:
@@ -168,16 +184,24 @@ class _Run:
         name = f"arrears_{role}_{self.run_id}_{next(self._serial)}"
         body = self.bind(sql)
         if columns:
-            body = _typed(body, columns, booleans, smaller)
-        self.backend.raw_sql(f'CREATE TEMPORARY TABLE "{name}" AS {body}')
+            body = _typed(body, columns, booleans, smaller, quote=self.quote)
+        self.materialise(name, body)
         self.created.append(name)
         self.names[role] = name
         return name
+
+    def materialise(self, name: str, body: str) -> None:
+        self.backend.raw_sql(f'CREATE TEMPORARY TABLE "{name}" AS {body}')
 
     def settle(self, settled: str, state: str) -> None:
         """Set aside the loans of `state` that have had their last event day."""
         columns = ", ".join(f'"{column}"' for column in STATE_COLUMNS)
         self.backend.raw_sql(f'INSERT INTO "{settled}" SELECT {columns} FROM "{state}" WHERE is_last = 1')
+
+    def union(self, role: str, names: list[str]) -> str:
+        """The rows of the tables `names` (of one shape) as one table."""
+        union = " UNION ALL ".join(f"SELECT * FROM {self.q(name)}" for name in names)
+        return self.create(role, union or compiled_context_empty(self.backend.name))
 
     def drop(self, name: str) -> None:
         self.backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
@@ -210,7 +234,14 @@ def age_book(
         raise ValueError("allocations need every payment played: age from the start, without carried states")
     timer = timer or _NoTimer()
     compiled = compiled_for(backend.name)
-    run = _Run(backend, as_of_day, inputs)
+    if backend.name == "pyspark":
+        if carried is not None:
+            raise ValueError("the Spark engine ages every loan from its start: it carries no states")
+        from arrears.cycle.engine._spark import SparkRun
+
+        run = SparkRun(backend, as_of_day, inputs)
+    else:
+        run = _Run(backend, as_of_day, inputs)
     try:
         with timer.stage("compile"):
             round_sql, context_sql = compiled.round_step
@@ -224,7 +255,7 @@ def age_book(
             if backend.name == "postgres":
                 backend.raw_sql(f'CREATE INDEX ON "{events}" (round_no)')
                 backend.raw_sql(f'ANALYZE "{events}"')
-            rounds = int(run.scalar(f'SELECT COALESCE(MAX(round_no), 0) FROM "{events}"') or 0)
+            rounds = int(run.scalar(f"SELECT COALESCE(MAX(round_no), 0) FROM {run.q(events)}") or 0)
         with timer.stage("rounds"):
             # Round n takes only the loans with an n-th event day; a loan is set aside in
             # `settled` after its last one, so late rounds are small however large the book.
@@ -236,7 +267,7 @@ def age_book(
                 previous_state = run.names["state"]
                 # read in place: the events are stored in round order, so this reads one round's rows
                 run.names["round_rows"] = (
-                    f'(SELECT {", ".join(EVENT_ROW_COLUMNS)} FROM "{events}" WHERE round_no = {round_no})'
+                    f'(SELECT {", ".join(EVENT_ROW_COLUMNS)} FROM {run.q(events)} WHERE round_no = {round_no})'
                 )
                 run.names["round_events"] = "(" + run.bind(compiled.round_events) + ")"
                 if round_no == 1:
@@ -247,7 +278,7 @@ def age_book(
                 run.drop(previous_state)
                 run.settle(settled, state)
             if rounds == 0:
-                settled = run.create("settled", f'SELECT * FROM "{run.names["state"]}"', STATE_COLUMNS)
+                settled = run.create("settled", f'SELECT * FROM {run.q(run.names["state"])}', STATE_COLUMNS)
             run.drop(run.names["state"])
             run.names["state"] = settled
             settled_rows = run.fetch(settled) if keep_settled else None
@@ -256,10 +287,7 @@ def age_book(
             accounts = run.fetch(run.create("aged", compiled.aged, AGED_COLUMNS, AGED_FLAGS))
             allocated = None
             if with_allocations:
-                union = " UNION ALL ".join(f'SELECT * FROM "{name}"' for name in contexts)
-                if not union:
-                    union = compiled_context_empty(backend.name)
-                run.create("contexts", union)
+                run.union("contexts", contexts)
                 allocated = run.fetch(run.create("allocated", compiled.allocated, ALLOCATION_COLUMNS))
     finally:
         run.drop_all()
