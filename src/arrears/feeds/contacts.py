@@ -98,10 +98,16 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
 
 def _stage_checked(db: BulkConnection, rows: pa.Table) -> None:
     """The accepted rows, with what the ledger compares them by (no duration: -1)."""
+    from arrears import secret
+    from arrears.ledger import personal
+
     staged = rows.select(
-        ["row", "idempotency_key", "loan_id", "kind", "contact", "channel", "party", "attempted_at", "outcome",
+        ["row", "idempotency_key", "loan_id", "kind", "channel", "party", "attempted_at", "outcome",
          "note", "recording_ref", "recording_sha256"]
     )
+    # the contact point is found by its value's digest: the value itself is never staged
+    staged = staged.append_column(
+        "contact_digest", personal.digest_column(secret.vault(), rows.column("contact"), personal.CONTACT))
     stage(db, "feed_contact", staged.append_column("duration_seconds", pc.fill_null(rows.column("duration_seconds"), -1)))
 
 
@@ -117,7 +123,8 @@ def _ledger(db: BulkConnection) -> pa.Table:
         f"CASE WHEN {_COMPARED} THEN 1 ELSE 0 END AS same "
         "FROM feed_contact s "
         "LEFT JOIN ledger_loan l ON l.external_id = s.loan_id "
-        "LEFT JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id AND c.kind = s.kind AND c.value = s.contact "
+        "LEFT JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id AND c.kind = s.kind "
+        "AND c.value_digest = s.contact_digest "
         "LEFT JOIN contact_contactattempt a ON a.idempotency_key = s.idempotency_key",
         empty_contacts_ledger().schema,
     )
