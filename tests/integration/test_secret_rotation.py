@@ -103,3 +103,25 @@ def test_a_visit_code_digested_under_the_old_secret_still_matches_under_the_fall
         assert stored in services._code_digests("ABCDEFGH")
     with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
         assert stored not in services._code_digests("ABCDEFGH")
+
+
+def test_an_import_waits_until_names_and_contact_values_are_rotated(tmp_path, capsys):
+    from arrears.errors import ConfigurationError
+    from arrears.feeds import import_loans
+    from arrears.ledger.catalogue import read_catalogue, save_catalogue
+    from tests.integration.test_feeds import LOAN_COLUMNS, loan_row, write_csv
+
+    save_catalogue(read_catalogue())
+    loans = write_csv(tmp_path / "loans.csv", [loan_row(1)], LOAN_COLUMNS)
+    with override_settings(SECRET_KEY=OLD):
+        assert import_loans(loans).landed == 1
+    points = ContactPoint.objects.count
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD]):
+        # the points' digests are still the old secret's: the file's points would all look new
+        with pytest.raises(ConfigurationError) as refused:
+            import_loans(loans)
+        assert "arrears secrets rotate" in refused.value.en and "arrears secrets rotate" in refused.value.zh
+        held = points()
+        assert main(["secrets", "rotate"]) == 0
+        again = import_loans(loans)
+        assert (again.landed, again.updated, points()) == (0, 0, held)

@@ -64,7 +64,11 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
     """Import a contacts file; InputError (and nothing lands) when the file cannot be read as a whole."""
     from django.conf import settings
 
+    from arrears import secret
+    from arrears.ledger.rotation import require_personal_data_rotated
+
     progress = progress or Silent()
+    require_personal_data_rotated(secret.vault())
     raw, run = open_run(CONTACTS, path, encoding, progress)
     progress.stage("校验", "validating", raw.num_rows)
     from arrears.compliance.lender import lender_profile_name

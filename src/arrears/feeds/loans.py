@@ -78,6 +78,9 @@ def import_loans(
     profile = lender_profile_name()
     raw, run = open_run(loans_schema(profile), path, encoding, progress)
     vault = vault or secret.vault()
+    from arrears.ledger.rotation import require_personal_data_rotated
+
+    require_personal_data_rotated(vault)
 
     with bulk_session() as db:
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)

@@ -129,3 +129,25 @@ def _rotate_sealed(model, name: str, vault: IdentityVault, batch: int, label_zh:
         examined += len(rows)
         rewritten += len(changed)
     return PersonalRotation(label_zh, label_en, examined, rewritten)
+
+
+def require_personal_data_rotated(vault: IdentityVault) -> None:
+    """Refuse (bilingual ConfigurationError) while names and contact values are still under an old
+    secret: a feed matches them by digest, and digests made under the new secret would not find the
+    points held under the old one, so an import would add every point again. `rotate_personal_data`
+    goes in id order, so the last row of each table is the last one it moves."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from arrears.ledger import personal
+    from arrears.ledger.models import Borrower, ContactPoint
+
+    for model, name in ((Borrower, "name"), (ContactPoint, "value")):
+        token = (model.objects.annotate(token=Cast(name, output_field=TextField())).order_by("-pk")
+                 .values_list("token", flat=True).first())
+        if personal.is_sealed(token) and not vault.is_current(token):
+            raise ConfigurationError(
+                "密钥已更换，但姓名和联系方式仍在旧密钥下：请先运行 arrears secrets rotate，再导入文件",
+                "the secret has changed but names and contact values are still under the old one: "
+                "run arrears secrets rotate before importing",
+            )
