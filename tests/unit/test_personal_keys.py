@@ -35,6 +35,16 @@ def test_the_column_digests_are_the_digests_of_each_value():
         ]
 
 
+def test_the_column_digests_are_the_same_when_computed_in_worker_processes(monkeypatch):
+    from arrears.feeds import parallel
+
+    column = pa.array(VALUES * 10, pa.string())
+    alone = personal.digest_column(VAULT, column, personal.CONTACT).to_pylist()
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 7)
+    assert personal.digest_column(VAULT, column, personal.CONTACT).to_pylist() == alone
+
+
 def test_sealed_values_open_to_what_was_sealed_and_a_placeholder_stays_as_it_is():
     tokens = personal.seal_column(VAULT, pa.array(VALUES, pa.string())).to_pylist()
     assert [personal.open_sealed(VAULT, token) for token in tokens] == [value or "" for value in VALUES]

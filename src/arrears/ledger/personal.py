@@ -86,8 +86,16 @@ def digest_column(vault: IdentityVault, values: pa.Array | pa.ChunkedArray, key:
         phone = pc.match_substring_regex(trimmed, _PHONE_REGEX)
         digits = pc.utf8_slice_codeunits(pc.replace_substring_regex(trimmed, r"[^0-9]", ""), -11, 2**31 - 1)
         values = pc.if_else(phone, digits, pc.utf8_lower(trimmed))
+    from arrears.feeds.parallel import map_in_chunks
+
+    chunks = map_in_chunks(partial(digest_all, vault), values.to_pylist())
+    return pa.concat_arrays([pa.array(chunk, pa.string()) for chunk in chunks]) if chunks else pa.array([], pa.string())
+
+
+def digest_all(vault: IdentityVault, keys: Sequence[str]) -> list[str]:
+    """The HMAC digests of search keys already computed ("" stays "")."""
     hmac_of = vault.digest
-    return pa.array([hmac_of(text) if text else "" for text in values.to_pylist()], pa.string())
+    return [hmac_of(key) if key else "" for key in keys]
 
 
 def seal_column(vault: IdentityVault, values: pa.Array | pa.ChunkedArray, progress=None) -> pa.Array:
