@@ -14,6 +14,7 @@ re-digests the stored values under the new one, after which the old secret can b
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets as random_source
 from pathlib import Path
@@ -85,10 +86,16 @@ def all_secrets() -> list[str]:
 
 
 def vault():
-    """The identity vault under the current secret, still able to decrypt under the old ones."""
+    """The identity vault under the current secret, still able to decrypt under the old ones
+    (made once per set of secrets: personal data is opened row by row)."""
+    return _vault_for(tuple(all_secrets()))
+
+
+@functools.lru_cache(maxsize=4)
+def _vault_for(secrets: tuple[str, ...]):
     from arrears.ledger.identity import IdentityVault
 
-    current, *old = all_secrets()
+    current, *old = secrets
     return IdentityVault(current, fallbacks=old)
 
 

@@ -48,7 +48,7 @@ LOAN_IDS = {
     "team_pool": "MX-POOL-7005",
 }
 PLACED_LOAN = {"own_agency": "teammate", "other_agency": "other_team"}  # which case each agency holds
-BORROWER_NAME = "矩阵"  # every borrower's name holds it: one search finds the whole world
+BORROWER_NAME = "矩阵"  # every borrower bears this name: one search (names are found whole) finds the whole world
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PIPL = dict(
     purpose="催收 / collection", processing_duration="委案期内 / while placed", processing_method="电话及上门 / calls and visits",
@@ -104,7 +104,7 @@ def _loan(product, key: str, index: int, today: dt.date, *, time_zone: str = "As
     from arrears.ledger.schedule import build_schedule
 
     borrower = Borrower.objects.create(
-        external_id=f"MXB-{index}", name=f"{BORROWER_NAME}{'甲乙丙丁戊'[index]}", national_id_cipher="c",
+        external_id=f"MXB-{index}", name=BORROWER_NAME, national_id_cipher="c",
         national_id_digest=f"mx-digest-{index}", national_id_masked=f"110105********{index:04d}", time_zone=time_zone,
     )
     mobile = ContactPoint.objects.create(borrower=borrower, kind="mobile", value=f"1390000{index:04d}", verified=True)

@@ -63,6 +63,8 @@ WORKS = {"admin": EVERY_LOAN, "team_lead": EAST, "collector": EAST}
 WORKS_CASE = {who: loans - {"no_case"} for who, loans in WORKS.items()}
 # docs/access.md: the team lead assigns the cases of the team they lead; the administrator every case
 ASSIGNS = {"admin": EVERY_LOAN - {"no_case"}, "team_lead": EAST}
+# docs/personal-data.md: who may reveal a contact value in clear (each reveal logged) on an account they see
+REVEALS = {"admin": EVERY_LOAN, "team_lead": EAST, "compliance_officer": EVERY_LOAN}
 # docs/workbench.md: taking the next account needs the right to work the queue
 CLAIMS = frozenset({"admin", "team_lead", "collector"})
 # docs/repayment-plans.md + plans/limits.yaml: proposing needs RECORD_CONTACT on the loan and a role
@@ -279,6 +281,12 @@ def may_i_call(who: str, obj: str) -> Expect:
     if obj not in SEES.get(who, NOTHING):
         return NOT_FOUND
     return ok(200) if obj in WORKS.get(who, NOTHING) else FORBIDDEN
+
+
+def reveals(who: str, obj: str) -> Expect:
+    if obj not in SEES.get(who, NOTHING):
+        return NOT_FOUND
+    return ok(200) if obj in REVEALS.get(who, NOTHING) else FORBIDDEN
 
 
 def assign_page(who: str, obj: str) -> Expect:
@@ -756,6 +764,9 @@ ROUTES: tuple[Route, ...] = (
           in_house(works_case(302)), LOANS, body=contact_form),
     Route("POST", "workbench:add-note", "page", lambda w, o: reverse("workbench:add-note", args=[loan_pk(w, o)]),
           in_house(works_case(302)), LOANS, body=lambda w, o: {"text": "矩阵 / matrix"}),
+    Route("POST", "workbench:reveal", "page",
+          lambda w, o: reverse("workbench:reveal", args=[loan_pk(w, o), w.mobiles[o].pk]), in_house(reveals), LOANS,
+          writes=False),
     Route("POST", "workbench:assign", "page", lambda w, o: reverse("workbench:assign", args=[w.cases[o].pk]),
           in_house(assign_page), CASES, body=assignment),
     # passing over a case: a redirect either way (to the next account, or back when the guard allows the call)
@@ -935,6 +946,9 @@ ROUTES: tuple[Route, ...] = (
           body=lambda w, o: {"contact_point": w.mobiles[o].pk, "channel": "call"}),
     Route("POST", "/api/workbench/accounts/{loan_id}/contacts", "api",
           lambda w, o: f"/api/workbench/accounts/{loan_pk(w, o)}/contacts", works_case(201), LOANS, body=contact_form),
+    Route("POST", "/api/workbench/accounts/{loan_id}/contacts/{point_id}/reveal", "api",
+          lambda w, o: f"/api/workbench/accounts/{loan_pk(w, o)}/contacts/{w.mobiles[o].pk}/reveal", reveals, LOANS,
+          writes=False),
     Route("GET", "/api/workbench/accounts/{loan_id}/notes", "api",
           lambda w, o: f"/api/workbench/accounts/{loan_pk(w, o)}/notes", sees_account, LOANS),
     Route("POST", "/api/workbench/accounts/{loan_id}/notes", "api",

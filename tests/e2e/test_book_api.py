@@ -62,7 +62,7 @@ def test_search_finds_only_loans_one_may_open(client, people):
     assert [loan["external_id"] for loan in found["loans"]] == ["L-1001"]
     assert found["loans"][0]["national_id_masked"] == "110105********123X"
     assert found["loans"][0]["bucket"] == "M2"
-    by_name = signed_in(client, people["manager"]).get("/api/web/accounts", {"q": "张", "by": "name"}).json()
+    by_name = signed_in(client, people["manager"]).get("/api/web/accounts", {"q": "张伟", "by": "name"}).json()
     assert by_name["key"] == "name" and {loan["external_id"] for loan in by_name["loans"]} == {"L-1001", "L-1004"}
 
 

@@ -23,7 +23,8 @@ def test_rotate_re_encrypts_under_the_new_secret_once_and_for_all(capsys):
     # given borrowers whose national IDs were stored under the old secret
     old = IdentityVault(OLD)
     for index, number in enumerate(NUMBERS):
-        loan = make_loan(f"L-ROT{index}")
+        with override_settings(SECRET_KEY=OLD):
+            loan = make_loan(f"L-ROT{index}")
         Borrower.objects.filter(pk=loan.borrower_id).update(
             national_id_cipher=old.encrypt(number), national_id_digest=old.digest(number)
         )
@@ -36,13 +37,42 @@ def test_rotate_re_encrypts_under_the_new_secret_once_and_for_all(capsys):
         assert "0 moved" in capsys.readouterr().out
     # and the new secret alone reads every number and finds it by its digest
     new = IdentityVault(NEW)
-    for number in NUMBERS:
-        borrower = Borrower.objects.get(national_id_digest=new.digest(number))
-        assert new.decrypt(borrower.national_id_cipher) == number
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
+        for number in NUMBERS:
+            borrower = Borrower.objects.get(national_id_digest=new.digest(number))
+            assert new.decrypt(borrower.national_id_cipher) == number
+
+
+def test_rotate_moves_names_and_contact_values_and_they_are_found_by_the_new_digest(capsys):
+    # given a borrower, a mobile and an emergency contact sealed under the old secret
+    with override_settings(SECRET_KEY=OLD):
+        loan = make_loan("L-ROT-PII")
+        Borrower.objects.filter(pk=loan.borrower_id).update(name="王小明", national_id_cipher="")
+        ContactPoint.objects.create(borrower=loan.borrower, kind="mobile", value="13812345678")
+        ContactPoint.objects.create(borrower=loan.borrower, kind="mobile", value="13987654321", owner="third_party",
+                                    relation="spouse", owner_name="李丽")
+    # when the secret changes and the stored values are rotated
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD]):
+        assert main(["secrets", "rotate"]) == 0
+        out = capsys.readouterr().out
+        assert "borrower names" in out and "contact values" in out and "contact owners' names" in out
+        assert main(["secrets", "rotate"]) == 0
+        second = capsys.readouterr().out
+        assert "moved" in second and all(line.endswith(" 0 moved to the current secret")
+                                         for line in second.splitlines() if "examined" in line)
+    # then the new secret alone opens them and finds them by value (through their new digests)
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
+        borrower = Borrower.objects.get(name="王小明")
+        assert borrower.pk == loan.borrower_id
+        assert ContactPoint.objects.get(kind="mobile", value="+86 138 1234 5678").borrower_id == borrower.pk
+        spouse = ContactPoint.objects.get(kind="mobile", value="13987654321")
+        assert spouse.owner_name == "李丽"
+        assert ContactPoint.objects.filter(owner_name="李丽").count() == 1
 
 
 def test_rotate_without_the_old_secret_says_which_one_is_missing(capsys):
-    loan = make_loan("L-ROTX")
+    with override_settings(SECRET_KEY=OLD):
+        loan = make_loan("L-ROTX")
     Borrower.objects.filter(pk=loan.borrower_id).update(national_id_cipher=IdentityVault(OLD).encrypt(NUMBERS[0]))
     with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
         assert main(["secrets", "rotate"]) == 1
@@ -51,9 +81,9 @@ def test_rotate_without_the_old_secret_says_which_one_is_missing(capsys):
 
 
 def test_an_unsubscribe_link_signed_under_the_old_secret_works_while_it_is_a_fallback(client):
-    loan = make_loan("L-UNSUB-ROT")
-    email = ContactPoint.objects.create(borrower=loan.borrower, kind="email", value="r@example.org")
     with override_settings(SECRET_KEY=OLD):
+        loan = make_loan("L-UNSUB-ROT")
+        email = ContactPoint.objects.create(borrower=loan.borrower, kind="email", value="r@example.org")
         path = f"/outbox/unsubscribe/{unsubscribe_token(email.pk, 'email')}/"
     # without the fallback the old link is refused
     with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
@@ -73,3 +103,25 @@ def test_a_visit_code_digested_under_the_old_secret_still_matches_under_the_fall
         assert stored in services._code_digests("ABCDEFGH")
     with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[]):
         assert stored not in services._code_digests("ABCDEFGH")
+
+
+def test_an_import_waits_until_names_and_contact_values_are_rotated(tmp_path, capsys):
+    from arrears.errors import ConfigurationError
+    from arrears.feeds import import_loans
+    from arrears.ledger.catalogue import read_catalogue, save_catalogue
+    from tests.integration.test_feeds import LOAN_COLUMNS, loan_row, write_csv
+
+    save_catalogue(read_catalogue())
+    loans = write_csv(tmp_path / "loans.csv", [loan_row(1)], LOAN_COLUMNS)
+    with override_settings(SECRET_KEY=OLD):
+        assert import_loans(loans).landed == 1
+    points = ContactPoint.objects.count
+    with override_settings(SECRET_KEY=NEW, SECRET_KEY_FALLBACKS=[OLD]):
+        # the points' digests are still the old secret's: the file's points would all look new
+        with pytest.raises(ConfigurationError) as refused:
+            import_loans(loans)
+        assert "arrears secrets rotate" in refused.value.en and "arrears secrets rotate" in refused.value.zh
+        held = points()
+        assert main(["secrets", "rotate"]) == 0
+        again = import_loans(loans)
+        assert (again.landed, again.updated, points()) == (0, 0, held)

@@ -33,6 +33,7 @@ __all__ = [
     "OutOfScope",
     "refusal",
     "require",
+    "may_reveal_contacts",
     "sees_unmasked_contacts",
     "sees_whole_book",
     "team_ids_of",
@@ -169,6 +170,15 @@ def require(user, action: Action | str, obj) -> None:
     """Raise `refusal(...)` unless `can(user, action, obj)`."""
     if not can(user, action, obj):
         raise refusal(user, action, obj)
+
+
+def may_reveal_contacts(user) -> bool:
+    """Whether `user` may reveal one contact value in clear on an account they can open (each reveal
+    is logged): the administrator, team leads and compliance officers; collectors dial through the
+    product and see masked numbers (docs/personal-data.md)."""
+    from arrears.access.roles import Role, has_role
+
+    return bool(user and user.is_authenticated and has_role(user, Role.ADMIN, Role.TEAM_LEAD, Role.COMPLIANCE_OFFICER))
 
 
 def sees_unmasked_contacts(user) -> bool:

@@ -101,6 +101,14 @@ def agency_accessed(accesses: Iterable) -> None:
     ])
 
 
+def staff_list_read(user, what: str, loan_ids, *, via: str = "web") -> None:
+    """One page of a list that shows personal data (the queue, search results, visits) read by the
+    lender's staff: one entry per page view naming the loans listed; nothing when none was."""
+    loans = sorted({int(loan_id) for loan_id in loan_ids})
+    if loans:
+        record("read.list", subject=f"list:{what}", by=user, detail={"loans": loans, "via": via})
+
+
 def staff_read(user, what: str, *, subject: str, **detail) -> None:
     """A read of personal data by the lender's staff: an account page, unmasked contacts, a notice, an export."""
     record(f"read.{what}", subject=subject, by=user, detail=detail)

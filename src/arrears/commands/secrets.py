@@ -19,7 +19,10 @@ def register(subparsers) -> None:
 
 def run_rotate(args) -> int:
     from arrears import secret
-    from arrears.ledger.rotation import rotate_national_ids
+    from arrears.ledger.rotation import rotate_national_ids, rotate_personal_data
 
-    print(rotate_national_ids(secret.vault()).line())
+    vault = secret.vault()
+    print(rotate_national_ids(vault).line())
+    for outcome in rotate_personal_data(vault):
+        print(outcome.line())
     return 0

@@ -65,7 +65,11 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
     """Import a contacts file; InputError (and nothing lands) when the file cannot be read as a whole."""
     from django.conf import settings
 
+    from arrears import secret
+    from arrears.ledger.rotation import require_personal_data_rotated
+
     progress = progress or Silent()
+    require_personal_data_rotated(secret.vault())
     raw, run = open_run(CONTACTS, path, encoding, progress)
     progress.stage("校验", "validating", raw.num_rows)
     from arrears.compliance.lender import lender_profile_name
@@ -101,10 +105,16 @@ def import_contacts(path: Path | str, *, encoding: str = "utf-8", progress: Prog
 
 def _stage_checked(db: BulkConnection, rows: pa.Table) -> None:
     """The accepted rows, with what the ledger compares them by (no duration: -1)."""
+    from arrears import secret
+    from arrears.ledger import personal
+
     staged = rows.select(
-        ["row", "idempotency_key", "loan_id", "kind", "contact", "channel", "party", "attempted_at", "outcome",
+        ["row", "idempotency_key", "loan_id", "kind", "channel", "party", "attempted_at", "outcome",
          "note", "recording_ref", "recording_sha256", "transcript"]
     )
+    # the contact point is found by its value's digest: the value itself is never staged
+    staged = staged.append_column(
+        "contact_digest", personal.digest_column(secret.vault(), rows.column("contact"), personal.CONTACT))
     stage(db, "feed_contact", staged.append_column("duration_seconds", pc.fill_null(rows.column("duration_seconds"), -1)))
 
 
@@ -130,7 +140,8 @@ def _ledger(db: BulkConnection) -> pa.Table:
         "FROM feed_contact s "
         "LEFT JOIN ledger_loan l ON l.external_id = s.loan_id "
         "LEFT JOIN ledger_product p ON p.id = l.product_id "
-        "LEFT JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id AND c.kind = s.kind AND c.value = s.contact "
+        "LEFT JOIN ledger_contactpoint c ON c.borrower_id = l.borrower_id AND c.kind = s.kind "
+        "AND c.value_digest = s.contact_digest "
         "LEFT JOIN contact_contactattempt a ON a.idempotency_key = s.idempotency_key",
         empty_contacts_ledger().schema,
     )

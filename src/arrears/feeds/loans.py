@@ -44,23 +44,26 @@ from arrears.feeds.staging import (
     stage,
 )
 from arrears.feeds.validation import check_loans
+from arrears.ledger import personal
 from arrears.ledger.identity import IdentityVault
 from arrears.notices.lender import default_currency
 
-BORROWER_FIELDS = ("name", "national_id_digest", "national_id_masked", "time_zone", "region")
+BORROWER_FIELDS = ("name_digest", "national_id_digest", "national_id_masked", "time_zone", "region")
 SCHEDULE_FIELDS = ("product_id", "principal", "term_months", "start_date")
 LOAN_FIELDS = (*SCHEDULE_FIELDS, "currency")
 """What the feed says of a loan: its schedule's terms, and the currency its amounts are in."""
-CONTACT_FIELDS = ("owner", "relation", "owner_name")
+CONTACT_FIELDS = ("owner", "relation", "owner_name_digest")
 PRODUCTS = pa.schema([("id", pa.int64()), ("code", pa.string()), ("repayment_method", pa.string()),
                       ("annual_rate_bp", pa.int64())])
 BORROWER_STATES = pa.schema([("external_id", pa.string()), ("encrypt", pa.int64())])
 LOAN_STATES = pa.schema([("loan_id", pa.string()), ("state", pa.string())])
 LOAN_IDS = pa.schema([("loan_id", pa.string()), ("id", pa.int64())])
-CONTACT_KEYS = pa.schema([("borrower_id", pa.string()), ("kind", pa.string()), ("value", pa.string())])
+CONTACT_STATES = pa.schema([("external_id", pa.string()), ("borrower_id", pa.int64()), ("kind", pa.string()),
+                            ("value_digest", pa.string()), ("owner", pa.string()), ("relation", pa.string()),
+                            ("owner_name_digest", pa.string()), ("at", pa.int64())])
 BORROWER_IDS = pa.schema([("borrower_id", pa.string())])
 _STAGED = ("feed_borrower", "feed_borrower_state", "feed_borrower_write", "feed_loan", "feed_loan_state",
-           "feed_contact", "feed_contact_state", "feed_verified", "feed_verified_state", "feed_instalment")
+           "feed_contact", "feed_contact_state", "feed_contact_write", "feed_verified", "feed_verified_state", "feed_instalment")
 
 
 def import_loans(
@@ -75,6 +78,9 @@ def import_loans(
     profile = lender_profile_name()
     raw, run = open_run(loans_schema(profile), path, encoding, progress)
     vault = vault or secret.vault()
+    from arrears.ledger.rotation import require_personal_data_rotated
+
+    require_personal_data_rotated(vault)
 
     with bulk_session() as db:
         products = fetch_as(db, "SELECT id, code, repayment_method, annual_rate_bp FROM ledger_product", PRODUCTS)
@@ -105,7 +111,7 @@ def _land(
     progress.stage("暂存", "staging", rows.num_rows)
     borrowers = people.borrower_records(rows, vault)
     points = people.contact_points(rows)
-    flags = people.verified_flags(rows)
+    flags = people.digested_flags(people.verified_flags(rows), vault)
     product_at = pc.index_in(rows.column("product"), value_set=products.column("code").combine_chunks())
     loans = pa.table(
         {
@@ -122,14 +128,14 @@ def _land(
     stage(db, "feed_loan", loans)
     # Staged in key order, so the new points append to the contact-point indexes
     # (borrower ids are handed out in external_id order, see _write_borrowers).
-    stage(db, "feed_contact", points.sort_by([("borrower_id", "ascending"), ("kind", "ascending"),
-                                              ("value", "ascending")]))
+    stage(db, "feed_contact", people.digested_points(points, vault).sort_by(
+        [("borrower_id", "ascending"), ("kind", "ascending"), ("value_digest", "ascending")]))
     stage(db, "feed_verified", flags)
     progress.advance(rows.num_rows)
 
     changed_borrowers = _write_borrowers(db, rows, borrowers, vault, progress)
     loan_states = _write_loans(db, progress)
-    changed_points = _write_contact_points(db, progress)
+    changed_points = _write_contact_points(db, points, vault, progress)
     verified_borrowers = _write_verifications(db, progress, run_id)
     _write_instalments(db, rows, products, progress)
 
@@ -161,7 +167,7 @@ def _write_borrowers(
     """Upsert the borrowers that are new or changed; their external ids.
 
     Only a new borrower, or one whose national ID changed, has the ID encrypted: a
-    corrected name keeps the stored cipher.
+    corrected name keeps the stored cipher. The names of the borrowers written are sealed.
     """
     derive(
         db,
@@ -179,9 +185,12 @@ def _write_borrowers(
     writes = borrowers.filter(pc.is_in(borrowers.column("external_id"), value_set=changed))
     token_at = pc.index_in(writes.column("external_id"), value_set=to_encrypt)
     writes = writes.append_column("national_id_cipher", pc.fill_null(tokens.take(token_at), ""))
+    progress.stage("加密姓名", "sealing names", len(writes))
+    writes = writes.append_column("name", people.borrower_names(rows, writes.column("external_id").combine_chunks(),
+                                                                vault, progress))
     stage(db, "feed_borrower_write", writes)
     progress.stage("写入借款人", "writing borrowers")
-    fields = ("name", "national_id_cipher", *BORROWER_FIELDS[1:])
+    fields = ("name", "national_id_cipher", *BORROWER_FIELDS)
     stamp = instant_sql(db, clock.now())  # the product's clock: a night's rows carry the night's time
     kept_cipher = (
         "national_id_cipher = CASE WHEN excluded.national_id_cipher = '' "
@@ -192,7 +201,7 @@ def _write_borrowers(
         f"SELECT external_id, {', '.join(fields)}, {stamp}, {stamp} "
         "FROM feed_borrower_write WHERE TRUE ORDER BY external_id "
         f"ON CONFLICT (external_id) DO UPDATE SET {kept_cipher}, "
-        f"{assignments(('name', *BORROWER_FIELDS[1:], 'updated_at'))}"
+        f"{assignments(('name', *BORROWER_FIELDS, 'updated_at'))}"
     )
     drop(db, "feed_borrower_write")
     return changed
@@ -222,32 +231,45 @@ def _write_loans(db: BulkConnection, progress: Progress) -> pa.Table:
     return fetch_as(db, "SELECT loan_id, state FROM feed_loan_state", LOAN_STATES)
 
 
-def _write_contact_points(db: BulkConnection, progress: Progress) -> pa.Table:
-    """Upsert the contact points that are new or changed; their borrower_id, kind and value.
+def _write_contact_points(db: BulkConnection, points: pa.Table, vault: IdentityVault, progress: Progress) -> pa.Table:
+    """Upsert the contact points that are new or changed; the external ids of their borrowers.
 
-    Only who owns a point is updated; its verified, consent, do-not-contact and valid
-    flags are the collectors' and the borrower's, and a feed never resets them.
+    Points are matched by their value's digest; only the points written have their value and
+    owner's name sealed. Only who owns a point is updated; its verified, consent, do-not-contact
+    and valid flags are the collectors' and the borrower's, and a feed never resets them.
     """
     progress.stage("写入联系方式", "writing contact points")
     derive(
         db,
         "feed_contact_state",
-        "SELECT s.borrower_id AS external_id, b.id AS borrower_id, s.kind, s.value, s.owner, s.relation, "
-        "s.owner_name FROM feed_contact s "
+        "SELECT s.borrower_id AS external_id, b.id AS borrower_id, s.kind, s.value_digest, s.owner, s.relation, "
+        "s.owner_name_digest, s.at FROM feed_contact s "
         "JOIN ledger_borrower b ON b.external_id = s.borrower_id "
-        "LEFT JOIN ledger_contactpoint c ON c.borrower_id = b.id AND c.kind = s.kind AND c.value = s.value "
+        "LEFT JOIN ledger_contactpoint c "
+        "ON c.borrower_id = b.id AND c.kind = s.kind AND c.value_digest = s.value_digest "
         f"WHERE c.id IS NULL OR {differs(CONTACT_FIELDS, 'c', 's')}",
     )
-    db.execute(
-        "INSERT INTO ledger_contactpoint (borrower_id, kind, value, label, owner, relation, owner_name, "
-        "verified, consent, do_not_contact, valid) "
-        "SELECT borrower_id, kind, value, '', owner, relation, owner_name, FALSE, TRUE, FALSE, TRUE "
-        "FROM feed_contact_state WHERE TRUE "
-        f"ON CONFLICT (borrower_id, kind, value) DO UPDATE SET {assignments(CONTACT_FIELDS)}"
+    state = fetch_as(
+        db,
+        "SELECT external_id, borrower_id, kind, value_digest, owner, relation, owner_name_digest, at "
+        "FROM feed_contact_state ORDER BY borrower_id, kind, value_digest",
+        CONTACT_STATES,
     )
-    changed = fetch_as(db, "SELECT external_id AS borrower_id, kind, value FROM feed_contact_state", CONTACT_KEYS)
-    drop(db, "feed_contact", "feed_contact_state")  # the largest staging tables: free their memory now
-    return changed
+    clear = points.take(state.column("at"))
+    writes = state.drop_columns(["external_id", "at"])
+    writes = writes.append_column("value", personal.seal_column(vault, clear.column("value")))
+    writes = writes.append_column("owner_name", personal.seal_column(vault, clear.column("owner_name")))
+    stage(db, "feed_contact_write", writes)
+    written = ("owner", "relation", "owner_name", "owner_name_digest")
+    db.execute(
+        "INSERT INTO ledger_contactpoint (borrower_id, kind, value, value_digest, label, owner, relation, owner_name, "
+        "owner_name_digest, verified, consent, do_not_contact, valid) "
+        "SELECT borrower_id, kind, value, value_digest, '', owner, relation, owner_name, owner_name_digest, "
+        "FALSE, TRUE, FALSE, TRUE FROM feed_contact_write WHERE TRUE "
+        f"ON CONFLICT (borrower_id, kind, value_digest) DO UPDATE SET {assignments(written)}"
+    )
+    drop(db, "feed_contact", "feed_contact_state", "feed_contact_write")  # the largest: free their memory now
+    return state.select(["external_id"]).rename_columns(["borrower_id"])
 
 
 def _write_verifications(db: BulkConnection, progress: Progress, run_id: int) -> pa.Table:
@@ -272,7 +294,7 @@ def _write_verifications(db: BulkConnection, progress: Progress, run_id: int) ->
         "SELECT c.id AS point_id, s.borrower_id, s.verified, c.verified AS was_verified, c.valid AS was_valid "
         "FROM feed_verified s "
         "JOIN ledger_borrower b ON b.external_id = s.borrower_id "
-        "JOIN ledger_contactpoint c ON c.borrower_id = b.id AND c.kind = s.kind AND c.value = s.value "
+        "JOIN ledger_contactpoint c ON c.borrower_id = b.id AND c.kind = s.kind AND c.value_digest = s.value_digest "
         f"WHERE COALESCE({last_said} <> s.verified, c.verified <> s.verified)",
     )
     for verified in ("TRUE", "FALSE"):

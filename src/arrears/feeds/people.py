@@ -20,13 +20,15 @@ import pyarrow.compute as pc
 from arrears.feeds import columns as col
 from arrears.feeds.parallel import map_in_chunks
 from arrears.feeds.schemas import VERIFIED_COLUMNS
+from arrears.ledger import personal
 from arrears.ledger.identity import IdentityVault
 
 CONTACT_COLUMNS = ("borrower_id", "kind", "value", "owner", "relation", "owner_name")
 
 
 def borrower_records(rows: pa.Table, vault: IdentityVault) -> pa.Table:
-    """external_id, name, national_id_digest, national_id_masked, time_zone, region: one per borrower.
+    """external_id, name_digest, national_id_digest, national_id_masked, time_zone, region: one per
+    borrower (the name, like the national ID, is sealed later and only for borrowers that changed).
 
     Validation has made every row of a borrower agree on these and marked the first
     row of each (`borrower_first`), which speaks for all. `national_id` is the borrower's
@@ -41,7 +43,7 @@ def borrower_records(rows: pa.Table, vault: IdentityVault) -> pa.Table:
     return pa.table(
         {
             "external_id": first_rows.column("borrower_id"),
-            "name": first_rows.column("borrower_name"),
+            "name_digest": personal.digest_column(vault, first_rows.column("borrower_name"), personal.EXACT),
             "national_id_digest": digests,
             "national_id_masked": masked,
             "time_zone": first_rows.column("time_zone"),
@@ -72,6 +74,52 @@ def encrypt_national_ids(rows: pa.Table, borrower_ids: pa.Array, vault: Identity
 
 def encrypt_all(vault: IdentityVault, numbers: Sequence[str]) -> list[str]:
     return [vault.encrypt(number) for number in numbers]
+
+
+def borrower_names(rows: pa.Table, borrower_ids: pa.Array, vault: IdentityVault, progress=None) -> pa.Array:
+    """Sealed names of `borrower_ids`, in that order."""
+    first_rows = rows.filter(rows.column("borrower_first"))
+    at = pc.index_in(borrower_ids, value_set=first_rows.column("borrower_id").combine_chunks())
+    return personal.seal_column(vault, first_rows.column("borrower_name").combine_chunks().take(at), progress)
+
+
+def digested_points(points: pa.Table, vault: IdentityVault) -> pa.Table:
+    """The contact points as staged: the value and the owner's name replaced by their digests, and
+    `at`, the point's position in `points` (where its clear values are). Two values with one search
+    key (138 1234 5678 and 13812345678) are one point: the first is kept."""
+    staged = pa.table(
+        {
+            "borrower_id": points.column("borrower_id"),
+            "kind": points.column("kind"),
+            "value_digest": personal.digest_column(vault, points.column("value"), personal.CONTACT),
+            "owner": points.column("owner"),
+            "relation": points.column("relation"),
+            "owner_name_digest": personal.digest_column(vault, points.column("owner_name"), personal.EXACT),
+            "at": pa.array(np.arange(points.num_rows, dtype=np.int64)),
+        }
+    )
+    return _first_per_key(staged, "value_digest")
+
+
+def digested_flags(flags: pa.Table, vault: IdentityVault) -> pa.Table:
+    """borrower_id, kind, value_digest, verified: the verified flags as staged."""
+    staged = pa.table(
+        {
+            "borrower_id": flags.column("borrower_id"),
+            "kind": flags.column("kind"),
+            "value_digest": personal.digest_column(vault, flags.column("value"), personal.CONTACT),
+            "verified": flags.column("verified"),
+        }
+    )
+    return _first_per_key(staged, "value_digest")
+
+
+def _first_per_key(table: pa.Table, value_column: str) -> pa.Table:
+    table = table.combine_chunks()
+    keys = pc.binary_join_element_wise(table.column("borrower_id"), table.column("kind"), table.column(value_column),
+                                       "\x1f")
+    firsts = col.first_positions(keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys)
+    return table.filter(pa.array(firsts == np.arange(table.num_rows)))
 
 
 def contact_points(rows: pa.Table) -> pa.Table:

@@ -149,12 +149,17 @@ class IdentityVault:
         keys = [_material(key) for key in (secret, *fallbacks)]
         if not all(keys):
             raise ValueError("IdentityVault needs non-empty secrets")
+        self._keys = tuple(keys)
         self._current = _fernet(keys[0])
         self._any = MultiFernet([self._current, *(_fernet(key) for key in keys[1:])])
         self._digest_key = _derive(keys[0], b"arrears identity digest")
 
     def __repr__(self) -> str:
         return "IdentityVault(<secret hidden>)"
+
+    def __reduce__(self):
+        """Made again from its secrets in a worker process (Fernet objects themselves do not pickle)."""
+        return _vault_from, (self._keys,)
 
     def encrypt(self, value: str) -> str:
         """A Fernet token (text); a fresh one on every call, as Fernet uses a random IV."""
@@ -184,6 +189,10 @@ class IdentityVault:
         if self.is_current(token):
             return None if new_digest == digest else (token, new_digest)
         return self.encrypt(value), new_digest
+
+
+def _vault_from(keys: tuple[bytes, ...]) -> IdentityVault:
+    return IdentityVault(keys[0], fallbacks=keys[1:])
 
 
 def _material(secret: str | bytes) -> bytes:

@@ -10,12 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from arrears import clock
+from arrears.ledger import personal
+from arrears.ledger.fields import SealedField
 from arrears.ledger.records import DEFAULT_ALLOCATION_ORDER, MAX_SCORE, RepaymentMethod
 
 
 class Borrower(models.Model):
     external_id = models.CharField(_("external id"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = SealedField(_("name"), max_length=100, digest_field="name_digest")
+    name_digest = models.CharField(max_length=64, default="", editable=False, db_index=True, help_text="HMAC of the name")
     national_id_cipher = models.TextField(_("national id (encrypted)"))
     national_id_digest = models.CharField(max_length=64, db_index=True, help_text="HMAC for exact search")
     national_id_masked = models.CharField(_("national id"), max_length=32)
@@ -59,11 +62,13 @@ class ContactPoint(models.Model):
 
     borrower = models.ForeignKey(Borrower, on_delete=models.CASCADE, related_name="contact_points")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    value = models.CharField(_("value"), max_length=300)
+    value = SealedField(_("value"), max_length=300, digest_field="value_digest", key=personal.CONTACT)
+    value_digest = models.CharField(max_length=64, default="", editable=False, db_index=True, help_text="HMAC for exact search")
     label = models.CharField(_("label"), max_length=32, blank=True, help_text="home, work, residence…")
     owner = models.CharField(_("owner"), max_length=16, choices=Owner.choices, default=Owner.BORROWER)
     relation = models.CharField(_("relation"), max_length=32, choices=Relation.choices, default=Relation.SELF)
-    owner_name = models.CharField(_("owner's name"), max_length=100, blank=True)
+    owner_name = SealedField(_("owner's name"), max_length=100, blank=True, digest_field="owner_name_digest")
+    owner_name_digest = models.CharField(max_length=64, default="", blank=True, editable=False)
     verified = models.BooleanField(_("verified"), default=False)
     consent = models.BooleanField(_("consent to contact"), default=True)
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
@@ -73,7 +78,7 @@ class ContactPoint(models.Model):
         verbose_name = _("contact point")
         verbose_name_plural = _("contact points")
         constraints = [
-            models.UniqueConstraint(fields=["borrower", "kind", "value"], name="contact_point_unique_per_borrower"),
+            models.UniqueConstraint(fields=["borrower", "kind", "value_digest"], name="contact_point_unique_per_borrower"),
         ]
 
     def __str__(self) -> str:

@@ -65,18 +65,14 @@ def _digits(text: str) -> str:
 
 
 def contact_points_for(sender: str, kind: str) -> list[int]:
-    """The contact points whose value is the sender's address (numbers compared by their last
-    11 digits, so +86 and 0086 prefixes do not matter)."""
+    """The contact points whose value is the sender's address, found by the value's digest
+    (numbers compared by their last 11 digits, so +86 and 0086 prefixes do not matter;
+    addresses whatever their case)."""
     from arrears.ledger.models import ContactPoint
 
-    if kind == "email":
-        return list(ContactPoint.objects.filter(kind="email", value__iexact=sender.strip()).values_list("id", flat=True))
-    number = _digits(sender)
-    if len(number) < 5:
+    if kind != "email" and len(_digits(sender)) < 5:
         return []
-    tail = number[-11:]
-    candidates = ContactPoint.objects.filter(kind=kind, value__contains=tail[-4:]).values_list("id", "value")
-    return [pk for pk, value in candidates if _digits(value)[-11:] == tail]
+    return list(ContactPoint.objects.filter(kind=kind, value=sender.strip()).order_by("id").values_list("id", flat=True))
 
 
 def apply_reply(reply: Reply) -> list[int]:

@@ -135,9 +135,10 @@ def _personal_data(period: Period, as_of: dt.date, report: RetentionReport) -> N
     now = clock.now()
     for chunk in _chunks(borrowers):
         Borrower.objects.filter(pk__in=chunk).update(
-            name=ANONYMISED_NAME, national_id_cipher="", national_id_digest="", national_id_masked="", anonymised_at=now)
+            name=ANONYMISED_NAME, name_digest="", national_id_cipher="", national_id_digest="", national_id_masked="", anonymised_at=now)
         points = ContactPoint.objects.filter(borrower_id__in=chunk)
-        point_count = points.update(value=Concat(Value(CONTACT_PLACEHOLDER), Cast("pk", CharField())), owner_name="",
+        placeholder = Concat(Value(CONTACT_PLACEHOLDER), Cast("pk", CharField()))
+        point_count = points.update(value=placeholder, value_digest=placeholder, owner_name="", owner_name_digest="",
                                     label="")
         ChannelOptOut.objects.filter(contact_point__borrower_id__in=chunk).exclude(detail="").update(detail="")
         ContactPointVerification.objects.filter(contact_point__borrower_id__in=chunk).exclude(note="").update(note="")

@@ -50,6 +50,10 @@ def visit_list(request: HttpRequest) -> HttpResponse:
         visits = visits.filter(state=state)
     visits = list(visits[:200])
     shown = disclose(request.user, visits, action="list")
+    if staff_of(request.user) is None:  # an agency's reads are kept by disclose, as data accesses
+        from arrears.audit.events import staff_list_read
+
+        staff_list_read(request.user, "visits", [visit.loan_id for visit in visits])
     rows = [
         {"visit": v, "fields": shown[v.pk], "starts": _local(v.starts_at, v.loan.borrower.time_zone)}
         for v in visits

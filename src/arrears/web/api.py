@@ -108,6 +108,9 @@ def search(request, q: str, by: str = "auto", page: int = 1):
         return error(400, "页码须从 1 开始", "page starts at 1")
     result = search_within_scope(request.user, form.cleaned_data["q"], form.cleaned_key())
     chosen = result.loan_ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    from arrears.audit.events import staff_list_read
+
+    staff_list_read(request.user, "search", chosen, via="api")
     return 200, {
         "key": result.key,
         "total": len(result.loan_ids),

@@ -43,7 +43,7 @@ class AccountSearchForm(forms.Form):
                     _("Any key"),
                     _("Loan ID"),
                     _("Borrower ID"),
-                    _("Borrower name contains"),
+                    _("Borrower's full name"),
                     _("Last 4 of national ID"),
                 ],
                 strict=True,

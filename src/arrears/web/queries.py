@@ -286,9 +286,9 @@ def search_loans(query: str, by: str = "auto") -> SearchResult:
     """Loans matching `query` by one key, and the key used.
 
     "auto" tries, in order: a loan's external id, a borrower's external id (both exact, indexed),
-    the last 4 characters of the national id (when the query looks like them), then part of a name.
-    Names and national-id endings have no index: they cost one pass over the borrowers, which
-    stops early once SEARCH_LIMIT of them match.
+    the last 4 characters of the national id (when the query looks like them), then a whole name (names are
+    sealed at rest and found by their digest). National-id endings have no index: they cost one
+    pass over the borrowers, which stops early once SEARCH_LIMIT of them match.
     """
     query = query.strip()
     if by not in SEARCH_KEYS:
@@ -303,10 +303,8 @@ def search_loans(query: str, by: str = "auto") -> SearchResult:
     else:
         if by == "id_last4":
             borrowers = Borrower.objects.filter(national_id_masked__endswith=query.upper())
-        elif query.lower() != query.upper():
-            borrowers = Borrower.objects.filter(name__icontains=query)
-        else:  # nothing to fold (Chinese characters, digits): a plain LIKE is cheaper on PostgreSQL
-            borrowers = Borrower.objects.filter(name__contains=query)
+        else:  # names are sealed at rest: found whole, by their digest
+            borrowers = Borrower.objects.filter(name=query)
         borrower_ids = list(borrowers.order_by().values_list("pk", flat=True)[: SEARCH_LIMIT + 1])
         too_many_borrowers = len(borrower_ids) > SEARCH_LIMIT
         loans = Loan.objects.filter(borrower_id__in=borrower_ids[:SEARCH_LIMIT])

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from arrears.access.scope import Action, figures_scope, require, sees_unmasked_contacts
+from arrears.access.scope import Action, figures_scope, may_reveal_contacts, require, sees_unmasked_contacts
 from arrears.errors import ArrearsError
 from arrears.web import queries
 from arrears.web.forms import AccountSearchForm, RollRatesForm
@@ -73,6 +73,9 @@ def account_search(request: HttpRequest) -> HttpResponse:
         result = search_within_scope(request.user, form.cleaned_data["q"], form.cleaned_key())
         page = Paginator(result.loan_ids, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         loans = queries.loans_by_id(page.object_list)
+        from arrears.audit.events import staff_list_read
+
+        staff_list_read(request.user, "search", [loan.pk for loan in loans])
     context = {"form": form, "result": result, "page": page, "loans": loans, "nav": "account-search"}
     return render(request, "web/account_search.html", context)
 
@@ -101,6 +104,7 @@ def render_account(
     release_form=None,
     problem: ArrearsError | None = None,
     status: int = 200,
+    revealed: dict[int, str] | None = None,
 ) -> HttpResponse:
     """The account page; the workbench's POST views render it again with their form's errors."""
     from django.utils.translation import get_language
@@ -132,6 +136,8 @@ def render_account(
         "web/account.html",
         {
             "account": page,
+            "revealed": revealed or {},
+            "may_reveal": may_reveal_contacts(request.user) and not sees_unmasked_contacts(request.user),
             "history_limit": queries.HISTORY_LIMIT,
             "daily_history": request.GET.get("history") == "daily",
             "history_periods": fold_periods(page.history),

@@ -77,10 +77,13 @@ def queue_list(request, offset: int = 0, limit: int = 50):
         return invalid(form)
     if offset < 0 or not 1 <= limit <= 500:
         return error(400, "offset 不能为负，limit 须在 1–500 之间", "offset must be ≥ 0 and limit within 1–500")
+    from arrears.audit.events import staff_list_read
+
     ids = queue.queue_ids(request.user, form.to_filter())
     total = ids.count()
-    return 200, {"total": total, "offset": offset,
-                 "cases": [_case_json(c) for c in queue.loaded(ids[offset : offset + limit])]}
+    cases = queue.loaded(ids[offset : offset + limit])
+    staff_list_read(request.user, "queue", [case.loan_id for case in cases], via="api")
+    return 200, {"total": total, "offset": offset, "cases": [_case_json(c) for c in cases]}
 
 
 @router.post("/next", response={200: dict, **ERRORS}, summary="Take the next account from one's queue")
@@ -152,6 +155,24 @@ def account(request, loan_id: int):
         "holds": [hold_json(line) for line in work.holds],
         **_ledger_json(loan, unmasked),
     }
+
+
+class RevealOut(Schema):
+    id: int
+    kind: str
+    value: str
+
+
+@router.post("/accounts/{loan_id}/contacts/{point_id}/reveal", response={200: RevealOut, **ERRORS},
+             summary="One contact value in clear, for a role that may reveal it (logged)")
+@answers_errors
+@_not_found_is_404
+def reveal(request, loan_id: int, point_id: int):
+    """Outside one's scope, or a point not of this loan's borrower: 404; a role that may not reveal: 403."""
+    from arrears.workbench.revealing import reveal_contact
+
+    point = reveal_contact(request.user, _visible_loan(request, loan_id), point_id, via="api")
+    return 200, {"id": point.pk, "kind": point.kind, "value": point.value}
 
 
 def _ledger_json(loan, unmasked: bool) -> dict:

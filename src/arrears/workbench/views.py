@@ -38,6 +38,12 @@ def _worker_required(view):
     return login_required(checked)
 
 
+def _list_read(request: HttpRequest, what: str, loan_ids, via: str = "web") -> None:
+    from arrears.audit.events import staff_list_read
+
+    staff_list_read(request.user, what, loan_ids, via=via)
+
+
 def said(error: ArrearsError) -> str:
     return error.en if translation.get_language() == "en" else error.zh
 
@@ -54,6 +60,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     filters = form.to_filter() if form.is_bound and form.is_valid() else queue.QueueFilter()
     page = Paginator(queue.queue_ids(request.user, filters), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queue.loaded(page.object_list)
+    _list_read(request, "queue", [case.loan_id for case in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -158,6 +165,17 @@ def pass_over(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.info(request, _("Nothing left in your queue for now."))
         return redirect("workbench:queue")
     return redirect(_account_url(following.loan, "record-contact"))
+
+
+@require_POST
+@_worker_required
+def reveal(request: HttpRequest, loan_id: int, point_id: int) -> HttpResponse:
+    """The account page with one contact value shown in clear (logged as a reveal)."""
+    from arrears.workbench.revealing import reveal_contact
+
+    loan = get_object_or_404(Loan, pk=loan_id)
+    point = reveal_contact(request.user, loan, point_id, via="web")
+    return render_account(request, loan.external_id, revealed={point.pk: point.value})
 
 
 @require_POST

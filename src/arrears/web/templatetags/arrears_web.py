@@ -169,3 +169,9 @@ def local_time(time_zone) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         return "—"
     return clock.now().astimezone(zone).strftime("%H:%M")
+
+
+@register.filter
+def value_for(mapping, key):
+    """`mapping[key]`, or "" when it has none (a contact value revealed on the account page)."""
+    return mapping.get(key, "") if mapping else ""
