@@ -21,8 +21,8 @@ from tests.e2e.test_pages_scope import people  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
-CALLS_PER_OPERATION = 12
-ROLES = ("manager", "compliance", "la", "ca", "agency")
+CALLS_PER_OPERATION = 8
+ROLES = ("manager", "compliance", "ca", "agency")
 CSRF = "fuzzcsrftokenfuzzcsrftokenfuzz32"  # a 32-character secret, sent as cookie and header alike
 
 
