@@ -521,7 +521,8 @@ def nights_read(who: str, _obj: str) -> Expect:
     return ok(200) if who in NIGHT_READERS else FORBIDDEN
 
 
-def whole_book(who: str, _obj: str) -> Expect:
+def whole_book_figures(who: str, _obj: str) -> Expect:
+    """Figures over every account (the model's card, the experiments): the whole-book roles."""
     return ok(200) if who in WHOLE_BOOK else FORBIDDEN
 
 
@@ -750,8 +751,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "account", "page", lambda w, o: reverse("account", args=[LOAN_IDS[o]]), sees_account, LOANS),
     Route("GET", "tour", "page", u("tour"), internal),
     Route("GET", "intelligence:dashboards", "page", u("intelligence:dashboards"), internal),
-    Route("GET", "intelligence:experiments", "page", u("intelligence:experiments"), whole_book),
-    Route("GET", "intelligence:model", "page", u("intelligence:model"), whole_book),
+    Route("GET", "intelligence:experiments", "page", u("intelligence:experiments"), whole_book_figures),
+    Route("GET", "intelligence:model", "page", u("intelligence:model"), whole_book_figures),
     Route("GET", "tour-stop", "page", lambda w, o: reverse("tour-stop", args=[o]), tour_stop, TOUR_STOPS),
     Route("GET", "messaging:written_notice", "page", lambda w, o: reverse("messaging:written_notice", args=[LOAN_IDS[o]]),
           lambda who, o: FORBIDDEN if who not in INTERNAL else sees_account(who, o), LOANS,

@@ -9,10 +9,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
+from arrears.borrower.replies import public_url
 from arrears.cycle.models import AccountState
 from arrears.cycle.service import run_cycle
 from arrears.errors import InputError
 from arrears.ledger.models import Loan, Payment
+from arrears.messaging.footer import WHITELIST_PATH, verify_url
 from arrears.money import format_money, format_yuan
 from arrears.notices import letter_pdf, written_notice_pdf
 from arrears.notices.content import validation_end_date
@@ -61,7 +63,8 @@ def test_a_cn_notice_states_creditor_borrower_amounts_payment_verification_and_c
         format_yuan(state.overdue_principal), format_yuan(state.overdue_interest),
         format_yuan(state.penalty_outstanding), format_yuan(state.fee_outstanding), format_yuan(state.balance),
         format_yuan(state.overdue_principal + state.overdue_interest + state.penalty_outstanding + state.fee_outstanding),
-        lender.bank_account, lender.text("app_name", language), lender.verify_url, lender.complaint_email,
+        lender.bank_account, lender.text("app_name", language), verify_url(public_url()),
+        public_url().rstrip("/") + WHITELIST_PATH, lender.complaint_email,
         lender.text("regulator", language),
         "逾期本金" if zh else "Principaloverdue", "罚息" if zh else "Penaltyinterest",
         "滞纳金" if zh else "Latefees", "核实催收人员" if zh else "verifyacollector",

@@ -277,7 +277,7 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
             amount = to_fen((request.POST.get("amount") or "").strip()[:20])
             order = start_payment(the_loan, amount_fen=amount)
         except MoneyError:
-            context["problem"] = _("Enter an amount in yuan with at most two decimals, such as 120.50.")
+            context["problem"] = _("Enter an amount with at most two decimals, such as 120.50.")
         except ArrearsError as error:
             context["problem"] = _words(error)
         else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from arrears.messaging.footer import WHITELIST_PATH, verify_url
 from arrears.money import DEFAULT_CURRENCY, Fen, format_money
 from arrears.notices.document import Document, Section
 from arrears.notices.lender import Lender
@@ -68,12 +69,25 @@ class NoticeFacts:
     itemization: Itemization | None = None
     currency: str = DEFAULT_CURRENCY
     """The loan's (ISO 4217): every amount is shown in it, whatever the profile."""
+    public_url: str = ""
+    """Where the product's public pages are: the notice links the collector check page and the
+    lender's agency whitelist there, as every message's footer does (empty: the lender file's
+    verify_url)."""
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise ValueError(f"profile must be one of {PROFILES}, not {self.profile!r}")
         if self.language not in LANGUAGES:
             raise ValueError(f"language must be one of {LANGUAGES}, not {self.language!r}")
+
+
+def _verify_lines(words: dict, facts: NoticeFacts) -> tuple[str, ...]:
+    lender = facts.lender
+    if facts.public_url:
+        check, whitelist = verify_url(facts.public_url), facts.public_url.rstrip("/") + WHITELIST_PATH
+    else:
+        check = whitelist = lender.verify_url
+    return tuple(line.format(hotline=lender.hotline, verify=check, whitelist=whitelist) for line in words["verify_lines"])
 
 
 def validation_end_date(notice_date: dt.date) -> dt.date:
@@ -132,7 +146,7 @@ def written_notice(facts: NoticeFacts) -> Document:
                 words["pay_only"].format(hotline=lender.hotline),
             ),
         ),
-        Section(words["verify"], tuple(line.format(hotline=lender.hotline, url=lender.verify_url) for line in words["verify_lines"])),
+        Section(words["verify"], _verify_lines(words, facts)),
         Section(
             words["dispute"],
             tuple(
@@ -220,7 +234,7 @@ _ZH: dict = {
     "verify": "五、如何核实催收人员身份",
     "verify_lines": (
         "1. 致电客服热线 {hotline}，提供催收人员的姓名和工号，核实其是否为本公司或本公司委托机构的在岗人员。",
-        "2. 登录 {url} 查询本公司在用催收机构白名单及人员工号。",
+        "2. 访问 {verify} 输入催收人员告知的核实码，核实其身份；本公司委托的催收机构白名单见 {whitelist}。",
         "3. 上门催收须至少两名人员同行，并主动出示工作证件；您有权要求查看证件，并可保留通话录音、短信等证据。",
     ),
     "dispute": "六、异议与投诉",
@@ -289,7 +303,7 @@ _EN: dict = {
     "verify": "5. How to verify a collector",
     "verify_lines": (
         "1. Call our hotline {hotline} with the collector's name and staff number to check that they work for us or an agency we appointed.",
-        "2. See {url} for the agencies we use and their staff numbers.",
+        "2. Enter the code a collector gives you at {verify} to check who they are; the agencies we appoint are listed at {whitelist}.",
         "3. Home visits are made by at least two people, who show their identification; you may ask to see it and keep records of calls and messages.",
     ),
     "dispute": "6. Disputes and complaints",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from arrears.borrower.replies import public_url
 from arrears.cycle.models import AccountState, AccountStateHistory
 from arrears.errors import InputError
 from arrears.ledger.models import ContactPoint, Loan
@@ -36,6 +37,7 @@ def notice_facts(loan: Loan, as_of: dt.date, *, profile: str, language: str) -> 
         amounts=_amounts(state),
         itemization=itemization(loan, state) if profile == "us-regf" else None,
         currency=loan.currency,
+        public_url=public_url(),
     )
 
 
