@@ -91,11 +91,20 @@ def _spark_schema(schema: pa.Schema):
     return types.StructType([types.StructField(field.name, kinds[field.type], True) for field in schema])
 
 
+def without_empty_batches(table: pa.Table) -> pa.Table:
+    """`table` without its empty record batches (no copy of the rows).
+
+    PySpark 4.0 ships an Arrow table to the executors batch by batch, and the rows after an empty
+    batch are lost: a book whose tables were put together from parts (a ledger without payments
+    between two with payments) would reach Spark without the later parts' rows."""
+    return pa.Table.from_batches([batch for batch in table.to_batches() if batch.num_rows], schema=table.schema)
+
+
 def register(backend, name: str, table: pa.Table) -> None:
     """`table` shipped to the executors and kept there, as the temporary view `name`."""
     session = backend._session
-    frame = session.createDataFrame(table, schema=_spark_schema(table.schema)) if table.num_rows else \
-        session.createDataFrame([], schema=_spark_schema(table.schema))
+    frame = session.createDataFrame(without_empty_batches(table), schema=_spark_schema(table.schema)) \
+        if table.num_rows else session.createDataFrame([], schema=_spark_schema(table.schema))
     kept = frame.localCheckpoint(eager=True)
     kept.createOrReplaceTempView(name)
     _KEPT[name] = kept
