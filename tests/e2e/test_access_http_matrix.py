@@ -760,6 +760,8 @@ ROUTES: tuple[Route, ...] = (
           stubs=(("arrears.notices.written_notice_pdf", lambda *args, **kwargs: PDF),)),
     # workbench pages
     Route("GET", "workbench:queue", "page", u("workbench:queue"), internal, **QUEUE_LIST),
+    Route("GET", "workbench:content-review", "page", u("workbench:content-review"), internal,
+          note="transcripts with content findings, on the loans the reader may see"),
     Route("POST", "workbench:next", "page", u("workbench:next"), claims(302)),
     Route("POST", "workbench:record-contact", "page", lambda w, o: reverse("workbench:record-contact", args=[loan_pk(w, o)]),
           in_house(works_case(302)), LOANS, body=contact_form),

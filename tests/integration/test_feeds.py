@@ -261,7 +261,7 @@ def test_a_payment_is_reversed_once_by_the_same_amount(products, feeds: Path) ->
         "R4": ("reverses", "the payment reversed belongs to another loan"),
         "R5": ("reverses", "no payment with this reference in the ledger or this file"),
         "P3": ("value_date", "the value date is before the loan's start date"),
-        "P4": ("channel", "channel must be one of bank_transfer, app, withhold, counter"),
+        "P4": ("channel", "channel must be one of bank_transfer, app, withhold, counter, online"),
     }
     # and a later file cannot reverse P1 again
     again = import_payments(write_csv(feeds / "p3.csv", [payment_row("R9", reverses="P1")], PAYMENT_COLUMNS))

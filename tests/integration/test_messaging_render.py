@@ -137,13 +137,13 @@ def test_under_us_regf_an_sms_states_dollars_and_says_how_to_opt_out(settings):
     settings.ARREARS_PROFILE = "us-regf"
     loan = make_account("L-MSG-US")
     run_cycle(AS_OF)
-    approved("sms_overdue_notice", "sms", "zh-hans", "{{ lender_name }}：{{ borrower_name }}您好，逾期金额{{ overdue_amount }}。",
+    approved("sms_overdue_notice", "sms", "en", "{{ lender_name }}: {{ borrower_name }}, your overdue amount is {{ overdue_amount }}.",
              loan=loan)
-    # when the attempt is rendered
+    # when the attempt is rendered (a borrower with no language of record reads the US lender's English)
     message = render_attempt(attempt_for(loan))
     # then amounts are in dollars and the Reg F 1006.6(e) opt-out line ends the message
     assert "$" in message.body and "¥" not in message.body
-    assert message.body.endswith("回复STOP退订")
+    assert message.body.endswith("Reply STOP to opt out")
 
 
 def test_a_debtor_template_is_never_sent_to_a_third_party():
