@@ -160,7 +160,7 @@ def test_a_borrower_sets_up_plans_inside_and_outside_the_policy_and_pays_through
     with page.expect_navigation(url=re.compile(r"/my/loans/L-1001/$")):
         page.locator("#go-pay").click()
     assert [status for _, _, status in provider.sent] == [200]
-    assert Payment.objects.filter(loan__external_id="L-1001", channel="app", amount=30_000).count() == 1
+    assert Payment.objects.filter(loan__external_id="L-1001", channel="online", amount=30_000).count() == 1
 
 
 def test_a_wrong_collector_code_is_reported_as_an_impostor_from_the_phone(phone, book):
